@@ -1,0 +1,1 @@
+"""Driven adapters: the real implementations of the application's ports."""

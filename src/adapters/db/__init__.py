@@ -1,0 +1,1 @@
+"""PostgreSQL and SQLite persistence through SQLAlchemy Core, with explicit row mapping."""

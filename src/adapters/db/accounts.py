@@ -1,0 +1,91 @@
+"""Repositories for users, email verification and sign-in sessions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import Row, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from adapters.db.base import TableRepository
+from adapters.db.tables import audit_log, email_otps, email_tokens, refresh_sessions, users
+from domain.audit import AuditEntry
+from domain.errors import EmailTaken
+from domain.sessions import RefreshSession
+from domain.users import Role, User
+from domain.verification import EmailOtp, EmailToken
+
+
+class SqlUserRepository(TableRepository[User]):
+    table = users
+    entity = User
+
+    def from_row(self, row: Row[Any]) -> User:
+        user = User(**row._mapping)
+        user.role = Role(user.role)
+        return user
+
+    async def add(self, user: User) -> None:
+        try:
+            async with self._conn.begin_nested():
+                await super().add(user)
+        except IntegrityError as exc:
+            raise EmailTaken() from exc
+
+    async def get_by_email(self, email: str, *, for_update: bool = False) -> User | None:
+        query = select(users).where(users.c.email == email)
+        return await self.first(query.with_for_update() if for_update else query)
+
+
+class SqlOtpRepository(TableRepository[EmailOtp]):
+    table = email_otps
+    entity = EmailOtp
+
+    async def latest_for(self, email: str, *, for_update: bool = False) -> EmailOtp | None:
+        query = select(email_otps).where(email_otps.c.email == email).order_by(email_otps.c.created_at.desc()).limit(1)
+        return await self.first(query.with_for_update() if for_update else query)
+
+
+class SqlEmailTokenRepository(TableRepository[EmailToken]):
+    table = email_tokens
+    entity = EmailToken
+
+    async def get_by_digest(self, digest: str, *, for_update: bool = False) -> EmailToken | None:
+        query = select(email_tokens).where(email_tokens.c.token_digest == digest)
+        return await self.first(query.with_for_update() if for_update else query)
+
+
+class SqlRefreshSessionRepository(TableRepository[RefreshSession]):
+    table = refresh_sessions
+    entity = RefreshSession
+
+    async def revoke_family(self, family_id: UUID, now: datetime) -> int:
+        return await self._revoke(refresh_sessions.c.family_id == family_id, now)
+
+    async def revoke_all_for_user(self, user_id: UUID, now: datetime) -> int:
+        return await self._revoke(refresh_sessions.c.user_id == user_id, now)
+
+    async def _revoke(self, condition: Any, now: datetime) -> int:
+        result = await self._conn.execute(
+            update(refresh_sessions).where(condition, refresh_sessions.c.revoked_at.is_(None)).values(revoked_at=now)
+        )
+        return result.rowcount
+
+
+class SqlAuditLog:
+    def __init__(self, connection: Any) -> None:
+        self._conn = connection
+
+    async def add(self, entry: AuditEntry) -> None:
+        await self._conn.execute(
+            insert(audit_log).values(
+                id=entry.id,
+                action=entry.action,
+                at=entry.at,
+                actor_id=entry.actor_id,
+                subject=entry.subject,
+                detail=entry.detail,
+            )
+        )

@@ -1,0 +1,65 @@
+"""JWTs signed with HS256 only; the `typ` header names the kind, and PyJWT leaves checking it to us."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+
+import jwt
+
+from domain.errors import InvalidToken
+from domain.sessions import TokenClaims, TokenKind
+
+ALGORITHM = "HS256"
+_TYP = {TokenKind.ACCESS: "at+jwt", TokenKind.REFRESH: "rt+jwt"}
+_REQUIRED = ["iss", "aud", "exp", "iat", "jti", "sub"]
+
+
+class JwtTokenCodec:
+    def __init__(self, secret: str, *, issuer: str, audience: str) -> None:
+        if len(secret.encode()) < 32:
+            raise ValueError("the signing secret must be at least 32 bytes")
+        self._secret = secret
+        self._issuer = issuer
+        self._audience = audience
+
+    def encode(self, claims: TokenClaims) -> str:
+        payload: dict[str, Any] = {
+            "iss": self._issuer,
+            "aud": self._audience,
+            "sub": str(claims.user_id),
+            "jti": str(claims.token_id),
+            "iat": int(claims.issued_at.timestamp()),
+            "exp": int(claims.expires_at.timestamp()),
+        }
+        if claims.kind is TokenKind.ACCESS:
+            payload["ver"] = claims.session_version
+        if claims.family_id is not None:
+            payload["fam"] = str(claims.family_id)
+        return jwt.encode(payload, self._secret, algorithm=ALGORITHM, headers={"typ": _TYP[claims.kind]})
+
+    def decode(self, token: str, kind: TokenKind) -> TokenClaims:
+        try:
+            header = jwt.get_unverified_header(token)
+            if header.get("typ") != _TYP[kind] or header.get("alg") != ALGORITHM:
+                raise InvalidToken()
+            payload = jwt.decode(
+                token,
+                self._secret,
+                algorithms=[ALGORITHM],
+                audience=self._audience,
+                issuer=self._issuer,
+                options={"require": _REQUIRED},
+            )
+            return TokenClaims(
+                kind=kind,
+                user_id=UUID(payload["sub"]),
+                token_id=UUID(payload["jti"]),
+                issued_at=datetime.fromtimestamp(payload["iat"], UTC),
+                expires_at=datetime.fromtimestamp(payload["exp"], UTC),
+                session_version=int(payload.get("ver", 0)),
+                family_id=UUID(payload["fam"]) if "fam" in payload else None,
+            )
+        except (jwt.PyJWTError, ValueError, TypeError, KeyError) as exc:
+            raise InvalidToken() from exc

@@ -1,0 +1,170 @@
+"""Account use cases: prove an email, register, create the first admin, change a password."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from application import limits
+from application.auth import AuthDeps
+from application.ports import OutgoingEmail
+from application.sessions import issue_new_session
+from domain.audit import AuditEntry
+from domain.errors import EmailTaken, EmailTokenInvalid, InvalidCredentials, OtpInvalid
+from domain.sessions import TokenPair
+from domain.users import Role, User, check_full_name, check_password_policy, normalize_email
+from domain.verification import (
+    OTP_LIFETIME,
+    EmailOtp,
+    EmailToken,
+    generate_otp,
+    generate_secret_token,
+    token_digest,
+)
+
+
+@dataclass(frozen=True)
+class SendOtp:
+    email: str
+    client_address: str
+
+
+@dataclass(frozen=True)
+class VerifyOtp:
+    email: str
+    otp: str
+
+
+@dataclass(frozen=True)
+class Register:
+    email_token: str
+    password: str
+    full_name: str
+    role: Role = Role.MEMBER
+
+
+@dataclass(frozen=True)
+class ChangePassword:
+    user: User
+    current_password: str
+    new_password: str
+
+
+async def send_otp(cmd: SendOtp, deps: AuthDeps) -> None:
+    """Mails a code to a new address. Known addresses get a notice instead; the answer is the same."""
+    email = normalize_email(cmd.email)
+    await limits.consume(deps.limiter, limits.OTP_SEND_PER_ADDRESS_HOURLY, cmd.client_address)
+    await limits.consume(deps.limiter, limits.OTP_SEND_COOLDOWN, email)
+    await limits.consume(deps.limiter, limits.OTP_SEND_HOURLY, email)
+    now = deps.clock.now()
+    async with deps.uow() as uow:
+        if await uow.users.get_by_email(email) is not None:
+            message = OutgoingEmail(to=email, template="account_exists")
+        else:
+            code = generate_otp()
+            await uow.otps.add(EmailOtp.issue(email, deps.digest(code), now))
+            minutes = int(OTP_LIFETIME.total_seconds() // 60)
+            message = OutgoingEmail(to=email, template="otp", context={"code": code, "minutes": minutes})
+        await uow.commit()
+    await deps.mailer.send(message)
+
+
+async def verify_otp(cmd: VerifyOtp, deps: AuthDeps) -> str:
+    """Spends a correct code and returns the email token that registration asks for."""
+    email = normalize_email(cmd.email)
+    await limits.ensure_below(deps.limiter, limits.OTP_VERIFY_FAILURES_HOURLY, email)
+    now = deps.clock.now()
+    async with deps.uow() as uow:
+        otp = await uow.otps.latest_for(email, for_update=True)
+        if otp is None:
+            raise OtpInvalid(field="otp")
+        matched = otp.try_code(deps.digest(cmd.otp), now)
+        await uow.otps.update(otp)
+        token = generate_secret_token()
+        if matched:
+            await uow.email_tokens.add(EmailToken.issue(email, token_digest(token), now))
+        await uow.commit()
+    if not matched:
+        await limits.record_failure(deps.limiter, limits.OTP_VERIFY_FAILURES_HOURLY, email)
+        raise OtpInvalid(field="otp")
+    return token
+
+
+async def register(cmd: Register, deps: AuthDeps) -> User:
+    full_name = check_full_name(cmd.full_name)
+    if cmd.role is Role.ADMIN:
+        raise EmailTokenInvalid("Admins are created from the command line.")
+    now = deps.clock.now()
+    async with deps.uow() as uow:
+        token = await uow.email_tokens.get_by_digest(token_digest(cmd.email_token), for_update=True)
+        if token is None:
+            raise EmailTokenInvalid(field="email_token")
+        check_password_policy(cmd.password, email=token.email)
+        token.spend(now)
+        if await uow.users.get_by_email(token.email) is not None:
+            raise EmailTaken()
+        user = User(
+            email=token.email,
+            full_name=full_name,
+            role=cmd.role,
+            password_hash=await deps.hasher.hash(cmd.password),
+            created_at=now,
+            time_zone=deps.default_time_zone,
+        )
+        await uow.email_tokens.update(token)
+        await uow.users.add(user)
+        await uow.audit.add(AuditEntry("account.registered", now, user.id, str(user.id), cmd.role.value))
+        await uow.commit()
+    return user
+
+
+async def create_admin(email: str, password: str, full_name: str, deps: AuthDeps) -> tuple[User, bool]:
+    """Makes sure an active admin with this email and password exists; returns it and whether it changed."""
+    email = normalize_email(email)
+    check_password_policy(password, email=email)
+    now = deps.clock.now()
+    async with deps.uow() as uow:
+        user = await uow.users.get_by_email(email, for_update=True)
+        if user is None:
+            user = User(
+                email=email,
+                full_name=check_full_name(full_name),
+                role=Role.ADMIN,
+                password_hash=await deps.hasher.hash(password),
+                created_at=now,
+                time_zone=deps.default_time_zone,
+            )
+            await uow.users.add(user)
+        elif user.is_admin and user.is_active and await deps.hasher.verify(user.password_hash, password):
+            return user, False
+        else:
+            user.change_role(Role.ADMIN)
+            user.activate()
+            user.change_password_hash(await deps.hasher.hash(password))
+            await uow.users.update(user)
+            await uow.sessions.revoke_all_for_user(user.id, now)
+        await uow.audit.add(AuditEntry("account.admin_ensured", now, None, str(user.id)))
+        await uow.commit()
+    return user, True
+
+
+async def change_password(cmd: ChangePassword, deps: AuthDeps) -> TokenPair:
+    """Ends every session of the user and hands back a fresh one for the caller."""
+    subject = str(cmd.user.id)
+    await limits.ensure_below(deps.limiter, limits.LOGIN_FAILURES_PER_MINUTE, subject)
+    if not await deps.hasher.verify(cmd.user.password_hash, cmd.current_password):
+        await limits.record_failure(deps.limiter, limits.LOGIN_FAILURES_PER_MINUTE, subject)
+        raise InvalidCredentials("The current password is wrong.")
+    check_password_policy(cmd.new_password, email=cmd.user.email)
+    new_hash = await deps.hasher.hash(cmd.new_password)
+    now = deps.clock.now()
+    async with deps.uow() as uow:
+        user = await uow.users.get(cmd.user.id, for_update=True)
+        if user is None:
+            raise InvalidCredentials()
+        user.change_password_hash(new_hash)
+        await uow.users.update(user)
+        await uow.sessions.revoke_all_for_user(user.id, now)
+        pair = await issue_new_session(uow, user, deps)
+        await uow.audit.add(AuditEntry("account.password_changed", now, user.id, str(user.id)))
+        await uow.commit()
+    return pair

@@ -1,0 +1,48 @@
+"""How often people may try things: OTP sends, wrong passwords, per account and per client address."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from application.ports import RateLimiter
+from domain.errors import TooManyAttempts
+
+MINUTE = 60
+HOUR = 3600
+
+
+@dataclass(frozen=True)
+class Limit:
+    name: str
+    max_events: int
+    window_seconds: int
+
+
+OTP_SEND_COOLDOWN = Limit("otp-send", 1, MINUTE)
+OTP_SEND_HOURLY = Limit("otp-send-hourly", 5, HOUR)
+OTP_SEND_PER_ADDRESS_HOURLY = Limit("otp-send-ip", 30, HOUR)
+OTP_VERIFY_FAILURES_HOURLY = Limit("otp-verify-fail", 20, HOUR)
+LOGIN_FAILURES_PER_MINUTE = Limit("login-fail-minute", 5, MINUTE)
+LOGIN_FAILURES_HOURLY = Limit("login-fail-hour", 100, HOUR)
+LOGIN_FAILURES_PER_ADDRESS_MINUTE = Limit("login-fail-ip-minute", 30, MINUTE)
+LOGIN_FAILURES_PER_ADDRESS_HOURLY = Limit("login-fail-ip-hour", 300, HOUR)
+
+
+def _key(limit: Limit, subject: str) -> str:
+    return f"limit:{limit.name}:{subject}"
+
+
+async def consume(limiter: RateLimiter, limit: Limit, subject: str) -> None:
+    """Counts an attempt that is limited whether it succeeds or not (sending a code)."""
+    if await limiter.hit(_key(limit, subject), limit.window_seconds) > limit.max_events:
+        raise TooManyAttempts(retry_after=limit.window_seconds)
+
+
+async def ensure_below(limiter: RateLimiter, limit: Limit, subject: str) -> None:
+    """Refuses before trying when earlier failures already used up the allowance."""
+    if await limiter.count(_key(limit, subject), limit.window_seconds) >= limit.max_events:
+        raise TooManyAttempts(retry_after=limit.window_seconds)
+
+
+async def record_failure(limiter: RateLimiter, limit: Limit, subject: str) -> None:
+    await limiter.hit(_key(limit, subject), limit.window_seconds)

@@ -1,0 +1,143 @@
+"""Sign-in use cases: log in, refresh with rotation and replay detection, log out, authenticate."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from application import limits
+from application.auth import AuthDeps
+from application.ports import UnitOfWork
+from domain.audit import AuditEntry
+from domain.errors import AccountInactive, InvalidCredentials, InvalidToken, TokenReused
+from domain.sessions import RefreshSession, TokenClaims, TokenKind, TokenPair
+from domain.users import User, normalize_email
+
+# Verified against when the email is unknown, so both answers take as long.
+_DUMMY_PASSWORD = "timing-equaliser-not-a-password"
+
+
+@dataclass(frozen=True)
+class Login:
+    email: str
+    password: str
+    client_address: str
+    totp: str | None = None
+
+
+def _pair(user: User, session: RefreshSession, deps: AuthDeps) -> TokenPair:
+    now = session.issued_at
+    access = TokenClaims(
+        kind=TokenKind.ACCESS,
+        user_id=user.id,
+        token_id=session.id,
+        issued_at=now,
+        expires_at=now + deps.access_ttl,
+        session_version=user.session_version,
+    )
+    refresh = TokenClaims(
+        kind=TokenKind.REFRESH,
+        user_id=user.id,
+        token_id=session.id,
+        issued_at=now,
+        expires_at=session.expires_at,
+        family_id=session.family_id,
+    )
+    return TokenPair(
+        access=deps.tokens.encode(access),
+        refresh=deps.tokens.encode(refresh),
+        expires_in=int(deps.access_ttl.total_seconds()),
+    )
+
+
+async def issue_new_session(uow: UnitOfWork, user: User, deps: AuthDeps) -> TokenPair:
+    now = deps.clock.now()
+    session = RefreshSession.start_family(user.id, now, now + deps.refresh_ttl)
+    await uow.sessions.add(session)
+    return _pair(user, session, deps)
+
+
+async def login(cmd: Login, deps: AuthDeps) -> TokenPair:
+    email = normalize_email(cmd.email)
+    per_account = (limits.LOGIN_FAILURES_PER_MINUTE, limits.LOGIN_FAILURES_HOURLY)
+    per_address = (limits.LOGIN_FAILURES_PER_ADDRESS_MINUTE, limits.LOGIN_FAILURES_PER_ADDRESS_HOURLY)
+    for limit in per_account:
+        await limits.ensure_below(deps.limiter, limit, email)
+    for limit in per_address:
+        await limits.ensure_below(deps.limiter, limit, cmd.client_address)
+
+    async with deps.uow() as uow:
+        user = await uow.users.get_by_email(email, for_update=True)
+        stored_hash = user.password_hash if user else await deps.hasher.hash(_DUMMY_PASSWORD)
+        password_ok = await deps.hasher.verify(stored_hash, cmd.password)
+        now = deps.clock.now()
+        if user is None or not password_ok:
+            await uow.audit.add(AuditEntry("login.failed", now, user.id if user else None, email))
+            await uow.commit()
+            for limit in per_account:
+                await limits.record_failure(deps.limiter, limit, email)
+            for limit in per_address:
+                await limits.record_failure(deps.limiter, limit, cmd.client_address)
+            raise InvalidCredentials()
+        user.ensure_active()
+        if deps.hasher.needs_rehash(user.password_hash):
+            user.password_hash = await deps.hasher.hash(cmd.password)
+            await uow.users.update(user)
+        pair = await issue_new_session(uow, user, deps)
+        await uow.audit.add(AuditEntry("login.succeeded", now, user.id, str(user.id)))
+        await uow.commit()
+    return pair
+
+
+async def refresh(refresh_token: str, deps: AuthDeps) -> TokenPair:
+    """Spends the presented token for a new pair; a spent token coming back ends its whole family."""
+    claims = deps.tokens.decode(refresh_token, TokenKind.REFRESH)
+    now = deps.clock.now()
+    async with deps.uow() as uow:
+        session = await uow.sessions.get(claims.token_id, for_update=True)
+        if session is None or session.user_id != claims.user_id:
+            raise InvalidToken()
+        try:
+            session.spend(now)
+        except TokenReused:
+            await uow.sessions.revoke_family(session.family_id, now)
+            await uow.audit.add(AuditEntry("session.replay_detected", now, session.user_id, str(session.family_id)))
+            await uow.commit()
+            raise
+        user = await uow.users.get(session.user_id)
+        if user is None or not user.is_active:
+            raise InvalidToken()
+        successor = session.successor(now, now + deps.refresh_ttl)
+        await uow.sessions.update(session)
+        await uow.sessions.add(successor)
+        await uow.commit()
+    return _pair(user, successor, deps)
+
+
+async def logout(refresh_token: str, deps: AuthDeps) -> None:
+    """Ends every session of the token's owner: refresh tokens revoked, access tokens outdated."""
+    claims = deps.tokens.decode(refresh_token, TokenKind.REFRESH)
+    now = deps.clock.now()
+    async with deps.uow() as uow:
+        session = await uow.sessions.get(claims.token_id)
+        if session is None or session.revoked_at is not None:
+            raise InvalidToken()
+        user = await uow.users.get(session.user_id, for_update=True)
+        if user is None:
+            raise InvalidToken()
+        user.end_sessions()
+        await uow.users.update(user)
+        await uow.sessions.revoke_all_for_user(user.id, now)
+        await uow.audit.add(AuditEntry("session.logout", now, user.id, str(user.id)))
+        await uow.commit()
+
+
+async def authenticate(access_token: str, deps: AuthDeps) -> User:
+    """The user behind an access token, provided it is still current and the account active."""
+    claims = deps.tokens.decode(access_token, TokenKind.ACCESS)
+    async with deps.uow() as uow:
+        user = await uow.users.get(claims.user_id)
+    if user is None or user.session_version != claims.session_version:
+        raise InvalidToken()
+    if not user.is_active:
+        raise AccountInactive()
+    return user

@@ -1,0 +1,1 @@
+"""The pure core of TaskReward: entities, value objects, rules and errors (standard library only)."""

@@ -1,0 +1,97 @@
+"""Accounts: who a user is, their role, and the rules on emails and passwords."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from uuid import UUID
+
+from domain.common_passwords import COMMON_PASSWORDS
+from domain.errors import AccountInactive, InvalidEmail, InvalidInput, WeakPassword
+from domain.ids import new_id
+
+MIN_PASSWORD_LENGTH = 8
+MAX_PASSWORD_LENGTH = 128
+MAX_EMAIL_LENGTH = 254
+MAX_NAME_LENGTH = 150
+
+_EMAIL = re.compile(
+    r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$"
+)
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    MANAGER = "manager"
+    MEMBER = "member"
+
+
+def normalize_email(raw: str) -> str:
+    email = raw.strip().lower()
+    local, _, _ = email.partition("@")
+    if len(email) > MAX_EMAIL_LENGTH or len(local) > 64 or ".." in email or not _EMAIL.match(email):
+        raise InvalidEmail(field="email")
+    return email
+
+
+def check_password_policy(password: str, *, email: str | None = None) -> None:
+    if not MIN_PASSWORD_LENGTH <= len(password) <= MAX_PASSWORD_LENGTH:
+        raise WeakPassword(
+            f"The password must be {MIN_PASSWORD_LENGTH} to {MAX_PASSWORD_LENGTH} characters long.",
+            field="password",
+        )
+    lowered = password.lower()
+    if lowered in COMMON_PASSWORDS or len(set(password)) < 3:
+        raise WeakPassword("The password is too common; choose another.", field="password")
+    if email and lowered in (email.lower(), email.lower().partition("@")[0]):
+        raise WeakPassword("The password may not be your email address.", field="password")
+
+
+def check_full_name(raw: str) -> str:
+    name = " ".join(raw.split())
+    if not name or len(name) > MAX_NAME_LENGTH:
+        raise InvalidInput(f"The full name must be 1 to {MAX_NAME_LENGTH} characters.", field="full_name")
+    return name
+
+
+@dataclass
+class User:
+    email: str
+    full_name: str
+    role: Role
+    password_hash: str
+    created_at: datetime
+    time_zone: str = "UTC"
+    is_active: bool = True
+    totp_secret: str | None = None
+    session_version: int = 0
+    id: UUID = field(default_factory=new_id)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role is Role.ADMIN
+
+    def ensure_active(self) -> None:
+        if not self.is_active:
+            raise AccountInactive()
+
+    def end_sessions(self) -> None:
+        """Invalidates every access token issued so far (they carry the old version)."""
+        self.session_version += 1
+
+    def change_password_hash(self, new_hash: str) -> None:
+        self.password_hash = new_hash
+        self.end_sessions()
+
+    def deactivate(self) -> None:
+        self.is_active = False
+        self.end_sessions()
+
+    def activate(self) -> None:
+        self.is_active = True
+
+    def change_role(self, role: Role) -> None:
+        self.role = role
+        self.end_sessions()

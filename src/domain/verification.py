@@ -1,0 +1,84 @@
+"""Proving an email address: one-time codes, and the short-lived token that a correct code earns."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from uuid import UUID
+
+from domain.errors import EmailTokenInvalid, OtpInvalid
+from domain.ids import new_id
+
+OTP_DIGITS = 6
+OTP_LIFETIME = timedelta(minutes=10)
+OTP_MAX_WRONG_TRIES = 5
+EMAIL_TOKEN_LIFETIME = timedelta(minutes=15)
+
+
+def generate_otp() -> str:
+    return f"{secrets.randbelow(10**OTP_DIGITS):0{OTP_DIGITS}d}"
+
+
+def generate_secret_token() -> str:
+    """256 random bits, URL-safe; only a digest of it is ever stored."""
+    return secrets.token_urlsafe(32)
+
+
+@dataclass
+class EmailOtp:
+    email: str
+    code_digest: str
+    created_at: datetime
+    expires_at: datetime
+    wrong_tries: int = 0
+    used_at: datetime | None = None
+    id: UUID = field(default_factory=new_id)
+
+    @classmethod
+    def issue(cls, email: str, code_digest: str, now: datetime) -> EmailOtp:
+        return cls(email=email, code_digest=code_digest, created_at=now, expires_at=now + OTP_LIFETIME)
+
+    def is_usable(self, now: datetime) -> bool:
+        return self.used_at is None and now < self.expires_at and self.wrong_tries < OTP_MAX_WRONG_TRIES
+
+    def try_code(self, code_digest: str, now: datetime) -> bool:
+        """Spends the code when it matches; counts a wrong try when it does not."""
+        if not self.is_usable(now):
+            return False
+        if secrets.compare_digest(self.code_digest, code_digest):
+            self.used_at = now
+            return True
+        self.wrong_tries += 1
+        return False
+
+    def verify(self, code_digest: str, now: datetime) -> None:
+        if not self.try_code(code_digest, now):
+            raise OtpInvalid(field="otp")
+
+
+@dataclass
+class EmailToken:
+    """Earned by a correct OTP; lets its holder register that one email, once, for a short while."""
+
+    email: str
+    token_digest: str
+    created_at: datetime
+    expires_at: datetime
+    used_at: datetime | None = None
+    id: UUID = field(default_factory=new_id)
+
+    @classmethod
+    def issue(cls, email: str, token_digest: str, now: datetime) -> EmailToken:
+        return cls(email=email, token_digest=token_digest, created_at=now, expires_at=now + EMAIL_TOKEN_LIFETIME)
+
+    def spend(self, now: datetime) -> None:
+        if self.used_at is not None or now >= self.expires_at:
+            raise EmailTokenInvalid(field="email_token")
+        self.used_at = now
+
+
+def token_digest(token: str) -> str:
+    """SHA-256 of a high-entropy token: enough, since 256 random bits cannot be guessed."""
+    return hashlib.sha256(token.encode()).hexdigest()

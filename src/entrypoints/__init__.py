@@ -1,0 +1,1 @@
+"""The driving side and the wiring: settings, the composition root, HTTP, workers, scheduler, CLI."""

@@ -1,0 +1,77 @@
+"""The composition root: builds every adapter once and hands them to the entrypoints."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from redis.asyncio import Redis
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from adapters.clock import SystemClock
+from adapters.db.engine import create_engine
+from adapters.db.uow import SqlUnitOfWorkFactory
+from adapters.email.rendering import EmailRenderer
+from adapters.email.senders import OutboxMailer, SmtpMailer
+from adapters.ratelimit import MemoryRateLimiter, RedisRateLimiter
+from adapters.security.digest import HmacDigest
+from adapters.security.passwords import Argon2PasswordHasher
+from adapters.security.tokens import JwtTokenCodec
+from application.auth import AuthDeps
+from application.ports import Clock, Mailer, RateLimiter
+from entrypoints.settings import Settings
+
+
+@dataclass
+class Container:
+    settings: Settings
+    engine: AsyncEngine
+    auth: AuthDeps
+    redis: Redis | None = None
+    extras: dict[str, object] = field(default_factory=dict)
+
+    async def close(self) -> None:
+        if self.redis is not None:
+            await self.redis.aclose()
+        await self.engine.dispose()
+
+
+def build_mailer(settings: Settings) -> Mailer:
+    renderer = EmailRenderer(base_url=settings.base_url)
+    if settings.email_host:
+        return SmtpMailer(
+            renderer,
+            host=settings.email_host,
+            port=settings.email_port,
+            sender=settings.default_from_email,
+            username=settings.email_host_user,
+            password=settings.email_host_password,
+            use_tls=settings.email_use_tls,
+        )
+    return OutboxMailer(renderer, directory=settings.outbox_dir, sender=settings.default_from_email)
+
+
+def bootstrap(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    mailer: Mailer | None = None,
+    limiter: RateLimiter | None = None,
+) -> Container:
+    engine = create_engine(settings.database_url, pool_size=settings.db_pool_size)
+    redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
+    if limiter is None:
+        limiter = RedisRateLimiter(redis) if redis is not None else MemoryRateLimiter()
+    auth = AuthDeps(
+        uow=SqlUnitOfWorkFactory(engine),
+        clock=clock or SystemClock(),
+        hasher=Argon2PasswordHasher(),
+        tokens=JwtTokenCodec(settings.secret_key, issuer=settings.jwt_issuer, audience=settings.jwt_audience),
+        digest=HmacDigest(settings.secret_key),
+        mailer=mailer or build_mailer(settings),
+        limiter=limiter,
+        access_ttl=timedelta(seconds=settings.access_token_ttl_seconds),
+        refresh_ttl=timedelta(seconds=settings.refresh_token_ttl_seconds),
+        default_time_zone=settings.time_zone,
+    )
+    return Container(settings=settings, engine=engine, auth=auth, redis=redis)

@@ -1,0 +1,114 @@
+"""The `taskreward` command: serve, migrate and create-admin (workers and the scheduler join later)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import logging
+import sys
+from collections.abc import Sequence
+
+from adapters.db.migrate import upgrade
+from application.accounts import create_admin
+from domain.errors import DomainError
+from entrypoints.bootstrap import bootstrap
+from entrypoints.settings import Settings, SettingsError
+
+
+def _configure_logging(settings: Settings) -> None:
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+def cmd_migrate(settings: Settings, _args: argparse.Namespace) -> int:
+    upgrade(settings.database_url)
+    print("database is up to date")
+    return 0
+
+
+def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from entrypoints.http.app import create_app
+
+    if settings.is_embedded:
+        upgrade(settings.database_url)
+        print(
+            f"TaskReward (embedded: SQLite at {settings.database_url.split('///')[-1]}, "
+            f"emails in {settings.outbox_dir})\n"
+            f"Serving on http://{args.host}:{args.port}/  (API schema at /schema)\n"
+            "Create the first admin with:  .venv/bin/taskreward create-admin --email you@example.com --password-stdin",
+            flush=True,
+        )
+    if args.workers > 1:
+        uvicorn.run(
+            "entrypoints.http.asgi:make_app",
+            factory=True,
+            host=args.host,
+            port=args.port,
+            workers=args.workers,
+            proxy_headers=True,
+            log_level=settings.log_level.lower(),
+        )
+    else:
+        app = create_app(bootstrap(settings))
+        uvicorn.run(app, host=args.host, port=args.port, proxy_headers=True, log_level=settings.log_level.lower())
+    return 0
+
+
+def cmd_create_admin(settings: Settings, args: argparse.Namespace) -> int:
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    elif args.password is not None:
+        password = args.password
+    else:
+        password = getpass.getpass("Password: ")
+
+    async def run() -> int:
+        container = bootstrap(settings)
+        try:
+            user, changed = await create_admin(args.email, password, args.full_name, container.auth)
+        except DomainError as exc:
+            print(f"error: {exc.detail}", file=sys.stderr)
+            return 2
+        finally:
+            await container.close()
+        print(f"admin {user.email} {'created or updated' if changed else 'already exists'} (id {user.id})")
+        return 0
+
+    return asyncio.run(run())
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="taskreward", description="TaskReward: tasks, projects and rewards.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="serve the HTTP API")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1, help="API processes (each is stateless)")
+    serve.set_defaults(handler=cmd_serve)
+    migrate = sub.add_parser("migrate", help="apply database migrations")
+    migrate.set_defaults(handler=cmd_migrate)
+    admin = sub.add_parser("create-admin", help="create or update an admin account (idempotent)")
+    admin.add_argument("--email", required=True)
+    group = admin.add_mutually_exclusive_group()
+    group.add_argument("--password")
+    group.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    admin.add_argument("--full-name", default="Administrator")
+    admin.set_defaults(handler=cmd_create_admin)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = Settings.from_env()
+    except SettingsError as exc:
+        print(f"configuration error: {exc}", file=sys.stderr)
+        return 2
+    _configure_logging(settings)
+    return int(args.handler(settings, args))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

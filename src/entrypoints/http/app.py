@@ -1,0 +1,97 @@
+"""The Litestar application factory: takes a built container, so tests can hand in their own adapters."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from litestar import Litestar, Response
+from litestar.config.cors import CORSConfig
+from litestar.di import Provide
+from litestar.middleware.rate_limit import RateLimitConfig
+from litestar.openapi.config import OpenAPIConfig
+from litestar.openapi.spec import Components, SecurityScheme
+from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
+from litestar.stores.memory import MemoryStore
+from litestar.stores.redis import RedisStore
+from litestar.stores.registry import StoreRegistry
+
+from entrypoints.bootstrap import Container
+from entrypoints.http.controllers.auth import AuthController
+from entrypoints.http.controllers.health import HealthController
+from entrypoints.http.dependencies import provide_current_user
+from entrypoints.http.problems import internal_error_handler, problem_details_plugin
+
+MAX_JSON_BODY = 64 * 1024
+UNMETERED_PATHS = ["/health", "/metrics", "/schema"]
+
+
+class MetricsController(PrometheusController):
+    path = "/metrics"
+    include_in_schema = False
+
+
+def _security_headers(force_https: bool) -> Any:
+    async def after_request(response: Response[Any]) -> Response[Any]:
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        if force_https:
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        return response
+
+    return after_request
+
+
+def create_app(container: Container, *, debug: bool = False) -> Litestar:
+    settings = container.settings
+
+    @asynccontextmanager
+    async def lifespan(_: Litestar) -> AsyncGenerator[None, None]:
+        try:
+            yield
+        finally:
+            await container.close()
+
+    stores = StoreRegistry(
+        default_factory=(
+            (lambda name: RedisStore(container.redis, namespace=f"taskreward:{name}"))  # type: ignore[arg-type]
+            if container.redis is not None
+            else (lambda _name: MemoryStore())
+        )
+    )
+    middleware: list[Any] = []
+    if settings.rate_limit_per_minute > 0:
+        rate_limit = RateLimitConfig(rate_limit=("minute", settings.rate_limit_per_minute), exclude=UNMETERED_PATHS)
+        middleware.append(rate_limit.middleware)
+    middleware.append(PrometheusConfig(app_name="taskreward", prefix="taskreward", group_path=True).middleware)
+
+    return Litestar(
+        route_handlers=[AuthController, HealthController, MetricsController],
+        dependencies={
+            "container": Provide(lambda: container, use_cache=True, sync_to_thread=False),
+            "auth": Provide(lambda: container.auth, use_cache=True, sync_to_thread=False),
+            "current_user": Provide(provide_current_user),
+        },
+        plugins=[problem_details_plugin()],
+        exception_handlers={Exception: internal_error_handler},
+        middleware=middleware,
+        after_request=_security_headers(settings.force_https),
+        cors_config=CORSConfig(allow_origins=list(settings.cors_allowed_origins))
+        if settings.cors_allowed_origins
+        else None,
+        stores=stores,
+        request_max_body_size=MAX_JSON_BODY,
+        openapi_config=OpenAPIConfig(
+            title="TaskReward API",
+            version="0.1.0",
+            path="/schema",
+            components=Components(
+                security_schemes={"BearerToken": SecurityScheme(type="http", scheme="bearer", bearer_format="JWT")}
+            ),
+        ),
+        lifespan=[lifespan],
+        debug=debug,
+    )

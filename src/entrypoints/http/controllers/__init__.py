@@ -1,0 +1,1 @@
+"""Controllers, one per resource: Struct in, one use case, Struct out."""

@@ -1,0 +1,43 @@
+"""Liveness and readiness probes for orchestrators and load balancers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Response, get
+from litestar.di import NamedDependency
+from sqlalchemy import text
+
+from entrypoints.bootstrap import Container
+
+ContainerDep = NamedDependency[Container]
+
+
+class HealthController(Controller):
+    path = "/health"
+    tags = ["operations"]
+    include_in_schema = True
+
+    @get("/live")
+    async def live(self) -> dict[str, str]:
+        return {"status": "ok"}
+
+    @get("/ready")
+    async def ready(self, container: ContainerDep) -> Response[dict[str, Any]]:
+        checks: dict[str, str] = {}
+        try:
+            async with container.engine.connect() as conn:
+                await conn.execute(text("SELECT 1"))
+            checks["database"] = "ok"
+        except Exception:  # noqa: BLE001 - any failure means not ready
+            checks["database"] = "unavailable"
+        if container.redis is not None:
+            try:
+                await container.redis.ping()
+                checks["redis"] = "ok"
+            except Exception:  # noqa: BLE001
+                checks["redis"] = "unavailable"
+        ready = all(value == "ok" for value in checks.values())
+        return Response(
+            {"status": "ok" if ready else "unavailable", "checks": checks}, status_code=200 if ready else 503
+        )

@@ -1,0 +1,28 @@
+"""Dependencies the controllers ask for by name: the account services and the signed-in user."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request
+from litestar.di import NamedDependency
+
+from application.auth import AuthDeps
+from application.sessions import authenticate
+from domain.errors import InvalidToken
+from domain.users import User
+
+
+def bearer_token(request: Request[Any, Any, Any]) -> str:
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip() or len(token) > 4096:
+        raise InvalidToken("Send an access token as 'Authorization: Bearer <token>'.")
+    return token.strip()
+
+
+async def provide_current_user(request: Request[Any, Any, Any], auth: NamedDependency[AuthDeps]) -> User:
+    return await authenticate(bearer_token(request), auth)
+
+
+def client_address(request: Request[Any, Any, Any]) -> str:
+    return request.client.host if request.client else "unknown"

@@ -1,0 +1,100 @@
+"""Every error leaves as RFC 9457 problem details with a stable `code`."""
+
+from __future__ import annotations
+
+import logging
+from http import HTTPStatus
+from typing import Any
+
+from litestar import Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.plugins.problem_details import ProblemDetailsConfig, ProblemDetailsException, ProblemDetailsPlugin
+
+from domain.errors import DomainError, ErrorKind, TooManyAttempts
+
+log = logging.getLogger(__name__)
+
+PROBLEM_BASE = "https://taskreward.dev/problems/"
+
+STATUS_BY_KIND = {
+    ErrorKind.INVALID: 400,
+    ErrorKind.UNAUTHENTICATED: 401,
+    ErrorKind.FORBIDDEN: 403,
+    ErrorKind.NOT_FOUND: 404,
+    ErrorKind.CONFLICT: 409,
+    ErrorKind.GONE: 410,
+    ErrorKind.TOO_MANY: 429,
+}
+
+CODE_BY_STATUS = {
+    400: "bad_request",
+    401: "unauthenticated",
+    403: "permission_denied",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    429: "too_many_requests",
+    500: "internal_error",
+    503: "service_unavailable",
+}
+
+
+def problem(
+    status: int, code: str, detail: str, headers: dict[str, str] | None = None, **extra: Any
+) -> ProblemDetailsException:
+    return ProblemDetailsException(
+        status_code=status,
+        title=HTTPStatus(status).phrase,
+        detail=detail,
+        type_=PROBLEM_BASE + code.replace("_", "-"),
+        headers=headers,
+        extra={"code": code, **extra},
+    )
+
+
+def from_domain_error(exc: DomainError) -> ProblemDetailsException:
+    status = STATUS_BY_KIND[exc.kind]
+    headers: dict[str, str] = {}
+    if status == 401:
+        headers["WWW-Authenticate"] = 'Bearer error="invalid_token"'
+    if isinstance(exc, TooManyAttempts):
+        headers["Retry-After"] = str(exc.retry_after)
+    extra = {"errors": [{"field": exc.field, "message": exc.detail}]} if exc.field else {}
+    return problem(status, exc.code, exc.detail, headers or None, **extra)
+
+
+def from_validation_error(exc: ValidationException) -> ProblemDetailsException:
+    errors = []
+    if isinstance(exc.extra, list):
+        for item in exc.extra:
+            if isinstance(item, dict):
+                errors.append({"field": item.get("key"), "source": item.get("source"), "message": item.get("message")})
+    return problem(400, "validation_failed", "The request is malformed or a field is not valid.", errors=errors)
+
+
+def from_http_exception(exc: HTTPException) -> ProblemDetailsException:
+    if isinstance(exc, ProblemDetailsException):
+        return exc
+    status = exc.status_code
+    code = CODE_BY_STATUS.get(status, "error")
+    detail = exc.detail if status < 500 else HTTPStatus(status).phrase
+    return problem(status, code, detail, exc.headers)
+
+
+def internal_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    return problem(500, "internal_error", "Something went wrong on our side.").to_response(request)
+
+
+def problem_details_plugin() -> ProblemDetailsPlugin:
+    return ProblemDetailsPlugin(
+        ProblemDetailsConfig(
+            exception_to_problem_detail_map={
+                DomainError: from_domain_error,
+                ValidationException: from_validation_error,
+                HTTPException: from_http_exception,
+            }
+        )
+    )

@@ -1,0 +1,22 @@
+"""Field types shared by the request schemas."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import msgspec
+
+Email = Annotated[str, msgspec.Meta(min_length=3, max_length=254, examples=["ada@example.com"])]
+Password = Annotated[str, msgspec.Meta(min_length=1, max_length=1024)]
+FullName = Annotated[str, msgspec.Meta(min_length=1, max_length=150)]
+OpaqueToken = Annotated[str, msgspec.Meta(min_length=1, max_length=4096)]
+OtpCode = Annotated[str, msgspec.Meta(pattern=r"^[0-9]{6}$", examples=["042917"])]
+TotpCode = Annotated[str, msgspec.Meta(pattern=r"^[0-9]{6}$")]
+
+
+class Request(msgspec.Struct, forbid_unknown_fields=True):
+    """Base of every request body."""
+
+
+class Message(msgspec.Struct, frozen=True):
+    detail: str
