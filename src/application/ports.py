@@ -9,10 +9,15 @@ from types import TracebackType
 from typing import Any, Protocol, Self
 from uuid import UUID
 
+from domain.access import ProjectRole
+from domain.assignments import Assignment
 from domain.audit import AuditEntry
+from domain.notifications import Notification
 from domain.sessions import RefreshSession, TokenClaims, TokenKind
+from domain.tasks import Task
 from domain.users import User
 from domain.verification import EmailOtp, EmailToken
+from domain.wallets import LedgerEntry, Wallet
 
 
 class Clock(Protocol):
@@ -50,6 +55,73 @@ class AuditLog(Protocol):
     async def add(self, entry: AuditEntry) -> None: ...
 
 
+class TaskRepository(Protocol):
+    async def add(self, task: Task) -> None: ...
+    async def get(self, task_id: UUID, *, for_update: bool = False) -> Task | None: ...
+    async def get_by_slug(self, slug: str, *, for_update: bool = False) -> Task | None:
+        """Live tasks only: a soft-deleted task is not found."""
+        ...
+
+    async def update(self, task: Task) -> None: ...
+    async def slug_taken(self, slug: str) -> bool: ...
+
+
+class AssignmentRepository(Protocol):
+    async def add(self, assignment: Assignment) -> None:
+        """Raises `AlreadyClaimed` or `ActiveClaimHeld` when the database refuses the row."""
+        ...
+
+    async def get(self, assignment_id: UUID, *, for_update: bool = False) -> Assignment | None: ...
+    async def update(self, assignment: Assignment) -> None: ...
+    async def find(self, task_id: UUID, user_id: UUID) -> Assignment | None: ...
+    async def active_claim_of(self, user_id: UUID) -> Assignment | None: ...
+
+
+class WalletRepository(Protocol):
+    async def get(self, user_id: UUID, *, for_update: bool = False) -> Wallet:
+        """Every user has a wallet; an empty one is made on first use."""
+        ...
+
+    async def update(self, wallet: Wallet) -> None: ...
+
+
+class LedgerRepository(Protocol):
+    async def add(self, entry: LedgerEntry) -> None:
+        """Raises `AlreadyRewarded` for a second reward entry of one assignment."""
+        ...
+
+    async def get(self, entry_id: UUID) -> LedgerEntry | None: ...
+
+
+class NotificationRepository(Protocol):
+    async def add(self, notification: Notification) -> None: ...
+    async def get(self, notification_id: UUID) -> Notification | None: ...
+    async def update(self, notification: Notification) -> None: ...
+    async def mark_all_read(self, user_id: UUID, now: datetime) -> int: ...
+
+
+@dataclass(frozen=True)
+class IdempotencyRecord:
+    user_id: UUID
+    key: str
+    request_digest: str
+    result_ref: str
+    created_at: datetime
+
+
+class IdempotencyRepository(Protocol):
+    async def get(self, user_id: UUID, key: str) -> IdempotencyRecord | None: ...
+    async def add(self, record: IdempotencyRecord) -> None: ...
+
+
+class MembershipReader(Protocol):
+    async def role_in(self, project_id: UUID, user_id: UUID) -> ProjectRole | None: ...
+    async def manages_any(self, user_id: UUID) -> bool: ...
+    async def reviewer_ids(self, project_id: UUID | None) -> list[UUID]:
+        """Who reviews tasks here: the project's managers, or the admins for the public board."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction. Leaving the block without `commit()` rolls everything back."""
 
@@ -58,6 +130,13 @@ class UnitOfWork(Protocol):
     email_tokens: EmailTokenRepository
     sessions: RefreshSessionRepository
     audit: AuditLog
+    tasks: TaskRepository
+    assignments: AssignmentRepository
+    wallets: WalletRepository
+    ledger: LedgerRepository
+    notifications: NotificationRepository
+    idempotency: IdempotencyRepository
+    memberships: MembershipReader
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(
@@ -108,3 +187,24 @@ class RateLimiter(Protocol):
 
     async def count(self, key: str, window_seconds: int) -> int: ...
     async def reset(self, key: str, window_seconds: int) -> None: ...
+
+
+@dataclass(frozen=True)
+class ProcessedImage:
+    image: bytes
+    thumbnail: bytes
+    extension: str
+
+
+class ImageProcessor(Protocol):
+    async def process(self, data: bytes) -> ProcessedImage:
+        """Decodes, checks and re-encodes an upload; raises `ImageTooLarge` or `UnsupportedImage`."""
+        ...
+
+
+class MediaStorage(Protocol):
+    async def save(self, folder: str, extension: str, data: bytes) -> str:
+        """Stores the bytes under a new random name and returns its path relative to the media root."""
+        ...
+
+    async def delete(self, path: str) -> None: ...

@@ -119,7 +119,7 @@ async def logout(refresh_token: str, deps: AuthDeps) -> None:
     now = deps.clock.now()
     async with deps.uow() as uow:
         session = await uow.sessions.get(claims.token_id)
-        if session is None or session.revoked_at is not None:
+        if session is None or session.user_id != claims.user_id or session.revoked_at is not None:
             raise InvalidToken()
         user = await uow.users.get(session.user_id, for_update=True)
         if user is None:

@@ -13,6 +13,8 @@ class ErrorKind(Enum):
     CONFLICT = "conflict"
     GONE = "gone"
     TOO_MANY = "too_many"
+    TOO_LARGE = "too_large"
+    UNSUPPORTED = "unsupported"
 
 
 class DomainError(Exception):
@@ -113,3 +115,85 @@ class TooManyAttempts(DomainError):
     def __init__(self, message: str | None = None, *, retry_after: int = 60) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+
+
+class TaskNotFound(NotFound):
+    code = "task_not_found"
+    message = "No such task."
+
+
+class AssignmentNotFound(NotFound):
+    code = "assignment_not_found"
+    message = "No such assignment."
+
+
+class UserNotFound(NotFound):
+    code = "user_not_found"
+    message = "No such user."
+
+
+class NotificationNotFound(NotFound):
+    code = "notification_not_found"
+    message = "No such notification."
+
+
+class TaskFull(Conflict):
+    code = "task_full"
+    message = "Every slot of this task is taken."
+
+
+class TaskClosed(Conflict):
+    code = "task_closed"
+    message = "This task is closed."
+
+
+class AlreadyClaimed(Conflict):
+    code = "already_claimed"
+    message = "You already have (or had) an assignment for this task."
+
+
+class ActiveClaimHeld(Conflict):
+    code = "active_claim_held"
+    message = "Submit or release your current task before claiming another."
+
+
+class WrongState(Conflict):
+    code = "wrong_state"
+    message = "The assignment is not in a state that allows this."
+
+
+class OwnSubmission(PermissionDenied):
+    code = "own_submission"
+    message = "Nobody reviews their own submission."
+
+
+class InsufficientPoints(Conflict):
+    code = "insufficient_points"
+    message = "The wallet does not hold enough points."
+
+
+class IdempotencyKeyReused(Conflict):
+    code = "idempotency_key_reused"
+    message = "This Idempotency-Key was already used with a different request."
+
+
+class LimitBelowHeldSlots(Conflict):
+    code = "limit_below_held_slots"
+    message = "The claim limit cannot go below the slots already held."
+
+
+class AlreadyRewarded(Conflict):
+    code = "already_rewarded"
+    message = "This assignment has already been credited."
+
+
+class ImageTooLarge(DomainError):
+    code = "image_too_large"
+    kind = ErrorKind.TOO_LARGE
+    message = "The image is larger than 5 MB or 40 megapixels."
+
+
+class UnsupportedImage(DomainError):
+    code = "unsupported_image"
+    kind = ErrorKind.UNSUPPORTED
+    message = "Send a JPEG, PNG or WebP image."

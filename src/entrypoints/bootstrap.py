@@ -10,15 +10,19 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.clock import SystemClock
 from adapters.db.engine import create_engine
+from adapters.db.queries import sql_queries
 from adapters.db.uow import SqlUnitOfWorkFactory
 from adapters.email.rendering import EmailRenderer
 from adapters.email.senders import OutboxMailer, SmtpMailer
+from adapters.media.images import PillowImageProcessor
+from adapters.media.storage import LocalMediaStorage
 from adapters.ratelimit import MemoryRateLimiter, RedisRateLimiter
 from adapters.security.digest import HmacDigest
 from adapters.security.passwords import Argon2PasswordHasher
 from adapters.security.tokens import JwtTokenCodec
 from application.auth import AuthDeps
-from application.ports import Clock, Mailer, RateLimiter
+from application.ports import Clock, ImageProcessor, Mailer, MediaStorage, RateLimiter, UnitOfWorkFactory
+from application.queries import Queries
 from entrypoints.settings import Settings
 
 
@@ -27,8 +31,19 @@ class Container:
     settings: Settings
     engine: AsyncEngine
     auth: AuthDeps
+    queries: Queries
+    images: ImageProcessor
+    media: MediaStorage
     redis: Redis | None = None
     extras: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def uow(self) -> UnitOfWorkFactory:
+        return self.auth.uow
+
+    @property
+    def clock(self) -> Clock:
+        return self.auth.clock
 
     async def close(self) -> None:
         if self.redis is not None:
@@ -74,4 +89,12 @@ def bootstrap(
         refresh_ttl=timedelta(seconds=settings.refresh_token_ttl_seconds),
         default_time_zone=settings.time_zone,
     )
-    return Container(settings=settings, engine=engine, auth=auth, redis=redis)
+    return Container(
+        settings=settings,
+        engine=engine,
+        auth=auth,
+        queries=sql_queries(engine),
+        images=PillowImageProcessor(),
+        media=LocalMediaStorage(settings.media_root),
+        redis=redis,
+    )

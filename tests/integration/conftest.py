@@ -166,3 +166,54 @@ async def container(database_url: str, tmp_path: Path, smtp: SmtpInbox) -> Async
 async def client(container: Container) -> AsyncIterator[AsyncTestClient[Any]]:
     async with AsyncTestClient(app=create_app(container)) as test_client:
         yield test_client
+
+
+@pytest.fixture
+def sqlite_db(sqlite_url: str) -> str:
+    """The SQLite database alone, emptied (like `pg_url` for PostgreSQL)."""
+    _empty_tables(sqlite_url)
+    return sqlite_url
+
+
+@dataclass
+class Account:
+    user: Any
+    access: str
+    refresh: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.access}"}
+
+
+PASSWORD = "integration-pass-7419"
+
+
+async def add_account(container: Container, client: AsyncTestClient[Any], role: str, email: str) -> Account:
+    from domain.users import Role, User
+
+    auth = container.auth
+    user = User(
+        email=email,
+        full_name=email.split("@")[0].title(),
+        role=Role(role),
+        password_hash=await auth.hasher.hash(PASSWORD),
+        created_at=auth.clock.now(),
+    )
+    async with auth.uow() as uow:
+        await uow.users.add(user)
+        await uow.commit()
+    response = await client.post("/api/auth/login/", json={"email": email, "password": PASSWORD})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    return Account(user=user, access=body["access"], refresh=body["refresh"])
+
+
+@pytest.fixture
+def accounts(container: Container, client: AsyncTestClient[Any]) -> Callable[..., Any]:
+    counter = iter(range(1, 10_000))
+
+    async def make(role: str = "member", email: str | None = None) -> Account:
+        return await add_account(container, client, role, email or f"{role}{next(counter)}@example.com")
+
+    return make

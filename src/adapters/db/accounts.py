@@ -18,14 +18,18 @@ from domain.users import Role, User
 from domain.verification import EmailOtp, EmailToken
 
 
+def user_from_row(row: Row[Any]) -> User:
+    user = User(**row._mapping)
+    user.role = Role(user.role)
+    return user
+
+
 class SqlUserRepository(TableRepository[User]):
     table = users
     entity = User
 
     def from_row(self, row: Row[Any]) -> User:
-        user = User(**row._mapping)
-        user.role = Role(user.role)
-        return user
+        return user_from_row(row)
 
     async def add(self, user: User) -> None:
         try:

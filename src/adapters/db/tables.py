@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     CheckConstraint,
     Column,
+    Date,
     ForeignKey,
     Index,
     Integer,
@@ -13,7 +15,9 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
     Uuid,
+    text,
 )
 
 from adapters.db.types import UtcDateTime
@@ -91,4 +95,203 @@ audit_log = Table(
     Column("actor_id", Uuid),
     Column("subject", String(254)),
     Column("detail", Text, nullable=False),
+)
+
+projects = Table(
+    "projects",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("slug", String(80), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("description", Text, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("start_date", Date),
+    Column("due_date", Date),
+    Column("is_overdue", Boolean, nullable=False),
+    Column("created_by", Uuid, ForeignKey("users.id"), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("deleted_at", UtcDateTime),
+    CheckConstraint("status IN ('active', 'on_hold', 'completed')", name="status"),
+    CheckConstraint("due_date IS NULL OR start_date IS NULL OR due_date >= start_date", name="dates_in_order"),
+    Index(
+        "uq_projects_live_slug",
+        "slug",
+        unique=True,
+        postgresql_where=text("deleted_at IS NULL"),
+        sqlite_where=text("deleted_at IS NULL"),
+    ),
+)
+
+memberships = Table(
+    "memberships",
+    metadata,
+    Column("project_id", Uuid, ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", Uuid, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("role", String(16), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    CheckConstraint("role IN ('manager', 'member')", name="role"),
+    Index("ix_memberships_user", "user_id", "role"),
+)
+
+tasks = Table(
+    "tasks",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("slug", String(80), nullable=False),
+    Column("project_id", Uuid, ForeignKey("projects.id")),
+    Column("name", String(200), nullable=False),
+    Column("description", Text, nullable=False),
+    Column("points", Integer, nullable=False),
+    Column("claim_limit", Integer, nullable=False),
+    Column("slots_taken", Integer, nullable=False),
+    Column("due_date", Date),
+    Column("claim_duration_seconds", Integer),
+    Column("auto_approve_after_seconds", Integer),
+    Column("is_open", Boolean, nullable=False),
+    Column("is_overdue", Boolean, nullable=False),
+    Column("image_path", String(255)),
+    Column("thumbnail_path", String(255)),
+    Column("created_by", Uuid, ForeignKey("users.id"), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("deleted_at", UtcDateTime),
+    CheckConstraint("points >= 0", name="points_not_negative"),
+    CheckConstraint("claim_limit >= 1", name="claim_limit_positive"),
+    # Invariant 1 held by the database too: held slots never exceed the limit.
+    CheckConstraint("slots_taken >= 0 AND slots_taken <= claim_limit", name="slots_within_limit"),
+    Index(
+        "uq_tasks_live_slug",
+        "slug",
+        unique=True,
+        postgresql_where=text("deleted_at IS NULL"),
+        sqlite_where=text("deleted_at IS NULL"),
+    ),
+    Index(
+        "ix_tasks_board",
+        "project_id",
+        "id",
+        postgresql_where=text("deleted_at IS NULL"),
+        sqlite_where=text("deleted_at IS NULL"),
+    ),
+    Index(
+        "ix_tasks_due",
+        "due_date",
+        postgresql_where=text("deleted_at IS NULL AND NOT is_overdue"),
+        sqlite_where=text("deleted_at IS NULL AND NOT is_overdue"),
+    ),
+)
+
+assignments = Table(
+    "assignments",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("task_id", Uuid, ForeignKey("tasks.id"), nullable=False),
+    Column("user_id", Uuid, ForeignKey("users.id"), nullable=False),
+    Column("origin", String(16), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("note", Text, nullable=False),
+    Column("feedback", Text, nullable=False),
+    Column("reviewer_id", Uuid, ForeignKey("users.id")),
+    Column("assigned_by", Uuid, ForeignKey("users.id")),
+    Column("claimed_at", UtcDateTime, nullable=False),
+    Column("expires_at", UtcDateTime),
+    Column("submitted_at", UtcDateTime),
+    Column("reviewed_at", UtcDateTime),
+    Column("ended_at", UtcDateTime),
+    CheckConstraint("origin IN ('claimed', 'assigned')", name="origin"),
+    CheckConstraint(
+        "status IN ('in_progress', 'submitted', 'approved', 'rejected', 'released', 'expired')", name="status"
+    ),
+    CheckConstraint("status NOT IN ('approved', 'rejected') OR reviewed_at IS NOT NULL", name="reviewed_has_time"),
+    CheckConstraint("status <> 'rejected' OR feedback <> ''", name="rejection_has_feedback"),
+    CheckConstraint("reviewer_id IS NULL OR reviewer_id <> user_id", name="no_self_review"),
+    # Invariant 3: one assignment per (task, user), ever.
+    UniqueConstraint("task_id", "user_id", name="uq_assignments_task_user"),
+    # Invariant 4: at most one in-progress claim of one's own per member.
+    Index(
+        "uq_assignments_one_active_claim",
+        "user_id",
+        unique=True,
+        postgresql_where=text("status = 'in_progress' AND origin = 'claimed'"),
+        sqlite_where=text("status = 'in_progress' AND origin = 'claimed'"),
+    ),
+    Index("ix_assignments_user", "user_id", "id"),
+    Index(
+        "ix_assignments_review",
+        "submitted_at",
+        "id",
+        postgresql_where=text("status = 'submitted'"),
+        sqlite_where=text("status = 'submitted'"),
+    ),
+    Index(
+        "ix_assignments_expiry",
+        "expires_at",
+        postgresql_where=text("status = 'in_progress'"),
+        sqlite_where=text("status = 'in_progress'"),
+    ),
+)
+
+wallets = Table(
+    "wallets",
+    metadata,
+    Column("user_id", Uuid, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("balance", BigInteger, nullable=False),
+    Column("earned", BigInteger, nullable=False),
+    Column("redeemed", BigInteger, nullable=False),
+    # Invariant 7: never negative.
+    CheckConstraint("balance >= 0", name="balance_not_negative"),
+)
+
+ledger_entries = Table(
+    "ledger_entries",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("user_id", Uuid, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("points", BigInteger, nullable=False),
+    Column("reason", String(500), nullable=False),
+    Column("reference", String(100), nullable=False),
+    Column("assignment_id", Uuid, ForeignKey("assignments.id")),
+    Column("actor_id", Uuid),
+    Column("created_at", UtcDateTime, nullable=False),
+    CheckConstraint("kind IN ('reward', 'redemption', 'adjustment', 'reversal')", name="kind"),
+    CheckConstraint("kind <> 'reward' OR (points > 0 AND assignment_id IS NOT NULL)", name="reward_shape"),
+    CheckConstraint("kind <> 'redemption' OR points < 0", name="redemption_shape"),
+    # Invariant 6: one reward entry per assignment.
+    Index(
+        "uq_ledger_one_reward",
+        "assignment_id",
+        unique=True,
+        postgresql_where=text("kind = 'reward'"),
+        sqlite_where=text("kind = 'reward'"),
+    ),
+    Index("ix_ledger_user", "user_id", "id"),
+)
+
+notifications = Table(
+    "notifications",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("user_id", Uuid, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("text", String(500), nullable=False),
+    Column("link", String(255), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("read_at", UtcDateTime),
+    Index("ix_notifications_user", "user_id", "id"),
+    Index(
+        "ix_notifications_unread",
+        "user_id",
+        postgresql_where=text("read_at IS NULL"),
+        sqlite_where=text("read_at IS NULL"),
+    ),
+)
+
+idempotency_keys = Table(
+    "idempotency_keys",
+    metadata,
+    Column("user_id", Uuid, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("key", String(200), primary_key=True),
+    Column("request_digest", String(64), nullable=False),
+    Column("result_ref", String(100), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
 )

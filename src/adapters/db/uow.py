@@ -14,7 +14,29 @@ from adapters.db.accounts import (
     SqlRefreshSessionRepository,
     SqlUserRepository,
 )
-from application.ports import AuditLog, EmailTokenRepository, OtpRepository, RefreshSessionRepository, UserRepository
+from adapters.db.memberships import SqlMembershipReader
+from adapters.db.work import (
+    SqlAssignmentRepository,
+    SqlIdempotencyRepository,
+    SqlLedgerRepository,
+    SqlNotificationRepository,
+    SqlTaskRepository,
+    SqlWalletRepository,
+)
+from application.ports import (
+    AssignmentRepository,
+    AuditLog,
+    EmailTokenRepository,
+    IdempotencyRepository,
+    LedgerRepository,
+    MembershipReader,
+    NotificationRepository,
+    OtpRepository,
+    RefreshSessionRepository,
+    TaskRepository,
+    UserRepository,
+    WalletRepository,
+)
 
 
 class SqlUnitOfWork:
@@ -23,6 +45,13 @@ class SqlUnitOfWork:
     email_tokens: EmailTokenRepository
     sessions: RefreshSessionRepository
     audit: AuditLog
+    tasks: TaskRepository
+    assignments: AssignmentRepository
+    wallets: WalletRepository
+    ledger: LedgerRepository
+    notifications: NotificationRepository
+    idempotency: IdempotencyRepository
+    memberships: MembershipReader
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
@@ -37,6 +66,13 @@ class SqlUnitOfWork:
         self.email_tokens = SqlEmailTokenRepository(self._conn)
         self.sessions = SqlRefreshSessionRepository(self._conn)
         self.audit = SqlAuditLog(self._conn)
+        self.tasks = SqlTaskRepository(self._conn)
+        self.assignments = SqlAssignmentRepository(self._conn)
+        self.wallets = SqlWalletRepository(self._conn)
+        self.ledger = SqlLedgerRepository(self._conn)
+        self.notifications = SqlNotificationRepository(self._conn)
+        self.idempotency = SqlIdempotencyRepository(self._conn)
+        self.memberships = SqlMembershipReader(self._conn)
         return self
 
     async def __aexit__(

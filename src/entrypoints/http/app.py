@@ -13,13 +13,19 @@ from litestar.middleware.rate_limit import RateLimitConfig
 from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
+from litestar.static_files import create_static_files_router
 from litestar.stores.memory import MemoryStore
 from litestar.stores.redis import RedisStore
 from litestar.stores.registry import StoreRegistry
 
 from entrypoints.bootstrap import Container
+from entrypoints.http.controllers.admin import AdminController
+from entrypoints.http.controllers.assignments import AssignmentController
 from entrypoints.http.controllers.auth import AuthController
 from entrypoints.http.controllers.health import HealthController
+from entrypoints.http.controllers.notifications import NotificationController
+from entrypoints.http.controllers.tasks import TaskController
+from entrypoints.http.controllers.wallet import WalletController
 from entrypoints.http.dependencies import provide_current_user
 from entrypoints.http.problems import internal_error_handler, problem_details_plugin
 
@@ -55,6 +61,7 @@ def create_app(container: Container, *, debug: bool = False) -> Litestar:
         finally:
             await container.close()
 
+    settings.media_root.mkdir(parents=True, exist_ok=True)
     stores = StoreRegistry(
         default_factory=(
             (lambda name: RedisStore(container.redis, namespace=f"taskreward:{name}"))  # type: ignore[arg-type]
@@ -69,7 +76,19 @@ def create_app(container: Container, *, debug: bool = False) -> Litestar:
     middleware.append(PrometheusConfig(app_name="taskreward", prefix="taskreward", group_path=True).middleware)
 
     return Litestar(
-        route_handlers=[AuthController, HealthController, MetricsController],
+        route_handlers=[
+            AuthController,
+            TaskController,
+            AssignmentController,
+            WalletController,
+            NotificationController,
+            AdminController,
+            HealthController,
+            MetricsController,
+            create_static_files_router(
+                path="/media", directories=[settings.media_root], include_in_schema=False, send_as_attachment=False
+            ),
+        ],
         dependencies={
             "container": Provide(lambda: container, use_cache=True, sync_to_thread=False),
             "auth": Provide(lambda: container.auth, use_cache=True, sync_to_thread=False),

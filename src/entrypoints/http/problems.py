@@ -24,6 +24,8 @@ STATUS_BY_KIND = {
     ErrorKind.CONFLICT: 409,
     ErrorKind.GONE: 410,
     ErrorKind.TOO_MANY: 429,
+    ErrorKind.TOO_LARGE: 413,
+    ErrorKind.UNSUPPORTED: 415,
 }
 
 CODE_BY_STATUS = {

@@ -1,0 +1,1 @@
+"""Uploaded images: checked by decoding, re-encoded without metadata, stored under MEDIA_ROOT."""

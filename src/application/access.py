@@ -1,0 +1,77 @@
+"""Looking things up on behalf of a user: what they may not see is simply not found."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from application.ports import UnitOfWork
+from domain.access import ProjectRole, can_review_task, can_view_task
+from domain.assignments import Assignment
+from domain.errors import AssignmentNotFound, OwnSubmission, PermissionDenied, TaskNotFound
+from domain.tasks import Task
+from domain.users import Role, User
+
+
+async def role_for(uow: UnitOfWork, user: User, task: Task) -> ProjectRole | None:
+    if task.project_id is None:
+        return None
+    return await uow.memberships.role_in(task.project_id, user.id)
+
+
+async def visible_task(uow: UnitOfWork, user: User, slug: str, *, for_update: bool = False) -> Task:
+    task = await uow.tasks.get_by_slug(slug, for_update=for_update)
+    if task is None or not can_view_task(user, task, await role_for(uow, user, task)):
+        raise TaskNotFound()
+    return task
+
+
+async def reviewable_task(uow: UnitOfWork, user: User, slug: str, *, for_update: bool = False) -> Task:
+    """A task the user reviews; seen but not reviewed is 403, not seen is 404."""
+    task = await visible_task(uow, user, slug, for_update=for_update)
+    if not can_review_task(user, task, await role_for(uow, user, task)):
+        raise PermissionDenied("Only a reviewer of this task may do this.")
+    return task
+
+
+async def ensure_may_review_something(uow: UnitOfWork, user: User) -> None:
+    if user.role in (Role.ADMIN, Role.MANAGER) or await uow.memberships.manages_any(user.id):
+        return
+    raise PermissionDenied("Only admins and project managers review work.")
+
+
+def ensure_admin(user: User) -> None:
+    if not user.is_admin:
+        raise PermissionDenied("Only admins may do this.")
+
+
+async def own_assignment(uow: UnitOfWork, user: User, assignment_id: UUID) -> tuple[Assignment, Task]:
+    """The user's own assignment with its task locked, in the lock order task -> assignment."""
+    assignment = await uow.assignments.get(assignment_id)
+    if assignment is None or assignment.user_id != user.id:
+        raise AssignmentNotFound()
+    task = await uow.tasks.get(assignment.task_id, for_update=True)
+    locked = await uow.assignments.get(assignment_id, for_update=True)
+    if task is None or task.is_deleted or locked is None:
+        raise AssignmentNotFound()
+    return locked, task
+
+
+async def reviewed_assignment(uow: UnitOfWork, user: User, assignment_id: UUID) -> tuple[Assignment, Task]:
+    """An assignment the user may review, locked; their own is refused, others' unseen are not found."""
+    await ensure_may_review_something(uow, user)
+    assignment = await uow.assignments.get(assignment_id)
+    if assignment is None:
+        raise AssignmentNotFound()
+    task = await uow.tasks.get(assignment.task_id, for_update=True)
+    if task is None or task.is_deleted:
+        raise AssignmentNotFound()
+    role = await role_for(uow, user, task)
+    if not can_review_task(user, task, role):
+        if assignment.user_id == user.id:
+            raise PermissionDenied("Only a reviewer of this task may do this.")
+        raise AssignmentNotFound()
+    if assignment.user_id == user.id:
+        raise OwnSubmission()
+    locked = await uow.assignments.get(assignment_id, for_update=True)
+    assert locked is not None
+    return locked, task

@@ -1,0 +1,44 @@
+"""Admin use cases on accounts: change a role, deactivate or reactivate."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from uuid import UUID
+
+from application.access import ensure_admin
+from application.ports import Clock, UnitOfWorkFactory
+from domain.audit import AuditEntry
+from domain.errors import PermissionDenied, UserNotFound
+from domain.users import Role, User
+
+
+@dataclass(frozen=True)
+class UpdateUser:
+    user_id: UUID
+    role: Role | None = None
+    is_active: bool | None = None
+
+
+async def update_user(cmd: UpdateUser, admin: User, uow: UnitOfWorkFactory, clock: Clock) -> User:
+    """Deactivating (or changing the role) ends the user's sessions at once."""
+    ensure_admin(admin)
+    if cmd.user_id == admin.id and (cmd.is_active is False or (cmd.role is not None and cmd.role is not Role.ADMIN)):
+        raise PermissionDenied("Admins cannot demote or deactivate themselves.")
+    now = clock.now()
+    async with uow() as work:
+        user = await work.users.get(cmd.user_id, for_update=True)
+        if user is None:
+            raise UserNotFound()
+        if cmd.role is not None and cmd.role is not user.role:
+            user.change_role(cmd.role)
+            await work.audit.add(AuditEntry("account.role_changed", now, admin.id, str(user.id), cmd.role.value))
+        if cmd.is_active is False and user.is_active:
+            user.deactivate()
+            await work.sessions.revoke_all_for_user(user.id, now)
+            await work.audit.add(AuditEntry("account.deactivated", now, admin.id, str(user.id)))
+        elif cmd.is_active is True and not user.is_active:
+            user.activate()
+            await work.audit.add(AuditEntry("account.reactivated", now, admin.id, str(user.id)))
+        await work.users.update(user)
+        await work.commit()
+    return user

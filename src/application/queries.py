@@ -1,0 +1,120 @@
+"""Read models: the lists, answered straight from SQL as small records, one page at a time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Generic, Protocol, TypeVar
+from uuid import UUID
+
+from domain.assignments import AssignmentStatus
+from domain.notifications import Notification
+from domain.users import Role, User
+from domain.wallets import LedgerEntry, Wallet
+
+T = TypeVar("T")
+DEFAULT_PAGE = 20
+MAX_PAGE = 100
+
+
+@dataclass(frozen=True)
+class PageRequest:
+    limit: int = DEFAULT_PAGE
+    cursor: str | None = None
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    items: list[T]
+    next_cursor: str | None
+
+
+@dataclass(frozen=True)
+class TaskSummary:
+    id: UUID
+    slug: str
+    project: str | None
+    name: str
+    description: str
+    points: int
+    claim_limit: int
+    slots_left: int
+    due_date: date | None
+    claim_duration_seconds: int | None
+    auto_approve_after_seconds: int | None
+    is_open: bool
+    is_overdue: bool
+    image_path: str | None
+    thumbnail_path: str | None
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class AssignmentSummary:
+    id: UUID
+    task: str
+    user: UUID
+    origin: str
+    status: str
+    note: str
+    feedback: str
+    claimed_at: datetime
+    submitted_at: datetime | None
+    reviewed_at: datetime | None
+    expires_at: datetime | None
+
+
+@dataclass(frozen=True)
+class UserHistory:
+    user: User
+    assignments_by_status: dict[str, int]
+    points_earned: int
+    points_redeemed: int
+    balance: int
+
+
+class TaskQueries(Protocol):
+    async def available(self, user: User, q: str | None, project: str | None, page: PageRequest) -> Page[TaskSummary]:
+        """Tasks the user may claim now: visible, open, live, with a free slot, not already theirs."""
+        ...
+
+    async def summary(self, task_id: UUID) -> TaskSummary | None: ...
+
+
+class AssignmentQueries(Protocol):
+    async def mine(
+        self, user_id: UUID, status: AssignmentStatus | None, page: PageRequest
+    ) -> Page[AssignmentSummary]: ...
+
+    async def review_queue(self, reviewer: User, page: PageRequest) -> Page[AssignmentSummary]:
+        """Submitted work the reviewer may review (not their own), oldest submission first."""
+        ...
+
+    async def summary(self, assignment_id: UUID) -> AssignmentSummary | None: ...
+
+
+class WalletQueries(Protocol):
+    async def wallet(self, user_id: UUID) -> Wallet: ...
+    async def transactions(self, user_id: UUID, page: PageRequest) -> Page[LedgerEntry]: ...
+
+
+class NotificationQueries(Protocol):
+    async def list(self, user_id: UUID, unread_only: bool, page: PageRequest) -> Page[Notification]: ...
+    async def unread_count(self, user_id: UUID) -> int: ...
+
+
+class UserQueries(Protocol):
+    async def users(
+        self, role: Role | None, is_active: bool | None, q: str | None, page: PageRequest
+    ) -> Page[User]: ...
+
+    async def history(self, user_id: UUID) -> UserHistory | None: ...
+
+
+@dataclass(frozen=True)
+class Queries:
+    tasks: TaskQueries
+    assignments: AssignmentQueries
+    wallets: WalletQueries
+    notifications: NotificationQueries
+    users: UserQueries

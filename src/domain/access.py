@@ -1,0 +1,28 @@
+"""Who may see and review what: the public board is everyone's, a project's tasks are its members'."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from domain.tasks import Task
+from domain.users import User
+
+
+class ProjectRole(StrEnum):
+    MANAGER = "manager"
+    MEMBER = "member"
+
+
+def can_view_task(user: User, task: Task, project_role: ProjectRole | None) -> bool:
+    if task.is_deleted:
+        return False
+    if task.project_id is None or user.is_admin:
+        return True
+    return project_role is not None
+
+
+def can_review_task(user: User, task: Task, project_role: ProjectRole | None) -> bool:
+    """Reviewer of a task = an admin, or a manager of the task's project."""
+    if not can_view_task(user, task, project_role):
+        return False
+    return user.is_admin or (task.project_id is not None and project_role is ProjectRole.MANAGER)
