@@ -39,7 +39,7 @@ check: lint typecheck layers
 test: check pytest
 
 bench: $(STAMP)
-	$(BIN)/python -m benchmarks
+	PYTHONPATH=src:. $(BIN)/python -m benchmarks
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Benchmarks: `make bench` measures the hot paths against a fresh PostgreSQL database."""
