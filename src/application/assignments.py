@@ -11,7 +11,7 @@ from application.rewards import credit_approval
 from domain.access import can_review_task, can_view_task
 from domain.assignments import Assignment, AssignmentStatus, Origin
 from domain.audit import AuditEntry
-from domain.errors import ActiveClaimHeld, AlreadyClaimed, AssignmentNotFound, UserNotFound, WrongState
+from domain.errors import ActiveClaimHeld, AlreadyClaimed, AssignmentNotFound, TaskClosed, UserNotFound, WrongState
 from domain.notifications import Notification, NotificationKind
 from domain.tasks import Task
 from domain.users import User
@@ -37,9 +37,17 @@ async def _notify_reviewers(uow: UnitOfWork, task: Task, assignment: Assignment)
             )
 
 
+async def _ensure_project_accepts_work(uow: UnitOfWork, task: Task) -> None:
+    if task.project_id is not None:
+        project = await uow.projects.get(task.project_id)
+        if project is None or not project.accepts_work:
+            raise TaskClosed("The task's project is completed or gone.")
+
+
 async def claim_task(slug: str, user: User, uow: UnitOfWorkFactory, clock: Clock) -> Assignment:
     async with uow() as work:
         task = await visible_task(work, user, slug, for_update=True)
+        await _ensure_project_accepts_work(work, task)
         if await work.assignments.find(task.id, user.id) is not None:
             raise AlreadyClaimed()
         if await work.assignments.active_claim_of(user.id) is not None:
@@ -56,6 +64,7 @@ async def assign_task(slug: str, assignee_id: UUID, reviewer: User, uow: UnitOfW
     now = clock.now()
     async with uow() as work:
         task = await reviewable_task(work, reviewer, slug, for_update=True)
+        await _ensure_project_accepts_work(work, task)
         assignee = await work.users.get(assignee_id)
         role = await work.memberships.role_in(task.project_id, assignee_id) if assignee and task.project_id else None
         if assignee is None or not assignee.is_active or not can_view_task(assignee, task, role):

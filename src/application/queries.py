@@ -73,6 +73,58 @@ class UserHistory:
     balance: int
 
 
+@dataclass(frozen=True)
+class ProjectSummary:
+    id: UUID
+    slug: str
+    name: str
+    description: str
+    status: str
+    start_date: date | None
+    due_date: date | None
+    is_overdue: bool
+    my_role: str | None
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class MemberSummary:
+    user_id: UUID
+    email: str
+    full_name: str
+    role: str
+    joined_at: datetime
+
+
+@dataclass(frozen=True)
+class InvitationSummary:
+    id: UUID
+    email: str
+    role: str
+    created_at: datetime
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class TaskFilters:
+    is_open: bool | None = None
+    assignee: UUID | None = None
+    due_before: date | None = None
+    due_after: date | None = None
+    overdue: bool | None = None
+
+
+class ProjectQueries(Protocol):
+    async def for_user(self, user: User, page: PageRequest) -> Page[ProjectSummary]:
+        """The user's live projects (an admin's: all), newest first."""
+        ...
+
+    async def summary(self, project_id: UUID, user_id: UUID) -> ProjectSummary | None: ...
+    async def members(self, project_id: UUID, page: PageRequest) -> Page[MemberSummary]: ...
+    async def pending_invitations(self, project_id: UUID, now: datetime) -> list[InvitationSummary]: ...
+    async def tasks(self, project_id: UUID, filters: TaskFilters, page: PageRequest) -> Page[TaskSummary]: ...
+
+
 class TaskQueries(Protocol):
     async def available(self, user: User, q: str | None, project: str | None, page: PageRequest) -> Page[TaskSummary]:
         """Tasks the user may claim now: visible, open, live, with a free slot, not already theirs."""
@@ -118,3 +170,4 @@ class Queries:
     wallets: WalletQueries
     notifications: NotificationQueries
     users: UserQueries
+    projects: ProjectQueries

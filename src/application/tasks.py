@@ -9,6 +9,7 @@ from uuid import UUID
 
 from application.access import ensure_admin, reviewable_task, visible_task
 from application.ports import Clock, ImageProcessor, MediaStorage, UnitOfWorkFactory
+from application.projects import managed_project
 from domain.audit import AuditEntry
 from domain.errors import InvalidInput
 from domain.slugs import slugify, with_suffix
@@ -47,8 +48,21 @@ async def unique_slug(uow: Any, name: str) -> str:
 
 async def create_public_task(cmd: CreateTask, user: User, uow: UnitOfWorkFactory, clock: Clock) -> Task:
     ensure_admin(user)
+    return await _create(cmd, None, user, uow, clock)
+
+
+async def create_project_task(
+    project_slug: str, cmd: CreateTask, user: User, uow: UnitOfWorkFactory, clock: Clock
+) -> Task:
+    async with uow() as work:
+        project = await managed_project(work, user, project_slug)
+    return await _create(cmd, project.id, user, uow, clock)
+
+
+async def _create(cmd: CreateTask, project_id: UUID | None, user: User, uow: UnitOfWorkFactory, clock: Clock) -> Task:
     async with uow() as work:
         task = Task(
+            project_id=project_id,
             slug=await unique_slug(work, cmd.name),
             name=cmd.name.strip(),
             description=cmd.description.strip(),

@@ -26,3 +26,11 @@ def can_review_task(user: User, task: Task, project_role: ProjectRole | None) ->
     if not can_view_task(user, task, project_role):
         return False
     return user.is_admin or (task.project_id is not None and project_role is ProjectRole.MANAGER)
+
+
+def can_view_project(user: User, project_deleted: bool, project_role: ProjectRole | None) -> bool:
+    return not project_deleted and (user.is_admin or project_role is not None)
+
+
+def can_manage_project(user: User, project_deleted: bool, project_role: ProjectRole | None) -> bool:
+    return not project_deleted and (user.is_admin or project_role is ProjectRole.MANAGER)

@@ -197,3 +197,44 @@ class UnsupportedImage(DomainError):
     code = "unsupported_image"
     kind = ErrorKind.UNSUPPORTED
     message = "Send a JPEG, PNG or WebP image."
+
+
+class ProjectNotFound(NotFound):
+    code = "project_not_found"
+    message = "No such project."
+
+
+class InvitationNotFound(NotFound):
+    code = "invitation_not_found"
+    message = "No such invitation."
+
+
+class InvitationGone(DomainError):
+    code = "invitation_gone"
+    kind = ErrorKind.GONE
+    message = "This invitation was already used, revoked or has expired."
+
+
+class InvitationForAnotherEmail(PermissionDenied):
+    code = "invitation_for_another_email"
+    message = "This invitation was sent to another email address."
+
+
+class SignInRequired(AuthenticationFailed):
+    code = "sign_in_required"
+    message = "An account with this email exists: sign in, then accept the invitation."
+
+
+class AlreadyMember(Conflict):
+    code = "already_member"
+    message = "This person is already a member of the project."
+
+
+class LastManager(Conflict):
+    code = "last_manager"
+    message = "A project keeps at least one manager."
+
+
+class MemberNotFound(NotFound):
+    code = "member_not_found"
+    message = "No such member in this project."

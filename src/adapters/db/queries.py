@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -10,9 +11,30 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.db.accounts import user_from_row
 from adapters.db.pagination import decode_id_cursor, decode_time_id_cursor, encode_cursor, page_limit, split_page
-from adapters.db.tables import assignments, ledger_entries, memberships, notifications, projects, tasks, users, wallets
+from adapters.db.tables import (
+    assignments,
+    invitations,
+    ledger_entries,
+    memberships,
+    notifications,
+    projects,
+    tasks,
+    users,
+    wallets,
+)
 from adapters.db.work import entry_from_row, notification_from_row
-from application.queries import AssignmentSummary, Page, PageRequest, Queries, TaskSummary, UserHistory
+from application.queries import (
+    AssignmentSummary,
+    InvitationSummary,
+    MemberSummary,
+    Page,
+    PageRequest,
+    ProjectSummary,
+    Queries,
+    TaskFilters,
+    TaskSummary,
+    UserHistory,
+)
 from domain.assignments import AssignmentStatus
 from domain.notifications import Notification
 from domain.users import Role, User
@@ -217,6 +239,108 @@ class SqlUserQueries(_Reader):
         )
 
 
+_mine = memberships.alias("mine")
+
+
+class SqlProjectQueries(_Reader):
+    def _select(self, user_id: UUID) -> Select[Any]:
+        mine = _mine
+        return (
+            select(
+                projects.c.id,
+                projects.c.slug,
+                projects.c.name,
+                projects.c.description,
+                projects.c.status,
+                projects.c.start_date,
+                projects.c.due_date,
+                projects.c.is_overdue,
+                mine.c.role.label("my_role"),
+                projects.c.created_at,
+            )
+            .select_from(projects.outerjoin(mine, and_(mine.c.project_id == projects.c.id, mine.c.user_id == user_id)))
+            .where(projects.c.deleted_at.is_(None))
+        )
+
+    async def for_user(self, user: User, page: PageRequest) -> Page[ProjectSummary]:
+        limit = page_limit(page)
+        query = self._select(user.id)
+        if not user.is_admin:
+            query = query.where(_mine.c.role.is_not(None))
+        if page.cursor:
+            query = query.where(projects.c.id < decode_id_cursor(page.cursor))
+        rows, more = split_page(await self.rows(query.order_by(projects.c.id.desc()).limit(limit + 1)), limit)
+        items = [ProjectSummary(**row._mapping) for row in rows]
+        return Page(items, encode_cursor(items[-1].id) if more else None)
+
+    async def summary(self, project_id: UUID, user_id: UUID) -> ProjectSummary | None:
+        rows = await self.rows(self._select(user_id).where(projects.c.id == project_id))
+        return ProjectSummary(**rows[0]._mapping) if rows else None
+
+    async def members(self, project_id: UUID, page: PageRequest) -> Page[MemberSummary]:
+        limit = page_limit(page)
+        query = (
+            select(
+                users.c.id.label("user_id"),
+                users.c.email,
+                users.c.full_name,
+                memberships.c.role,
+                memberships.c.created_at.label("joined_at"),
+            )
+            .join(users, users.c.id == memberships.c.user_id)
+            .where(memberships.c.project_id == project_id)
+        )
+        if page.cursor:
+            query = query.where(users.c.id > decode_id_cursor(page.cursor))
+        rows, more = split_page(await self.rows(query.order_by(users.c.id).limit(limit + 1)), limit)
+        items = [MemberSummary(**row._mapping) for row in rows]
+        return Page(items, encode_cursor(items[-1].user_id) if more else None)
+
+    async def pending_invitations(self, project_id: UUID, now: datetime) -> list[InvitationSummary]:
+        query = (
+            select(
+                invitations.c.id,
+                invitations.c.email,
+                invitations.c.role,
+                invitations.c.created_at,
+                invitations.c.expires_at,
+            )
+            .where(
+                invitations.c.project_id == project_id,
+                invitations.c.status == "pending",
+                invitations.c.expires_at > now,
+            )
+            .order_by(invitations.c.created_at.desc())
+            .limit(1000)
+        )
+        return [InvitationSummary(**row._mapping) for row in await self.rows(query)]
+
+    async def tasks(self, project_id: UUID, filters: TaskFilters, page: PageRequest) -> Page[TaskSummary]:
+        limit = page_limit(page)
+        query = task_select().where(tasks.c.project_id == project_id, tasks.c.deleted_at.is_(None))
+        if filters.is_open is not None:
+            query = query.where(tasks.c.is_open.is_(filters.is_open))
+        if filters.overdue is not None:
+            query = query.where(tasks.c.is_overdue.is_(filters.overdue))
+        if filters.due_before is not None:
+            query = query.where(tasks.c.due_date < filters.due_before)
+        if filters.due_after is not None:
+            query = query.where(tasks.c.due_date > filters.due_after)
+        if filters.assignee is not None:
+            query = query.where(
+                exists().where(
+                    assignments.c.task_id == tasks.c.id,
+                    assignments.c.user_id == filters.assignee,
+                    assignments.c.status.in_(["in_progress", "submitted", "approved"]),
+                )
+            )
+        if page.cursor:
+            query = query.where(tasks.c.id < decode_id_cursor(page.cursor))
+        rows, more = split_page(await self.rows(query.order_by(tasks.c.id.desc()).limit(limit + 1)), limit)
+        items = [TaskSummary(**row._mapping) for row in rows]
+        return Page(items, encode_cursor(items[-1].id) if more else None)
+
+
 def sql_queries(engine: AsyncEngine) -> Queries:
     return Queries(
         tasks=SqlTaskQueries(engine),
@@ -224,4 +348,5 @@ def sql_queries(engine: AsyncEngine) -> Queries:
         wallets=SqlWalletQueries(engine),
         notifications=SqlNotificationQueries(engine),
         users=SqlUserQueries(engine),
+        projects=SqlProjectQueries(engine),
     )

@@ -295,3 +295,35 @@ idempotency_keys = Table(
     Column("result_ref", String(100), nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
 )
+
+invitations = Table(
+    "invitations",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("project_id", Uuid, ForeignKey("projects.id", ondelete="CASCADE"), nullable=False),
+    Column("email", String(254), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("invited_by", Uuid, ForeignKey("users.id"), nullable=False),
+    Column("token_digest", String(64), nullable=False, unique=True),
+    Column("status", String(16), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False),
+    Column("ended_at", UtcDateTime),
+    CheckConstraint("role IN ('manager', 'member')", name="role"),
+    CheckConstraint("status IN ('pending', 'accepted', 'revoked', 'expired')", name="status"),
+    # One live invitation per address and project: re-inviting replaces its token.
+    Index(
+        "uq_invitations_one_pending",
+        "project_id",
+        "email",
+        unique=True,
+        postgresql_where=text("status = 'pending'"),
+        sqlite_where=text("status = 'pending'"),
+    ),
+    Index(
+        "ix_invitations_expiry",
+        "expires_at",
+        postgresql_where=text("status = 'pending'"),
+        sqlite_where=text("status = 'pending'"),
+    ),
+)

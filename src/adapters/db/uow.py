@@ -14,7 +14,7 @@ from adapters.db.accounts import (
     SqlRefreshSessionRepository,
     SqlUserRepository,
 )
-from adapters.db.memberships import SqlMembershipReader
+from adapters.db.projects import SqlInvitationRepository, SqlMembershipRepository, SqlProjectRepository
 from adapters.db.work import (
     SqlAssignmentRepository,
     SqlIdempotencyRepository,
@@ -28,10 +28,12 @@ from application.ports import (
     AuditLog,
     EmailTokenRepository,
     IdempotencyRepository,
+    InvitationRepository,
     LedgerRepository,
-    MembershipReader,
+    MembershipRepository,
     NotificationRepository,
     OtpRepository,
+    ProjectRepository,
     RefreshSessionRepository,
     TaskRepository,
     UserRepository,
@@ -51,7 +53,9 @@ class SqlUnitOfWork:
     ledger: LedgerRepository
     notifications: NotificationRepository
     idempotency: IdempotencyRepository
-    memberships: MembershipReader
+    memberships: MembershipRepository
+    projects: ProjectRepository
+    invitations: InvitationRepository
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
@@ -72,7 +76,9 @@ class SqlUnitOfWork:
         self.ledger = SqlLedgerRepository(self._conn)
         self.notifications = SqlNotificationRepository(self._conn)
         self.idempotency = SqlIdempotencyRepository(self._conn)
-        self.memberships = SqlMembershipReader(self._conn)
+        self.memberships = SqlMembershipRepository(self._conn)
+        self.projects = SqlProjectRepository(self._conn)
+        self.invitations = SqlInvitationRepository(self._conn)
         return self
 
     async def __aexit__(

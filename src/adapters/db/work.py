@@ -56,6 +56,12 @@ class SqlTaskRepository(TableRepository[Task]):
         query = select(exists().where(tasks.c.slug == slug, tasks.c.deleted_at.is_(None)))
         return bool((await self._conn.execute(query)).scalar())
 
+    async def delete_for_project(self, project_id: UUID, now: datetime) -> int:
+        result = await self._conn.execute(
+            update(tasks).where(tasks.c.project_id == project_id, tasks.c.deleted_at.is_(None)).values(deleted_at=now)
+        )
+        return int(result.rowcount)
+
 
 def assignment_from_row(row: Row[Any]) -> Assignment:
     assignment = Assignment(**row._mapping)
@@ -92,6 +98,18 @@ class SqlAssignmentRepository(TableRepository[Assignment]):
         return await self.first(
             select(assignments).where(assignments.c.task_id == task_id, assignments.c.user_id == user_id)
         )
+
+    async def in_progress_in_project(self, user_id: UUID, project_id: UUID) -> list[Assignment]:
+        query = (
+            select(assignments)
+            .join(tasks, tasks.c.id == assignments.c.task_id)
+            .where(
+                assignments.c.user_id == user_id,
+                assignments.c.status == AssignmentStatus.IN_PROGRESS.value,
+                tasks.c.project_id == project_id,
+            )
+        )
+        return [assignment_from_row(row) for row in (await self._conn.execute(query)).all()]
 
     async def active_claim_of(self, user_id: UUID) -> Assignment | None:
         return await self.first(

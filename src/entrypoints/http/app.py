@@ -4,29 +4,37 @@ from __future__ import annotations
 
 from collections.abc import AsyncGenerator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 from litestar import Litestar, Response
 from litestar.config.cors import CORSConfig
+from litestar.config.csrf import CSRFConfig
 from litestar.di import Provide
 from litestar.middleware.rate_limit import RateLimitConfig
 from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
+from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
 from litestar.static_files import create_static_files_router
 from litestar.stores.memory import MemoryStore
 from litestar.stores.redis import RedisStore
 from litestar.stores.registry import StoreRegistry
+from litestar.template.config import TemplateConfig
 
 from entrypoints.bootstrap import Container
 from entrypoints.http.controllers.admin import AdminController
+from entrypoints.http.controllers.aliases import TrackerAliasController
 from entrypoints.http.controllers.assignments import AssignmentController
 from entrypoints.http.controllers.auth import AuthController
 from entrypoints.http.controllers.health import HealthController
+from entrypoints.http.controllers.invitations import InvitationController
 from entrypoints.http.controllers.notifications import NotificationController
+from entrypoints.http.controllers.projects import ProjectController
 from entrypoints.http.controllers.tasks import TaskController
 from entrypoints.http.controllers.wallet import WalletController
-from entrypoints.http.dependencies import provide_current_user
+from entrypoints.http.dependencies import provide_current_user, provide_optional_user
+from entrypoints.http.pages import PagesController
 from entrypoints.http.problems import internal_error_handler, problem_details_plugin
 
 MAX_JSON_BODY = 64 * 1024
@@ -78,11 +86,15 @@ def create_app(container: Container, *, debug: bool = False) -> Litestar:
     return Litestar(
         route_handlers=[
             AuthController,
+            ProjectController,
+            InvitationController,
+            TrackerAliasController,
             TaskController,
             AssignmentController,
             WalletController,
             NotificationController,
             AdminController,
+            PagesController,
             HealthController,
             MetricsController,
             create_static_files_router(
@@ -93,6 +105,7 @@ def create_app(container: Container, *, debug: bool = False) -> Litestar:
             "container": Provide(lambda: container, use_cache=True, sync_to_thread=False),
             "auth": Provide(lambda: container.auth, use_cache=True, sync_to_thread=False),
             "current_user": Provide(provide_current_user),
+            "optional_user": Provide(provide_optional_user),
         },
         plugins=[problem_details_plugin()],
         exception_handlers={Exception: internal_error_handler},
@@ -102,6 +115,14 @@ def create_app(container: Container, *, debug: bool = False) -> Litestar:
         if settings.cors_allowed_origins
         else None,
         stores=stores,
+        template_config=TemplateConfig(directory=Path(__file__).with_name("templates"), engine=JinjaTemplateEngine),
+        csrf_config=CSRFConfig(
+            secret=settings.secret_key,
+            cookie_secure=settings.force_https,
+            cookie_httponly=True,
+            # The API authenticates with bearer tokens, never cookies, so only the pages need CSRF.
+            exclude=["/api/", "/health", "/metrics", "/schema"],
+        ),
         request_max_body_size=MAX_JSON_BODY,
         openapi_config=OpenAPIConfig(
             title="TaskReward API",

@@ -26,3 +26,10 @@ async def provide_current_user(request: Request[Any, Any, Any], auth: NamedDepen
 
 def client_address(request: Request[Any, Any, Any]) -> str:
     return request.client.host if request.client else "unknown"
+
+
+async def provide_optional_user(request: Request[Any, Any, Any], auth: NamedDependency[AuthDeps]) -> User | None:
+    """The signed-in user when a bearer token is sent (a bad one is still refused), else None."""
+    if "authorization" not in request.headers:
+        return None
+    return await authenticate(bearer_token(request), auth)

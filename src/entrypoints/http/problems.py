@@ -85,6 +85,14 @@ def from_http_exception(exc: HTTPException) -> ProblemDetailsException:
     return problem(status, code, detail, exc.headers)
 
 
+def from_recursion_error(exc: RecursionError) -> ProblemDetailsException:
+    """msgspec gives up on JSON nested too deeply with a RecursionError, which Litestar lets through."""
+    if "deserializing" in str(exc):
+        return problem(400, "bad_request", "JSON is malformed: nested too deeply.")
+    log.error("unhandled error", exc_info=exc)
+    return problem(500, "internal_error", "Something went wrong on our side.")
+
+
 def internal_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     return problem(500, "internal_error", "Something went wrong on our side.").to_response(request)
@@ -97,6 +105,7 @@ def problem_details_plugin() -> ProblemDetailsPlugin:
                 DomainError: from_domain_error,
                 ValidationException: from_validation_error,
                 HTTPException: from_http_exception,
+                RecursionError: from_recursion_error,
             }
         )
     )

@@ -30,6 +30,18 @@ def _duration(seconds: int | None) -> timedelta | None:
     return None if seconds is None else timedelta(seconds=seconds)
 
 
+def task_command(data: TaskIn) -> tasks.CreateTask:
+    return tasks.CreateTask(
+        name=data.name,
+        description=data.description,
+        points=data.points,
+        claim_limit=data.claim_limit,
+        due_date=data.due_date,
+        claim_duration=_duration(data.claim_duration_seconds),
+        auto_approve_after=_duration(data.auto_approve_after_seconds),
+    )
+
+
 async def task_out(container: Any, task_id: Any) -> TaskOut:
     summary = await container.queries.tasks.summary(task_id)
     if summary is None:
@@ -63,16 +75,7 @@ class TaskController(Controller):
 
     @post("/")
     async def create(self, data: JSONBody[TaskIn], container: ContainerDep, current_user: CurrentUser) -> TaskOut:
-        cmd = tasks.CreateTask(
-            name=data.name,
-            description=data.description,
-            points=data.points,
-            claim_limit=data.claim_limit,
-            due_date=data.due_date,
-            claim_duration=_duration(data.claim_duration_seconds),
-            auto_approve_after=_duration(data.auto_approve_after_seconds),
-        )
-        task = await tasks.create_public_task(cmd, current_user, container.uow, container.clock)
+        task = await tasks.create_public_task(task_command(data), current_user, container.uow, container.clock)
         return await task_out(container, task.id)
 
     @get("/{slug:str}/")

@@ -1,0 +1,138 @@
+"""Project use cases: create, edit, delete, and remove a member (their open claims are released)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from application.ports import Clock, UnitOfWork, UnitOfWorkFactory
+from domain.access import ProjectRole, can_manage_project, can_view_project
+from domain.audit import AuditEntry
+from domain.errors import LastManager, MemberNotFound, PermissionDenied, ProjectNotFound
+from domain.notifications import Notification, NotificationKind
+from domain.projects import RESERVED_SLUGS, Membership, Project, ProjectStatus
+from domain.slugs import slugify, with_suffix
+from domain.users import Role, User
+
+
+@dataclass(frozen=True)
+class CreateProject:
+    name: str
+    description: str = ""
+    status: ProjectStatus = ProjectStatus.ACTIVE
+    start_date: date | None = None
+    due_date: date | None = None
+
+
+@dataclass(frozen=True)
+class EditProject:
+    slug: str
+    changes: dict[str, Any] = field(default_factory=dict)
+
+
+async def visible_project(
+    uow: UnitOfWork, user: User, slug: str, *, for_update: bool = False
+) -> tuple[Project, ProjectRole | None]:
+    project = await uow.projects.get_by_slug(slug, for_update=for_update)
+    role = await uow.memberships.role_in(project.id, user.id) if project else None
+    if project is None or not can_view_project(user, project.deleted_at is not None, role):
+        raise ProjectNotFound()
+    return project, role
+
+
+async def managed_project(uow: UnitOfWork, user: User, slug: str, *, for_update: bool = False) -> Project:
+    """A project the user manages; a member is refused (403), anyone else does not see it (404)."""
+    project, role = await visible_project(uow, user, slug, for_update=for_update)
+    if not can_manage_project(user, False, role):
+        raise PermissionDenied("Only a manager of this project may do this.")
+    return project
+
+
+async def _unique_slug(uow: UnitOfWork, name: str) -> str:
+    slug = slugify(name)
+    while slug in RESERVED_SLUGS or await uow.projects.slug_taken(slug):
+        slug = with_suffix(slugify(name))
+    return slug
+
+
+async def create_project(cmd: CreateProject, user: User, uow: UnitOfWorkFactory, clock: Clock) -> Project:
+    if user.role not in (Role.ADMIN, Role.MANAGER):
+        raise PermissionDenied("Only managers and admins create projects.")
+    now = clock.now()
+    async with uow() as work:
+        project = Project(
+            slug=await _unique_slug(work, cmd.name),
+            name=cmd.name.strip(),
+            description=cmd.description.strip(),
+            status=cmd.status,
+            start_date=cmd.start_date,
+            due_date=cmd.due_date,
+            created_by=user.id,
+            created_at=now,
+        )
+        await work.projects.add(project)
+        await work.memberships.add(Membership(project.id, user.id, ProjectRole.MANAGER, now))
+        await work.audit.add(AuditEntry("project.created", now, user.id, project.slug))
+        await work.commit()
+    return project
+
+
+async def get_project(slug: str, user: User, uow: UnitOfWorkFactory) -> tuple[Project, ProjectRole | None]:
+    async with uow() as work:
+        return await visible_project(work, user, slug)
+
+
+async def edit_project(cmd: EditProject, user: User, uow: UnitOfWorkFactory, clock: Clock) -> Project:
+    async with uow() as work:
+        project = await managed_project(work, user, cmd.slug, for_update=True)
+        project.edit(dict(cmd.changes))
+        await work.projects.update(project)
+        await work.commit()
+    return project
+
+
+async def delete_project(slug: str, user: User, uow: UnitOfWorkFactory, clock: Clock) -> None:
+    """Soft delete: the project and its tasks vanish from lists and lookups; their history stays."""
+    now = clock.now()
+    async with uow() as work:
+        project = await managed_project(work, user, slug, for_update=True)
+        project.delete(now)
+        await work.projects.update(project)
+        await work.tasks.delete_for_project(project.id, now)
+        await work.audit.add(AuditEntry("project.deleted", now, user.id, project.slug))
+        await work.commit()
+
+
+async def remove_member(slug: str, member_id: UUID, user: User, uow: UnitOfWorkFactory, clock: Clock) -> None:
+    now = clock.now()
+    async with uow() as work:
+        # The project row lock serialises removals, so two managers cannot remove each other at once.
+        project = await managed_project(work, user, slug, for_update=True)
+        role = await work.memberships.role_in(project.id, member_id)
+        if role is None:
+            raise MemberNotFound()
+        if role is ProjectRole.MANAGER and await work.memberships.count_managers(project.id) <= 1:
+            raise LastManager()
+        for assignment in await work.assignments.in_progress_in_project(member_id, project.id):
+            task = await work.tasks.get(assignment.task_id, for_update=True)
+            locked = await work.assignments.get(assignment.id, for_update=True)
+            if task is None or locked is None:
+                continue
+            locked.release(now)
+            task.give_back_slot()
+            await work.assignments.update(locked)
+            await work.tasks.update(task)
+        await work.memberships.remove(project.id, member_id)
+        await work.notifications.add(
+            Notification(
+                member_id,
+                NotificationKind.REMOVED_FROM_PROJECT,
+                f"You were removed from the project “{project.name}”.",
+                "/projects/",
+                now,
+            )
+        )
+        await work.audit.add(AuditEntry("project.member_removed", now, user.id, f"{project.slug}:{member_id}"))
+        await work.commit()

@@ -1,0 +1,73 @@
+"""Server-rendered pages for people; the invitation page is where the emailed link lands."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import msgspec
+from litestar import Controller, Request, get, post
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, QueryParameter
+from litestar.response import Template
+
+from application import invitations, sessions
+from domain.errors import DomainError
+from entrypoints.http.controllers.common import ContainerDep
+from entrypoints.http.dependencies import client_address
+
+
+class InviteForm(msgspec.Struct):
+    token: Annotated[str, msgspec.Meta(max_length=200)]
+    password: Annotated[str, msgspec.Meta(max_length=1024)]
+    full_name: Annotated[str, msgspec.Meta(max_length=150)] = ""
+
+
+async def _invitation_context(token: str, container: Any) -> tuple[dict[str, Any], int]:
+    try:
+        view = await invitations.describe_invitation(token, container.uow, container.clock)
+    except DomainError as exc:
+        return {"problem": exc.detail, "project_name": None}, 410 if exc.code == "invitation_gone" else 404
+    context = {
+        "token": token,
+        "project_name": view.project.name,
+        "email": view.invitation.email,
+        "role": view.invitation.role.value,
+        "has_account": view.has_account,
+        "expires_at": view.invitation.expires_at.strftime("%Y-%m-%d %H:%M UTC"),
+    }
+    return context, 200
+
+
+class PagesController(Controller):
+    include_in_schema = False
+
+    @get("/invite_register/")
+    async def invite_page(
+        self, container: ContainerDep, token: Annotated[str, QueryParameter(max_length=200)] = ""
+    ) -> Template:
+        context, status = await _invitation_context(token, container)
+        return Template("invite_register.html", context=context, status_code=status)
+
+    @post("/invite_register/")
+    async def accept_from_page(
+        self,
+        request: Request[Any, Any, Any],
+        container: ContainerDep,
+        data: Annotated[InviteForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
+    ) -> Template:
+        context, status = await _invitation_context(data.token, container)
+        if status != 200:
+            return Template("invite_register.html", context=context, status_code=status)
+        try:
+            if context["has_account"]:
+                login = sessions.Login(context["email"], data.password, client_address(request))
+                await sessions.login(login, container.auth)
+                async with container.uow() as work:
+                    user = await work.users.get_by_email(context["email"])
+                cmd = invitations.Accept(data.token, user=user)
+            else:
+                cmd = invitations.Accept(data.token, password=data.password, full_name=data.full_name)
+            await invitations.accept_invitation(cmd, container.auth)
+        except DomainError as exc:
+            return Template("invite_register.html", context={**context, "error": exc.detail}, status_code=400)
+        return Template("invite_register.html", context={**context, "joined": True})

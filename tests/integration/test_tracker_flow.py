@@ -1,0 +1,117 @@
+"""The tracker journey through the API alone: register a manager by OTP, invite, join, assign, review, pay."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from typing import Any
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from litestar.testing import AsyncTestClient
+
+from tests.integration.conftest import SmtpInbox, text_part
+
+
+async def register_by_otp(client: AsyncTestClient[Any], smtp: SmtpInbox, email: str, path: str) -> dict[str, str]:
+    assert (await client.post("/api/auth/send-otp/", json={"email": email})).status_code == 202
+    code = re.search(r"\b(\d{6})\b", text_part(await smtp.wait_for(email)))
+    assert code is not None
+    verified = await client.post("/api/auth/verify-otp/", json={"email": email, "otp": code.group(1)})
+    token = verified.json()["email_token"]
+    body = {"email_token": token, "password": "manager-pass-2231", "full_name": "Maya Manager"}
+    assert (await client.post(path, json=body)).status_code == 201
+    login = await client.post("/api/auth/login/", json={"email": email, "password": "manager-pass-2231"})
+    return {"Authorization": f"Bearer {login.json()['access']}"}
+
+
+def invitation_token(smtp: SmtpInbox, address: str) -> str:
+    message = smtp.to(address)[-1]
+    link = re.search(r"(https?://\S+/invite_register/\?token=\S+)", text_part(message))
+    assert link is not None, text_part(message)
+    return parse_qs(urlparse(link.group(1)).query)["token"][0]
+
+
+ALIASES = {
+    "create": ("/api/projects/", "/api/projects/create/"),
+    "invite": ("/api/projects/{slug}/invites/", "/api/projects/{slug}/invite/"),
+    "add_task": ("/api/projects/{slug}/tasks/", "/api/projects/{slug}/tasks/add/"),
+    "task_list": ("/api/projects/{slug}/tasks/", "/api/projects/{slug}/task_list/"),
+}
+
+
+@pytest.mark.parametrize("use_aliases", [False, True], ids=["canonical", "aliases"])
+async def test_manager_invites_members_assigns_and_pays(
+    client: AsyncTestClient[Any], smtp: SmtpInbox, accounts: Any, container: Any, use_aliases: bool
+) -> None:
+    def path(name: str, **values: str) -> str:
+        return ALIASES[name][1 if use_aliases else 0].format(**values)
+
+    manager = await register_by_otp(client, smtp, "maya@example.com", "/api/auth/register/manager/")
+    existing = await accounts("member", "omar@example.com")
+
+    created = await client.post(path("create"), json={"name": "Website relaunch"}, headers=manager)
+    assert created.status_code == 201, created.text
+    slug = created.json()["slug"]
+    assert created.json()["my_role"] == "manager"
+
+    invited = await client.post(
+        path("invite", slug=slug), json={"emails": ["nina@example.com", "omar@example.com"]}, headers=manager
+    )
+    assert invited.status_code == 201, invited.text
+    assert [r["status"] for r in invited.json()["results"]] == [201, 201]
+
+    await smtp.wait_for("nina@example.com")
+    nina_token = invitation_token(smtp, "nina@example.com")
+    info = await client.get(f"/api/invites/{nina_token}/")
+    assert info.json()["project"] == slug
+    assert info.json()["email"] == "nina@example.com"
+    page = await client.get(f"/invite_register/?token={nina_token}")
+    assert page.status_code == 200
+    assert "Website relaunch" in page.text
+    joined = await client.post(
+        f"/api/invites/accept/{nina_token}/", json={"password": "nina-pass-88341", "full_name": "Nina N"}
+    )
+    assert joined.status_code == 201, joined.text
+    nina = {"Authorization": f"Bearer {joined.json()['access']}"}
+    again = await client.post(f"/api/invites/accept/{nina_token}/", json={"password": "x" * 12, "full_name": "N"})
+    assert again.status_code == 410
+
+    await smtp.wait_for("omar@example.com")
+    omar_token = invitation_token(smtp, "omar@example.com")
+    anonymous = await client.post(f"/api/invites/accept/{omar_token}/", json={"password": "p" * 12, "full_name": "O"})
+    assert anonymous.status_code == 401
+    assert anonymous.json()["code"] == "sign_in_required"
+    accepted = await client.post(f"/api/invites/accept/{omar_token}/", headers=existing.headers)
+    assert accepted.status_code == 200, accepted.text
+
+    members = await client.get(f"/api/projects/{slug}/members/", headers=manager)
+    assert sorted(m["email"] for m in members.json()["items"]) == [
+        "maya@example.com",
+        "nina@example.com",
+        "omar@example.com",
+    ]
+
+    tomorrow = (container.clock.now() + timedelta(days=1)).date().isoformat()
+    task = await client.post(
+        path("add_task", slug=slug), json={"name": "Draft the homepage", "points": 5, "due_date": tomorrow},
+        headers=manager,
+    )
+    assert task.status_code == 201, task.text
+    task_slug = task.json()["slug"]
+    assert task.json()["project"] == slug
+
+    me = await client.get("/api/auth/me/", headers=nina)
+    assigned = await client.post(f"/api/tasks/{task_slug}/assign/", json={"user_id": me.json()["id"]}, headers=manager)
+    assert assigned.status_code == 201, assigned.text
+    listed = await client.get(path("task_list", slug=slug), headers=nina)
+    assert [t["slug"] for t in listed.json()["items"]] == [task_slug]
+
+    assignment = assigned.json()["id"]
+    submitted = await client.post(f"/api/assignments/{assignment}/submit/", json={"note": "ready"}, headers=nina)
+    assert submitted.status_code == 200, submitted.text
+    approved = await client.post(f"/api/assignments/{assignment}/approve/", headers=manager)
+    assert approved.status_code == 200, approved.text
+
+    wallet = await client.get("/api/wallet/", headers=nina)
+    assert wallet.json()["balance"] == 5
