@@ -298,6 +298,7 @@ class FakeRateLimiter:
     def __init__(self, clock: FakeClock) -> None:
         self._clock = clock
         self.counts: dict[str, int] = {}
+        self.cooldowns: dict[str, datetime] = {}
 
     def _name(self, key: str, window_seconds: int) -> str:
         return f"{key}:{int(self._clock.now().timestamp()) // window_seconds}"
@@ -312,6 +313,13 @@ class FakeRateLimiter:
 
     async def reset(self, key: str, window_seconds: int) -> None:
         self.counts.pop(self._name(key, window_seconds), None)
+
+    async def cooldown(self, key: str, seconds: int) -> bool:
+        until = self.cooldowns.get(key)
+        if until is not None and self._clock.now() < until:
+            return False
+        self.cooldowns[key] = self._clock.now() + timedelta(seconds=seconds)
+        return True
 
 
 def fake_auth_deps(clock: FakeClock | None = None) -> AuthDeps:

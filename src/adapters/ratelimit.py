@@ -32,6 +32,9 @@ class RedisRateLimiter:
     async def reset(self, key: str, window_seconds: int) -> None:
         await self._redis.delete(self._prefix + _window_key(key, window_seconds, time.time()))
 
+    async def cooldown(self, key: str, seconds: int) -> bool:
+        return bool(await self._redis.set(self._prefix + key, b"1", nx=True, ex=seconds))
+
 
 class MemoryRateLimiter:
     def __init__(self, now: Callable[[], float] = time.time) -> None:
@@ -57,3 +60,10 @@ class MemoryRateLimiter:
 
     async def reset(self, key: str, window_seconds: int) -> None:
         self._counts.pop(_window_key(key, window_seconds, self._now()), None)
+
+    async def cooldown(self, key: str, seconds: int) -> bool:
+        self._expire()
+        if key in self._counts:
+            return False
+        self._counts[key] = (self._now() + seconds, 1)
+        return True

@@ -32,6 +32,7 @@ class SendOtp:
 class VerifyOtp:
     email: str
     otp: str
+    client_address: str = "unknown"
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,7 @@ async def send_otp(cmd: SendOtp, deps: AuthDeps) -> None:
     """Mails a code to a new address. Known addresses get a notice instead; the answer is the same."""
     email = normalize_email(cmd.email)
     await limits.consume(deps.limiter, limits.OTP_SEND_PER_ADDRESS_HOURLY, cmd.client_address)
-    await limits.consume(deps.limiter, limits.OTP_SEND_COOLDOWN, email)
+    await limits.cool_down(deps.limiter, "otp-send", email, limits.OTP_SEND_COOLDOWN_SECONDS)
     await limits.consume(deps.limiter, limits.OTP_SEND_HOURLY, email)
     now = deps.clock.now()
     async with deps.uow() as uow:
@@ -72,6 +73,7 @@ async def verify_otp(cmd: VerifyOtp, deps: AuthDeps) -> str:
     """Spends a correct code and returns the email token that registration asks for."""
     email = normalize_email(cmd.email)
     await limits.ensure_below(deps.limiter, limits.OTP_VERIFY_FAILURES_HOURLY, email)
+    await limits.ensure_below(deps.limiter, limits.OTP_VERIFY_FAILURES_PER_ADDRESS_HOURLY, cmd.client_address)
     now = deps.clock.now()
     async with deps.uow() as uow:
         otp = await uow.otps.latest_for(email, for_update=True)
@@ -85,6 +87,7 @@ async def verify_otp(cmd: VerifyOtp, deps: AuthDeps) -> str:
         await uow.commit()
     if not matched:
         await limits.record_failure(deps.limiter, limits.OTP_VERIFY_FAILURES_HOURLY, email)
+        await limits.record_failure(deps.limiter, limits.OTP_VERIFY_FAILURES_PER_ADDRESS_HOURLY, cmd.client_address)
         raise OtpInvalid(field="otp")
     return token
 

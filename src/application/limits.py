@@ -18,10 +18,11 @@ class Limit:
     window_seconds: int
 
 
-OTP_SEND_COOLDOWN = Limit("otp-send", 1, MINUTE)
+OTP_SEND_COOLDOWN_SECONDS = 60
 OTP_SEND_HOURLY = Limit("otp-send-hourly", 5, HOUR)
 OTP_SEND_PER_ADDRESS_HOURLY = Limit("otp-send-ip", 30, HOUR)
 OTP_VERIFY_FAILURES_HOURLY = Limit("otp-verify-fail", 20, HOUR)
+OTP_VERIFY_FAILURES_PER_ADDRESS_HOURLY = Limit("otp-verify-fail-ip", 60, HOUR)
 LOGIN_FAILURES_PER_MINUTE = Limit("login-fail-minute", 5, MINUTE)
 LOGIN_FAILURES_HOURLY = Limit("login-fail-hour", 100, HOUR)
 LOGIN_FAILURES_PER_ADDRESS_MINUTE = Limit("login-fail-ip-minute", 30, MINUTE)
@@ -36,6 +37,12 @@ async def consume(limiter: RateLimiter, limit: Limit, subject: str) -> None:
     """Counts an attempt that is limited whether it succeeds or not (sending a code)."""
     if await limiter.hit(_key(limit, subject), limit.window_seconds) > limit.max_events:
         raise TooManyAttempts(retry_after=limit.window_seconds)
+
+
+async def cool_down(limiter: RateLimiter, name: str, subject: str, seconds: int) -> None:
+    """A true cooldown, not a window: two events closer than `seconds` never both pass."""
+    if not await limiter.cooldown(f"cooldown:{name}:{subject}", seconds):
+        raise TooManyAttempts(retry_after=seconds)
 
 
 async def ensure_below(limiter: RateLimiter, limit: Limit, subject: str) -> None:

@@ -218,6 +218,9 @@ class RateLimiter(Protocol):
 
     async def count(self, key: str, window_seconds: int) -> int: ...
     async def reset(self, key: str, window_seconds: int) -> None: ...
+    async def cooldown(self, key: str, seconds: int) -> bool:
+        """Starts a cooldown of exactly `seconds`; False when one is already running for the key."""
+        ...
 
 
 @dataclass(frozen=True)

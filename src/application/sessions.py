@@ -99,7 +99,12 @@ async def refresh(refresh_token: str, deps: AuthDeps) -> TokenPair:
         try:
             session.spend(now)
         except TokenReused:
+            # A replay means the token leaked: end the family and every access token of the user.
             await uow.sessions.revoke_family(session.family_id, now)
+            owner = await uow.users.get(session.user_id, for_update=True)
+            if owner is not None:
+                owner.end_sessions()
+                await uow.users.update(owner)
             await uow.audit.add(AuditEntry("session.replay_detected", now, session.user_id, str(session.family_id)))
             await uow.commit()
             raise

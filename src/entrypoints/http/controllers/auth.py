@@ -40,8 +40,11 @@ class AuthController(Controller):
         return Message("If this address can receive mail, a message is on its way.")
 
     @post("/verify-otp/", status_code=HTTP_200_OK)
-    async def verify_otp(self, data: JSONBody[VerifyOtpIn], auth: AuthService) -> EmailTokenOut:
-        return EmailTokenOut(await accounts.verify_otp(accounts.VerifyOtp(data.email, data.otp), auth))
+    async def verify_otp(
+        self, request: Request[Any, Any, Any], data: JSONBody[VerifyOtpIn], auth: AuthService
+    ) -> EmailTokenOut:
+        cmd = accounts.VerifyOtp(data.email, data.otp, client_address(request))
+        return EmailTokenOut(await accounts.verify_otp(cmd, auth))
 
     @post("/register/")
     async def register(self, data: JSONBody[RegisterIn], auth: AuthService) -> UserOut:

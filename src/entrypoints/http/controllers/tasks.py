@@ -26,6 +26,12 @@ from entrypoints.http.schemas.work import AssignIn, AssignmentOut, PageOut, Task
 MAX_UPLOAD = 5 * 1024 * 1024 + 64 * 1024
 
 
+async def _require_multipart(request: Request[Any, Any, Any]) -> None:
+    """Another body type is a 415, not Litestar's 400 for a multipart body it cannot parse."""
+    if request.content_type[0] != "multipart/form-data":
+        raise UnsupportedImage("Send the image as multipart/form-data with a field named 'image'.")
+
+
 def _duration(seconds: int | None) -> timedelta | None:
     return None if seconds is None else timedelta(seconds=seconds)
 
@@ -94,7 +100,7 @@ class TaskController(Controller):
     async def remove(self, slug: SlugParam, container: ContainerDep, current_user: CurrentUser) -> None:
         await tasks.delete_task(slug, current_user, container.uow, container.clock)
 
-    @put("/{slug:str}/image/", request_max_body_size=MAX_UPLOAD)
+    @put("/{slug:str}/image/", request_max_body_size=MAX_UPLOAD, before_request=_require_multipart)
     async def upload_image(
         self,
         request: Request[Any, Any, Any],

@@ -1,0 +1,188 @@
+"""Signing in: logging in, refreshing with rotation and replay detection, and the kinds of token."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from application.auth import AuthDeps
+from application.sessions import Login, authenticate, login, logout, refresh
+from domain.errors import AccountInactive, InvalidCredentials, InvalidToken, TokenReused, TooManyAttempts
+from domain.sessions import TokenKind, TokenPair
+from tests.fakes import CLIENT_ADDRESS, edit_user, fake_auth_deps, fake_clock, fake_store, seed_user
+
+EMAIL = "ada@example.com"
+PASSWORD = "Analytical-Engine-1843"
+
+
+async def signed_in(deps: AuthDeps, email: str = EMAIL, address: str = CLIENT_ADDRESS) -> TokenPair:
+    return await login(Login(email, PASSWORD, address), deps)
+
+
+async def test_the_right_password_gives_a_working_pair() -> None:
+    deps = fake_auth_deps()
+    user = await seed_user(deps, EMAIL, PASSWORD)
+
+    pair = await login(Login("  ADA@example.com", PASSWORD, CLIENT_ADDRESS), deps)
+
+    assert pair.token_type == "Bearer"
+    assert pair.expires_in == 15 * 60
+    assert (await authenticate(pair.access, deps)).id == user.id
+    [session] = fake_store(deps).sessions.values()
+    assert session.user_id == user.id
+    assert session.revoked_at is None
+
+
+@pytest.mark.parametrize(("email", "password"), [(EMAIL, "Analytical-Engine-1842"), ("bob@example.com", PASSWORD)])
+async def test_a_wrong_password_or_unknown_email_is_refused(email: str, password: str) -> None:
+    deps = fake_auth_deps()
+    await seed_user(deps, EMAIL, PASSWORD)
+
+    with pytest.raises(InvalidCredentials):
+        await login(Login(email, password, CLIENT_ADDRESS), deps)
+
+    assert fake_store(deps).sessions == {}
+
+
+async def test_an_inactive_account_cannot_log_in() -> None:
+    deps = fake_auth_deps()
+    await seed_user(deps, EMAIL, PASSWORD, is_active=False)
+
+    with pytest.raises(AccountInactive):
+        await signed_in(deps)
+
+    assert fake_store(deps).sessions == {}
+
+
+async def test_five_failures_in_a_minute_lock_the_account_for_that_minute() -> None:
+    deps = fake_auth_deps()
+    await seed_user(deps, EMAIL, PASSWORD)
+    for _ in range(5):
+        with pytest.raises(InvalidCredentials):
+            await login(Login(EMAIL, "wrong-password", CLIENT_ADDRESS), deps)
+
+    with pytest.raises(TooManyAttempts):
+        await signed_in(deps)
+    with pytest.raises(TooManyAttempts):
+        await signed_in(deps, address="198.51.100.9")
+
+    fake_clock(deps).advance(timedelta(minutes=1))
+    assert await signed_in(deps)
+
+
+async def test_thirty_failures_in_a_minute_lock_the_client_address() -> None:
+    deps = fake_auth_deps()
+    await seed_user(deps, EMAIL, PASSWORD)
+    for n in range(30):
+        with pytest.raises(InvalidCredentials):
+            await login(Login(f"nobody{n}@example.com", "wrong-password", CLIENT_ADDRESS), deps)
+
+    with pytest.raises(TooManyAttempts):
+        await signed_in(deps)
+    assert await signed_in(deps, address="198.51.100.9")
+
+
+async def test_an_outdated_hash_is_replaced_on_login() -> None:
+    deps = fake_auth_deps()
+    user = await seed_user(deps, EMAIL, password_hash="old$" + PASSWORD)
+
+    await signed_in(deps)
+
+    assert fake_store(deps).users[user.id].password_hash == "fake$" + PASSWORD
+    assert await signed_in(deps)
+
+
+async def test_refresh_rotates_the_pair() -> None:
+    deps = fake_auth_deps()
+    user = await seed_user(deps, EMAIL, PASSWORD)
+    first = await signed_in(deps)
+    fake_clock(deps).advance(timedelta(minutes=5))
+
+    second = await refresh(first.refresh, deps)
+    third = await refresh(second.refresh, deps)
+
+    assert len({first.access, second.access, third.access}) == 3
+    assert len({first.refresh, second.refresh, third.refresh}) == 3
+    assert (await authenticate(third.access, deps)).id == user.id
+    sessions = fake_store(deps).sessions.values()
+    assert len({s.family_id for s in sessions}) == 1
+    assert [s.spent_at is None for s in sessions].count(True) == 1
+
+
+async def test_a_replayed_refresh_token_ends_its_whole_family() -> None:
+    deps = fake_auth_deps()
+    await seed_user(deps, EMAIL, PASSWORD)
+    stolen = await signed_in(deps)
+    other_device = await signed_in(deps)
+    rotated = await refresh(stolen.refresh, deps)
+
+    with pytest.raises(TokenReused):
+        await refresh(stolen.refresh, deps)
+
+    with pytest.raises(InvalidToken):
+        await refresh(rotated.refresh, deps)
+    assert await refresh(other_device.refresh, deps)
+
+
+async def test_a_refresh_token_lasts_seven_days() -> None:
+    deps = fake_auth_deps()
+    await seed_user(deps, EMAIL, PASSWORD)
+    kept, lapsed = await signed_in(deps), await signed_in(deps)
+    fake_clock(deps).advance(timedelta(days=7) - timedelta(seconds=1))
+    assert await refresh(kept.refresh, deps)
+
+    fake_clock(deps).advance(timedelta(seconds=1))
+    with pytest.raises(InvalidToken):
+        await refresh(lapsed.refresh, deps)
+
+
+async def test_an_access_token_lasts_fifteen_minutes() -> None:
+    deps = fake_auth_deps()
+    await seed_user(deps, EMAIL, PASSWORD)
+    pair = await signed_in(deps)
+    fake_clock(deps).advance(timedelta(minutes=15) - timedelta(seconds=1))
+    assert await authenticate(pair.access, deps)
+
+    fake_clock(deps).advance(timedelta(seconds=1))
+    with pytest.raises(InvalidToken):
+        await authenticate(pair.access, deps)
+
+
+async def test_a_deactivated_user_can_neither_authenticate_nor_refresh() -> None:
+    deps = fake_auth_deps()
+    user = await seed_user(deps, EMAIL, PASSWORD)
+    pair = await signed_in(deps)
+
+    await edit_user(deps, user.id, lambda u: u.deactivate())
+
+    with pytest.raises(InvalidToken):
+        await authenticate(pair.access, deps)
+    with pytest.raises(InvalidToken):
+        await refresh(pair.refresh, deps)
+
+
+EXPECTS: dict[str, tuple[TokenKind, Callable[[str, AuthDeps], Awaitable[object]]]] = {
+    "authenticate": (TokenKind.ACCESS, authenticate),
+    "refresh": (TokenKind.REFRESH, refresh),
+    "logout": (TokenKind.REFRESH, logout),
+}
+
+
+@given(presented=st.sampled_from(TokenKind), use_case=st.sampled_from(sorted(EXPECTS)))
+async def test_each_use_case_takes_only_its_kind_of_token(presented: TokenKind, use_case: str) -> None:
+    deps = fake_auth_deps()
+    await seed_user(deps, EMAIL, PASSWORD)
+    pair = await signed_in(deps)
+    token = pair.access if presented is TokenKind.ACCESS else pair.refresh
+    expected, call = EXPECTS[use_case]
+
+    if presented is expected:
+        await call(token, deps)
+    else:
+        with pytest.raises(InvalidToken):
+            await call(token, deps)
+        assert await authenticate(pair.access, deps)
