@@ -186,3 +186,17 @@ async def test_each_use_case_takes_only_its_kind_of_token(presented: TokenKind, 
         with pytest.raises(InvalidToken):
             await call(token, deps)
         assert await authenticate(pair.access, deps)
+
+
+async def test_a_replayed_refresh_token_also_ends_the_users_access_tokens() -> None:
+    deps = fake_auth_deps()
+    await seed_user(deps)
+    first = await login(Login("ada@example.com", "Analytical-Engine-1843", CLIENT_ADDRESS), deps)
+    second = await refresh(first.refresh, deps)
+    await authenticate(second.access, deps)
+
+    with pytest.raises(TokenReused):
+        await refresh(first.refresh, deps)
+
+    with pytest.raises(InvalidToken):
+        await authenticate(second.access, deps)
