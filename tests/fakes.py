@@ -4,19 +4,29 @@ from __future__ import annotations
 
 import copy
 import secrets
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, timedelta
 from types import TracebackType
 from typing import Any, Self
 from uuid import UUID
 
 from application.auth import AuthDeps
-from application.ports import IdempotencyRecord, OutgoingEmail
+from application.ports import DigestLine, EmailDelivery, IdempotencyRecord, OutboxMessage, OutgoingEmail, OverdueNotice
 from domain.access import ProjectRole
 from domain.assignments import Assignment, AssignmentStatus, Origin
 from domain.audit import AuditEntry
-from domain.errors import ActiveClaimHeld, AlreadyClaimed, AlreadyRewarded, EmailTaken, InsufficientPoints, InvalidToken
+from domain.errors import (
+    ActiveClaimHeld,
+    AlreadyClaimed,
+    AlreadyMember,
+    AlreadyRewarded,
+    EmailTaken,
+    InsufficientPoints,
+    InvalidToken,
+)
+from domain.invitations import Invitation, InvitationStatus
 from domain.notifications import Notification
+from domain.projects import Membership, Project
 from domain.sessions import RefreshSession, TokenClaims, TokenKind
 from domain.tasks import Task
 from domain.users import Role, User
@@ -51,6 +61,11 @@ class Store:
     notifications: dict[UUID, Notification] = field(default_factory=dict)
     idempotency: dict[tuple[UUID, str], IdempotencyRecord] = field(default_factory=dict)
     memberships: dict[tuple[UUID, UUID], ProjectRole] = field(default_factory=dict)
+    projects: dict[UUID, Project] = field(default_factory=dict)
+    invitations: dict[UUID, Invitation] = field(default_factory=dict)
+    outbox: dict[UUID, OutboxMessage] = field(default_factory=dict)
+    deliveries: dict[UUID, EmailDelivery] = field(default_factory=dict)
+    notices: set[tuple[str, UUID, date, UUID]] = field(default_factory=set)
 
 
 class _Repo:
@@ -127,6 +142,12 @@ class FakeTaskRepository(_Repo):
     async def slug_taken(self, slug: str) -> bool:
         return any(t.slug == slug and t.deleted_at is None for t in self.rows.values())
 
+    async def delete_for_project(self, project_id: UUID, now: datetime) -> int:
+        live = [t for t in self.rows.values() if t.project_id == project_id and t.deleted_at is None]
+        for task in live:
+            task.deleted_at = now
+        return len(live)
+
 
 def _is_active_claim(a: Assignment) -> bool:
     return a.status is AssignmentStatus.IN_PROGRESS and a.origin is Origin.CLAIMED
@@ -149,6 +170,15 @@ class FakeAssignmentRepository(_Repo):
     async def active_claim_of(self, user_id: UUID) -> Assignment | None:
         found = (a for a in self.rows.values() if a.user_id == user_id and _is_active_claim(a))
         return copy.deepcopy(next(found, None))
+
+    async def in_progress_in_project(self, user_id: UUID, project_id: UUID) -> list[Assignment]:
+        return [
+            copy.deepcopy(a)
+            for a in self.rows.values()
+            if a.user_id == user_id
+            and a.status is AssignmentStatus.IN_PROGRESS
+            and self.tasks[a.task_id].project_id == project_id
+        ]
 
 
 class FakeWalletRepository:
@@ -177,6 +207,10 @@ class FakeLedgerRepository(_Repo):
 
 
 class FakeNotificationRepository(_Repo):
+    async def add_many(self, items: list[Notification]) -> None:
+        for item in items:
+            await self.add(item)
+
     async def mark_all_read(self, user_id: UUID, now: datetime) -> int:
         unread = [n for n in self.rows.values() if n.user_id == user_id and n.read_at is None]
         for notification in unread:
@@ -196,11 +230,26 @@ class FakeIdempotencyRepository:
         self.rows[(record.user_id, record.key)] = record
 
 
-class FakeMembershipReader:
+class FakeMembershipRepository:
     def __init__(self, store: Store) -> None:
         self.store = store
 
+    async def add(self, membership: Membership) -> None:
+        key = (membership.project_id, membership.user_id)
+        if key in self.store.memberships:
+            raise AlreadyMember()
+        self.store.memberships[key] = membership.role
+
+    async def remove(self, project_id: UUID, user_id: UUID) -> None:
+        self.store.memberships.pop((project_id, user_id), None)
+
+    async def count_managers(self, project_id: UUID) -> int:
+        return sum(p == project_id and r is ProjectRole.MANAGER for (p, _), r in self.store.memberships.items())
+
     async def role_in(self, project_id: UUID, user_id: UUID) -> ProjectRole | None:
+        project = self.store.projects.get(project_id)
+        if project is not None and project.deleted_at is not None:
+            return None
         return self.store.memberships.get((project_id, user_id))
 
     async def manages_any(self, user_id: UUID) -> bool:
@@ -212,9 +261,154 @@ class FakeMembershipReader:
         return [u for (p, u), r in self.store.memberships.items() if p == project_id and r is ProjectRole.MANAGER]
 
 
-class FakeUnitOfWork:
+class FakeProjectRepository(_Repo):
+    async def get_by_slug(self, slug: str, *, for_update: bool = False) -> Project | None:
+        found = (p for p in self.rows.values() if p.slug == slug and p.deleted_at is None)
+        return copy.deepcopy(next(found, None))
+
+    async def slug_taken(self, slug: str) -> bool:
+        return any(p.slug == slug and p.deleted_at is None for p in self.rows.values())
+
+
+class FakeInvitationRepository(_Repo):
+    async def get_by_digest(self, digest: str, *, for_update: bool = False) -> Invitation | None:
+        return copy.deepcopy(next((i for i in self.rows.values() if i.token_digest == digest), None))
+
+    async def pending_for(self, project_id: UUID, email: str, *, for_update: bool = False) -> Invitation | None:
+        found = (
+            i
+            for i in self.rows.values()
+            if i.project_id == project_id and i.email == email and i.status is InvitationStatus.PENDING
+        )
+        return copy.deepcopy(next(found, None))
+
+
+class FakeOutboxRepository:
+    def __init__(self, rows: dict[UUID, OutboxMessage]) -> None:
+        self.rows = rows
+        self._written: list[UUID] = []
+
+    async def add(self, message: OutboxMessage) -> None:
+        if message.dedupe_key and any(m.dedupe_key == message.dedupe_key for m in self.rows.values()):
+            return
+        self.rows[message.id] = message
+        self._written.append(message.id)
+
+    async def add_many(self, messages: list[OutboxMessage]) -> None:
+        for message in messages:
+            await self.add(message)
+
+    async def get(self, message_id: UUID) -> OutboxMessage | None:
+        return self.rows.get(message_id)
+
+    async def by_ids(self, ids: list[UUID]) -> list[OutboxMessage]:
+        return [self.rows[i] for i in ids if i in self.rows]
+
+    async def unsent(self, created_before: datetime, limit: int) -> list[OutboxMessage]:
+        waiting = [m for m in self.rows.values() if m.sent_at is None and m.created_at <= created_before]
+        return sorted(waiting, key=lambda m: m.created_at)[:limit]
+
+    async def mark_sent(self, ids: list[UUID], now: datetime) -> None:
+        for message_id in ids:
+            if message_id in self.rows and self.rows[message_id].sent_at is None:
+                self.rows[message_id] = replace(self.rows[message_id], sent_at=now)
+
+    def written(self) -> list[UUID]:
+        return list(self._written)
+
+
+class FakeDeliveryRepository:
+    def __init__(self, rows: dict[UUID, EmailDelivery]) -> None:
+        self.rows = rows
+
+    async def get(self, outbox_id: UUID, *, for_update: bool = False) -> EmailDelivery | None:
+        return copy.deepcopy(self.rows.get(outbox_id))
+
+    async def save(self, delivery: EmailDelivery) -> None:
+        self.rows[delivery.outbox_id] = copy.deepcopy(delivery)
+
+
+_ACTIVE = (AssignmentStatus.IN_PROGRESS, AssignmentStatus.SUBMITTED)
+
+
+class FakeJobQueries:
+    """The scheduled jobs' statements, done the slow and obvious way over the store."""
+
     def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def _owed(self, today: date) -> list[tuple[str, UUID, str, str, date, UUID]]:
+        store, owed = self.store, []
+        for task in store.tasks.values():
+            approved = sum(
+                a.task_id == task.id and a.status is AssignmentStatus.APPROVED for a in store.assignments.values()
+            )
+            project = store.projects.get(task.project_id) if task.project_id else None
+            if project is not None and not project.accepts_work:
+                continue
+            if task.deleted_at is None and task.due_date and task.due_date < today and approved < task.claim_limit:
+                task.is_overdue = True
+                people = {a.user_id for a in store.assignments.values() if a.task_id == task.id and a.status in _ACTIVE}
+                people |= {
+                    u for (p, u), r in store.memberships.items() if p == task.project_id and r.value == "manager"
+                }
+                owed += [("task", task.id, task.name, task.slug, task.due_date, u) for u in people]
+        for project in store.projects.values():
+            if project.accepts_work and project.due_date and project.due_date < today:
+                project.is_overdue = True
+                people = {u for (p, u) in store.memberships if p == project.id}
+                owed += [("project", project.id, project.name, project.slug, project.due_date, u) for u in people]
+        return owed
+
+    async def flag_overdue(self, today: date, now: datetime) -> list[OverdueNotice]:
+        notices = []
+        for kind, item_id, name, slug, due, user_id in self._owed(today):
+            user = self.store.users[user_id]
+            if user.is_active and (kind, item_id, due, user_id) not in self.store.notices:
+                self.store.notices.add((kind, item_id, due, user_id))
+                notices.append(OverdueNotice(user_id, user.email, user.full_name, kind, item_id, name, slug, due))
+        return notices
+
+    async def digest_lines(self, today: date) -> list[DigestLine]:
+        store, lines = self.store, []
+        for a in store.assignments.values():
+            task, user = store.tasks[a.task_id], store.users[a.user_id]
+            if a.status not in _ACTIVE or not user.is_active or task.deleted_at or not task.due_date:
+                continue
+            if task.project_id and (task.project_id, user.id) not in store.memberships:
+                continue
+            if task.due_date <= today:
+                overdue = task.due_date < today
+                lines.append(
+                    DigestLine(user.id, user.email, user.full_name, task.name, task.slug, task.due_date, overdue)
+                )
+        return lines
+
+    async def expired_claims(self, now: datetime, limit: int) -> list[UUID]:
+        return [
+            a.id
+            for a in self.store.assignments.values()
+            if a.status is AssignmentStatus.IN_PROGRESS and a.expires_at is not None and a.expires_at <= now
+        ][:limit]
+
+    async def due_auto_approvals(self, now: datetime, limit: int) -> list[UUID]:
+        return [
+            a.id
+            for a in self.store.assignments.values()
+            if a.status is AssignmentStatus.SUBMITTED and a.auto_approve_at is not None and a.auto_approve_at <= now
+        ][:limit]
+
+    async def purge(self, now: datetime) -> dict[str, int]:
+        expired = [k for k, o in self.store.otps.items() if o.expires_at < now - timedelta(days=1)]
+        for key in expired:
+            del self.store.otps[key]
+        return {"otps": len(expired)}
+
+
+class FakeUnitOfWork:
+    def __init__(self, store: Store, mailer: FakeMailer | None = None) -> None:
         self._store = store
+        self._mailer = mailer
         self.committed = False
 
     async def __aenter__(self) -> Self:
@@ -230,7 +424,13 @@ class FakeUnitOfWork:
         self.ledger = FakeLedgerRepository(self._work.ledger)
         self.notifications = FakeNotificationRepository(self._work.notifications)
         self.idempotency = FakeIdempotencyRepository(self._work.idempotency)
-        self.memberships = FakeMembershipReader(self._work)
+        self.memberships = FakeMembershipRepository(self._work)
+        self.projects = FakeProjectRepository(self._work.projects)
+        self.invitations = FakeInvitationRepository(self._work.invitations)
+        self.outbox = FakeOutboxRepository(self._work.outbox)
+        self.deliveries = FakeDeliveryRepository(self._work.deliveries)
+        self.jobs = FakeJobQueries(self._work)
+        self.assignments.tasks = self._work.tasks
         return self
 
     async def __aexit__(
@@ -241,14 +441,22 @@ class FakeUnitOfWork:
     async def commit(self) -> None:
         self._store.__dict__.update(copy.deepcopy(self._work).__dict__)
         self.committed = True
+        if self._mailer is not None:
+            # Stands in for the relay and the email job: committed emails are delivered at once.
+            for message_id in self.outbox.written():
+                message = self._store.outbox[message_id]
+                if message.job == "send_email":
+                    await self._mailer.send(message.as_email())
+                    self._store.outbox[message_id] = replace(message, sent_at=message.created_at)
 
 
 class FakeUnitOfWorkFactory:
-    def __init__(self) -> None:
+    def __init__(self, mailer: FakeMailer | None = None) -> None:
         self.store = Store()
+        self.mailer = mailer
 
     def __call__(self) -> FakeUnitOfWork:
-        return FakeUnitOfWork(self.store)
+        return FakeUnitOfWork(self.store, self.mailer)
 
 
 class FakePasswordHasher:
@@ -324,13 +532,14 @@ class FakeRateLimiter:
 
 def fake_auth_deps(clock: FakeClock | None = None) -> AuthDeps:
     clock = clock or FakeClock()
+    mailer = FakeMailer()
     return AuthDeps(
-        uow=FakeUnitOfWorkFactory(),
+        uow=FakeUnitOfWorkFactory(mailer),
         clock=clock,
         hasher=FakePasswordHasher(),
         tokens=FakeTokenCodec(clock),
         digest=lambda value: "digest:" + value,
-        mailer=FakeMailer(),
+        mailer=mailer,
         limiter=FakeRateLimiter(clock),
     )
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from application import limits
 from application.auth import AuthDeps
-from application.ports import OutgoingEmail
+from application.ports import OutboxMessage, OutgoingEmail
 from application.sessions import issue_new_session
 from domain.audit import AuditEntry
 from domain.errors import EmailTaken, EmailTokenInvalid, InvalidCredentials, OtpInvalid
@@ -65,8 +65,8 @@ async def send_otp(cmd: SendOtp, deps: AuthDeps) -> None:
             await uow.otps.add(EmailOtp.issue(email, deps.digest(code), now))
             minutes = int(OTP_LIFETIME.total_seconds() // 60)
             message = OutgoingEmail(to=email, template="otp", context={"code": code, "minutes": minutes})
+        await uow.outbox.add(OutboxMessage.email(message, now))
         await uow.commit()
-    await deps.mailer.send(message)
 
 
 async def verify_otp(cmd: VerifyOtp, deps: AuthDeps) -> str:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from application.access import own_assignment, reviewable_task, reviewed_assignment, visible_task
-from application.ports import Clock, UnitOfWork, UnitOfWorkFactory
+from application.ports import Clock, OutboxMessage, OutgoingEmail, UnitOfWork, UnitOfWorkFactory
 from application.rewards import credit_approval
 from domain.access import can_review_task, can_view_task
 from domain.assignments import Assignment, AssignmentStatus, Origin
@@ -74,11 +74,18 @@ async def assign_task(slug: str, assignee_id: UUID, reviewer: User, uow: UnitOfW
         assignment = task.start_assignment(assignee_id, Origin.ASSIGNED, now, assigned_by=reviewer.id)
         await work.tasks.update(task)
         await work.assignments.add(assignment)
+        text = f"You were assigned “{task.name}”."
         await work.notifications.add(
-            Notification(
-                assignee_id, NotificationKind.ASSIGNED, f"You were assigned “{task.name}”.", f"/tasks/{task.slug}/", now
-            )
+            Notification(assignee_id, NotificationKind.ASSIGNED, text, f"/tasks/{task.slug}/", now)
         )
+        context = {
+            "full_name": assignee.full_name,
+            "task_name": task.name,
+            "link": f"/tasks/{task.slug}/",
+            "due_date": task.due_date.isoformat() if task.due_date else "",
+            "assigned_by": reviewer.full_name,
+        }
+        await work.outbox.add(OutboxMessage.email(OutgoingEmail(assignee.email, "assigned", context), now))
         await work.commit()
     return assignment
 
@@ -104,7 +111,7 @@ async def submit(assignment_id: UUID, note: str, user: User, uow: UnitOfWorkFact
         assignment, task = await own_assignment(work, user, assignment_id)
         if assignment.expires_at is not None and clock.now() >= assignment.expires_at:
             raise WrongState("The claim ran out before it was submitted.")
-        assignment.submit(note, clock.now())
+        assignment.submit(note, clock.now(), task.auto_approve_after)
         await work.assignments.update(assignment)
         await _notify_reviewers(work, task, assignment)
         await work.commit()
@@ -157,6 +164,15 @@ async def reject(cmd: Review, reviewer: User, uow: UnitOfWorkFactory, clock: Clo
                 now,
             )
         )
+        member = await work.users.get(assignment.user_id)
+        if member is not None:
+            context = {
+                "full_name": member.full_name,
+                "task_name": task.name,
+                "feedback": assignment.feedback,
+                "link": f"/tasks/{task.slug}/",
+            }
+            await work.outbox.add(OutboxMessage.email(OutgoingEmail(member.email, "rejected", context), now))
         await work.audit.add(AuditEntry("assignment.rejected", now, reviewer.id, str(assignment.id)))
         await work.commit()
     return assignment

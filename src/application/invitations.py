@@ -8,7 +8,7 @@ from datetime import datetime
 from uuid import UUID
 
 from application.auth import AuthDeps
-from application.ports import Clock, Mailer, OutgoingEmail, UnitOfWork, UnitOfWorkFactory
+from application.ports import Clock, OutboxMessage, OutgoingEmail, UnitOfWork, UnitOfWorkFactory
 from application.projects import managed_project
 from application.sessions import issue_new_session
 from domain.access import ProjectRole
@@ -92,7 +92,7 @@ def _invitation_email(email: str, project: Project, inviter: User, token: str, b
 
 
 async def invite(
-    cmd: Invite, inviter: User, uow: UnitOfWorkFactory, clock: Clock, mailer: Mailer, base_url: str
+    cmd: Invite, inviter: User, uow: UnitOfWorkFactory, clock: Clock, base_url: str
 ) -> list[InviteOutcome]:
     emails = _normalized(cmd.emails)
     now = clock.now()
@@ -125,10 +125,9 @@ async def invite(
                 )
             outcomes.append(InviteOutcome(email, outcome, invitation.id))
             messages.append(_invitation_email(email, project, inviter, token, base_url))
+        await work.outbox.add_many([OutboxMessage.email(message, now) for message in messages])
         await work.audit.add(AuditEntry("project.invited", now, inviter.id, project.slug, str(len(messages))))
         await work.commit()
-    for message in messages:
-        await mailer.send(message)
     return outcomes
 
 

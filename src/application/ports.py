@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from types import TracebackType
 from typing import Any, Protocol, Self
 from uuid import UUID
@@ -12,6 +12,7 @@ from uuid import UUID
 from domain.access import ProjectRole
 from domain.assignments import Assignment
 from domain.audit import AuditEntry
+from domain.ids import new_id
 from domain.invitations import Invitation
 from domain.notifications import Notification
 from domain.projects import Membership, Project
@@ -99,6 +100,7 @@ class LedgerRepository(Protocol):
 
 class NotificationRepository(Protocol):
     async def add(self, notification: Notification) -> None: ...
+    async def add_many(self, notifications: list[Notification]) -> None: ...
     async def get(self, notification_id: UUID) -> Notification | None: ...
     async def update(self, notification: Notification) -> None: ...
     async def mark_all_read(self, user_id: UUID, now: datetime) -> int: ...
@@ -151,6 +153,42 @@ class MembershipRepository(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class OverdueNotice:
+    user_id: UUID
+    email: str
+    full_name: str
+    item_kind: str  # "task" or "project"
+    item_id: UUID
+    item_name: str
+    item_slug: str
+    due_date: date
+
+
+@dataclass(frozen=True)
+class DigestLine:
+    user_id: UUID
+    email: str
+    full_name: str
+    task_name: str
+    task_slug: str
+    due_date: date
+    is_overdue: bool
+
+
+class JobQueries(Protocol):
+    """The set-based statements behind the scheduled jobs."""
+
+    async def flag_overdue(self, today: date, now: datetime) -> list[OverdueNotice]:
+        """Flags live, unfinished projects and tasks due before `today`; returns each notice owed, once ever."""
+        ...
+
+    async def digest_lines(self, today: date) -> list[DigestLine]: ...
+    async def expired_claims(self, now: datetime, limit: int) -> list[UUID]: ...
+    async def due_auto_approvals(self, now: datetime, limit: int) -> list[UUID]: ...
+    async def purge(self, now: datetime) -> dict[str, int]: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction. Leaving the block without `commit()` rolls everything back."""
 
@@ -168,6 +206,9 @@ class UnitOfWork(Protocol):
     memberships: MembershipRepository
     projects: ProjectRepository
     invitations: InvitationRepository
+    outbox: OutboxRepository
+    deliveries: DeliveryRepository
+    jobs: JobQueries
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(
@@ -205,8 +246,75 @@ class OutgoingEmail:
     context: Mapping[str, Any] = field(default_factory=dict)
 
 
+class DeliveryFailed(Exception):
+    """The mail server refused or could not be reached; worth trying again later."""
+
+
 class Mailer(Protocol):
-    async def send(self, email: OutgoingEmail) -> None: ...
+    async def send(self, email: OutgoingEmail) -> None:
+        """Raises `DeliveryFailed` when the message could not be handed over."""
+        ...
+
+
+class QueueUnavailable(Exception):
+    """The job broker cannot be reached; the outbox keeps the message for the sweep."""
+
+
+class JobQueue(Protocol):
+    async def enqueue(self, job: str, **arguments: str) -> None:
+        """Hands a job to the workers by name, with string arguments (ids, never objects)."""
+        ...
+
+
+@dataclass(frozen=True)
+class OutboxMessage:
+    """A side effect written in the same transaction as the change that causes it."""
+
+    job: str
+    payload: Mapping[str, Any]
+    created_at: datetime
+    dedupe_key: str | None = None
+    sent_at: datetime | None = None
+    id: UUID = field(default_factory=new_id)
+
+    @classmethod
+    def email(cls, email: OutgoingEmail, now: datetime, dedupe_key: str | None = None) -> OutboxMessage:
+        payload = {"to": email.to, "template": email.template, "context": dict(email.context)}
+        return cls("send_email", payload, now, dedupe_key)
+
+    def as_email(self) -> OutgoingEmail:
+        return OutgoingEmail(self.payload["to"], self.payload["template"], self.payload.get("context", {}))
+
+
+class OutboxRepository(Protocol):
+    async def add(self, message: OutboxMessage) -> None:
+        """A message whose dedupe key was already used is dropped silently."""
+        ...
+
+    async def add_many(self, messages: list[OutboxMessage]) -> None: ...
+    async def get(self, message_id: UUID) -> OutboxMessage | None: ...
+    async def unsent(self, created_before: datetime, limit: int) -> list[OutboxMessage]: ...
+    async def by_ids(self, ids: list[UUID]) -> list[OutboxMessage]: ...
+    async def mark_sent(self, ids: list[UUID], now: datetime) -> None: ...
+    def written(self) -> list[UUID]:
+        """Ids added in this unit of work, for the relay after commit."""
+        ...
+
+
+@dataclass
+class EmailDelivery:
+    outbox_id: UUID
+    to: str
+    template: str
+    status: str = "pending"  # pending, sent or failed
+    attempts: int = 0
+    last_error: str = ""
+    updated_at: datetime | None = None
+
+
+class DeliveryRepository(Protocol):
+    async def get(self, outbox_id: UUID, *, for_update: bool = False) -> EmailDelivery | None: ...
+    async def save(self, delivery: EmailDelivery) -> None: ...
 
 
 class RateLimiter(Protocol):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from application.ports import UnitOfWork
+from application.ports import OutboxMessage, OutgoingEmail, UnitOfWork
 from domain.assignments import Assignment
 from domain.notifications import Notification, NotificationKind
 from domain.tasks import Task
@@ -22,3 +22,13 @@ async def credit_approval(uow: UnitOfWork, assignment: Assignment, task: Task, n
     await uow.notifications.add(
         Notification(assignment.user_id, NotificationKind.CLAIM_APPROVED, text, f"/tasks/{task.slug}/", now)
     )
+    member = await uow.users.get(assignment.user_id)
+    if member is not None:
+        context = {
+            "full_name": member.full_name,
+            "task_name": task.name,
+            "points": task.points,
+            "feedback": assignment.feedback,
+            "link": f"/tasks/{task.slug}/",
+        }
+        await uow.outbox.add(OutboxMessage.email(OutgoingEmail(member.email, "approved", context), now))

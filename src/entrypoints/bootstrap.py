@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 
 from redis.asyncio import Redis
@@ -14,6 +14,8 @@ from adapters.db.queries import sql_queries
 from adapters.db.uow import SqlUnitOfWorkFactory
 from adapters.email.rendering import EmailRenderer
 from adapters.email.senders import OutboxMailer, SmtpMailer
+from adapters.jobs.dramatiq_queue import DramatiqJobQueue
+from adapters.jobs.inline import InlineJobQueue
 from adapters.media.images import PillowImageProcessor
 from adapters.media.storage import LocalMediaStorage
 from adapters.ratelimit import MemoryRateLimiter, RedisRateLimiter
@@ -21,8 +23,11 @@ from adapters.security.digest import HmacDigest
 from adapters.security.passwords import Argon2PasswordHasher
 from adapters.security.tokens import JwtTokenCodec
 from application.auth import AuthDeps
-from application.ports import Clock, ImageProcessor, Mailer, MediaStorage, RateLimiter, UnitOfWorkFactory
+from application.jobs import JobDeps
+from application.outbox import relay_written
+from application.ports import Clock, ImageProcessor, JobQueue, Mailer, MediaStorage, RateLimiter, UnitOfWorkFactory
 from application.queries import Queries
+from entrypoints.jobs import Handler, job_handlers
 from entrypoints.settings import Settings
 
 
@@ -34,8 +39,9 @@ class Container:
     queries: Queries
     images: ImageProcessor
     media: MediaStorage
+    queue: JobQueue
+    handlers: dict[str, Handler]
     redis: Redis | None = None
-    extras: dict[str, object] = field(default_factory=dict)
 
     @property
     def uow(self) -> UnitOfWorkFactory:
@@ -45,7 +51,13 @@ class Container:
     def clock(self) -> Clock:
         return self.auth.clock
 
+    @property
+    def job_deps(self) -> JobDeps:
+        return JobDeps(self.uow, self.clock, self.auth.mailer, self.settings.time_zone)
+
     async def close(self) -> None:
+        if isinstance(self.queue, InlineJobQueue):
+            await self.queue.drain()
         if self.redis is not None:
             await self.redis.aclose()
         await self.engine.dispose()
@@ -66,20 +78,33 @@ def build_mailer(settings: Settings) -> Mailer:
     return OutboxMailer(renderer, directory=settings.outbox_dir, sender=settings.default_from_email)
 
 
+def build_queue(settings: Settings) -> JobQueue:
+    if settings.redis_url:
+        from entrypoints.worker import create_broker
+
+        return DramatiqJobQueue(create_broker(settings.redis_url, connect_timeout=2))
+    return InlineJobQueue({})
+
+
 def bootstrap(
     settings: Settings,
     *,
     clock: Clock | None = None,
     mailer: Mailer | None = None,
     limiter: RateLimiter | None = None,
+    queue: JobQueue | None = None,
 ) -> Container:
     engine = create_engine(settings.database_url, pool_size=settings.db_pool_size)
     redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
     if limiter is None:
         limiter = RedisRateLimiter(redis) if redis is not None else MemoryRateLimiter()
+    clock = clock or SystemClock()
+    queue = queue or build_queue(settings)
+    uow = SqlUnitOfWorkFactory(engine)
+    uow.after_commit = lambda ids: relay_written(ids, uow, queue, clock)
     auth = AuthDeps(
-        uow=SqlUnitOfWorkFactory(engine),
-        clock=clock or SystemClock(),
+        uow=uow,
+        clock=clock,
         hasher=Argon2PasswordHasher(),
         tokens=JwtTokenCodec(settings.secret_key, issuer=settings.jwt_issuer, audience=settings.jwt_audience),
         digest=HmacDigest(settings.secret_key),
@@ -89,6 +114,10 @@ def bootstrap(
         refresh_ttl=timedelta(seconds=settings.refresh_token_ttl_seconds),
         default_time_zone=settings.time_zone,
     )
+    handlers = job_handlers(JobDeps(uow, clock, auth.mailer, settings.time_zone), queue)
+    if isinstance(queue, InlineJobQueue):
+        for name, handler in handlers.items():
+            queue.register(name, handler)
     return Container(
         settings=settings,
         engine=engine,
@@ -96,5 +125,7 @@ def bootstrap(
         queries=sql_queries(engine),
         images=PillowImageProcessor(),
         media=LocalMediaStorage(settings.media_root),
+        queue=queue,
+        handlers=handlers,
         redis=redis,
     )

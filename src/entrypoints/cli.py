@@ -1,4 +1,4 @@
-"""The `taskreward` command: serve, migrate and create-admin (workers and the scheduler join later)."""
+"""The `taskreward` command: serve, migrate, create-admin, worker, scheduler and run-job."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ import argparse
 import asyncio
 import getpass
 import logging
+import os
+import signal
 import sys
 from collections.abc import Sequence
 
@@ -51,7 +53,7 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
             log_level=settings.log_level.lower(),
         )
     else:
-        app = create_app(bootstrap(settings))
+        app = create_app(bootstrap(settings), run_embedded_scheduler=not settings.redis_url)
         uvicorn.run(app, host=args.host, port=args.port, proxy_headers=True, log_level=settings.log_level.lower())
     return 0
 
@@ -79,6 +81,63 @@ def cmd_create_admin(settings: Settings, args: argparse.Namespace) -> int:
     return asyncio.run(run())
 
 
+def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
+    if not settings.redis_url:
+        print(
+            "error: `taskreward worker` needs REDIS_URL; the embedded default runs jobs inside `serve`", file=sys.stderr
+        )
+        return 2
+    command = [sys.executable, "-m", "dramatiq", "entrypoints.worker_boot"]
+    command += ["--processes", str(args.processes), "--threads", str(args.threads)]
+    os.execv(sys.executable, command)  # noqa: S606 - replaces this process with the Dramatiq CLI
+    return 0  # not reached
+
+
+def cmd_scheduler(settings: Settings, _args: argparse.Namespace) -> int:
+    from entrypoints.scheduler import run_scheduler
+
+    if not settings.redis_url:
+        print(
+            "error: `taskreward scheduler` needs REDIS_URL; the embedded default schedules inside `serve`",
+            file=sys.stderr,
+        )
+        return 2
+
+    async def run() -> None:
+        container = bootstrap(settings)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stop.set)
+        try:
+            await run_scheduler(container.queue, container.auth.limiter, container.clock, settings.time_zone, stop=stop)
+        finally:
+            await container.close()
+
+    asyncio.run(run())
+    return 0
+
+
+def cmd_run_job(settings: Settings, args: argparse.Namespace) -> int:
+    async def run() -> int:
+        container = bootstrap(settings)
+        try:
+            handler = container.handlers[args.job.replace("-", "_")]
+            arguments = {"today": args.date} if args.date else {}
+            result = await handler(**arguments)
+            await container.close()
+        except DomainError as exc:
+            print(f"error: {exc.detail}", file=sys.stderr)
+            return 2
+        print(f"{args.job}: {result}")
+        return 0
+
+    return asyncio.run(run())
+
+
+JOB_NAMES = ["mark-overdue", "daily-digest", "expire-claims", "auto-approve", "purge", "sweep-outbox"]
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="taskreward", description="TaskReward: tasks, projects and rewards.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -96,6 +155,16 @@ def build_parser() -> argparse.ArgumentParser:
     group.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     admin.add_argument("--full-name", default="Administrator")
     admin.set_defaults(handler=cmd_create_admin)
+    worker = sub.add_parser("worker", help="run Dramatiq workers (needs REDIS_URL)")
+    worker.add_argument("--processes", type=int, default=2)
+    worker.add_argument("--threads", type=int, default=4)
+    worker.set_defaults(handler=cmd_worker)
+    scheduler = sub.add_parser("scheduler", help="enqueue scheduled jobs on time (needs REDIS_URL)")
+    scheduler.set_defaults(handler=cmd_scheduler)
+    run_job = sub.add_parser("run-job", help="run one job once, here and now")
+    run_job.add_argument("job", choices=JOB_NAMES)
+    run_job.add_argument("--date", help="the local date for mark-overdue and daily-digest (YYYY-MM-DD)")
+    run_job.set_defaults(handler=cmd_run_job)
     return parser
 
 

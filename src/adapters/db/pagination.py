@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
@@ -24,8 +24,11 @@ def decode_id_cursor(cursor: str) -> UUID:
 def decode_time_id_cursor(cursor: str) -> tuple[datetime, UUID]:
     stamp, ident = _parts(cursor, 2)
     try:
-        return datetime.fromisoformat(stamp), UUID(ident)
-    except ValueError as exc:
+        moment = datetime.fromisoformat(stamp)
+        if moment.tzinfo is None:
+            raise ValueError("a cursor time carries its offset")
+        return moment.astimezone(UTC), UUID(ident)
+    except (ValueError, OverflowError) as exc:
         raise InvalidInput("The cursor is not valid.", field="cursor") from exc
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import (
+    JSON,
     BigInteger,
     Boolean,
     CheckConstraint,
@@ -197,6 +198,7 @@ assignments = Table(
     Column("submitted_at", UtcDateTime),
     Column("reviewed_at", UtcDateTime),
     Column("ended_at", UtcDateTime),
+    Column("auto_approve_at", UtcDateTime),
     CheckConstraint("origin IN ('claimed', 'assigned')", name="origin"),
     CheckConstraint(
         "status IN ('in_progress', 'submitted', 'approved', 'rejected', 'released', 'expired')", name="status"
@@ -219,6 +221,12 @@ assignments = Table(
         "ix_assignments_review",
         "submitted_at",
         "id",
+        postgresql_where=text("status = 'submitted'"),
+        sqlite_where=text("status = 'submitted'"),
+    ),
+    Index(
+        "ix_assignments_auto_approve",
+        "auto_approve_at",
         postgresql_where=text("status = 'submitted'"),
         sqlite_where=text("status = 'submitted'"),
     ),
@@ -326,4 +334,42 @@ invitations = Table(
         postgresql_where=text("status = 'pending'"),
         sqlite_where=text("status = 'pending'"),
     ),
+)
+
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("job", String(64), nullable=False),
+    Column("payload", JSON, nullable=False),
+    Column("dedupe_key", String(200), unique=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("sent_at", UtcDateTime),
+    Index(
+        "ix_outbox_unsent", "created_at", postgresql_where=text("sent_at IS NULL"), sqlite_where=text("sent_at IS NULL")
+    ),
+)
+
+email_deliveries = Table(
+    "email_deliveries",
+    metadata,
+    Column("outbox_id", Uuid, primary_key=True),
+    Column("to", String(254), nullable=False),
+    Column("template", String(64), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("last_error", String(500), nullable=False),
+    Column("updated_at", UtcDateTime),
+    CheckConstraint("status IN ('pending', 'sent', 'failed')", name="status"),
+)
+
+# A notice is owed once per person, item and due date, however often the job runs.
+overdue_notices = Table(
+    "overdue_notices",
+    metadata,
+    Column("item_kind", String(16), primary_key=True),
+    Column("item_id", Uuid, primary_key=True),
+    Column("due_date", Date, primary_key=True),
+    Column("user_id", Uuid, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("created_at", UtcDateTime, nullable=False),
 )

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Awaitable, Callable
 from types import TracebackType
 from typing import Self
+from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncTransaction
 
@@ -14,6 +17,7 @@ from adapters.db.accounts import (
     SqlRefreshSessionRepository,
     SqlUserRepository,
 )
+from adapters.db.jobs import SqlDeliveryRepository, SqlJobQueries, SqlOutboxRepository
 from adapters.db.projects import SqlInvitationRepository, SqlMembershipRepository, SqlProjectRepository
 from adapters.db.work import (
     SqlAssignmentRepository,
@@ -26,19 +30,25 @@ from adapters.db.work import (
 from application.ports import (
     AssignmentRepository,
     AuditLog,
+    DeliveryRepository,
     EmailTokenRepository,
     IdempotencyRepository,
     InvitationRepository,
+    JobQueries,
     LedgerRepository,
     MembershipRepository,
     NotificationRepository,
     OtpRepository,
+    OutboxRepository,
     ProjectRepository,
     RefreshSessionRepository,
     TaskRepository,
     UserRepository,
     WalletRepository,
 )
+
+log = logging.getLogger(__name__)
+AfterCommit = Callable[[list[UUID]], Awaitable[object]]
 
 
 class SqlUnitOfWork:
@@ -56,9 +66,13 @@ class SqlUnitOfWork:
     memberships: MembershipRepository
     projects: ProjectRepository
     invitations: InvitationRepository
+    outbox: OutboxRepository
+    deliveries: DeliveryRepository
+    jobs: JobQueries
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, after_commit: AfterCommit | None = None) -> None:
         self._engine = engine
+        self._after_commit = after_commit
         self._conn: AsyncConnection | None = None
         self._tx: AsyncTransaction | None = None
 
@@ -79,6 +93,9 @@ class SqlUnitOfWork:
         self.memberships = SqlMembershipRepository(self._conn)
         self.projects = SqlProjectRepository(self._conn)
         self.invitations = SqlInvitationRepository(self._conn)
+        self.outbox = SqlOutboxRepository(self._conn, [])
+        self.deliveries = SqlDeliveryRepository(self._conn)
+        self.jobs = SqlJobQueries(self._conn)
         return self
 
     async def __aexit__(
@@ -95,11 +112,18 @@ class SqlUnitOfWork:
     async def commit(self) -> None:
         assert self._tx is not None
         await self._tx.commit()
+        written = self.outbox.written()
+        if written and self._after_commit is not None:
+            try:
+                await self._after_commit(written)
+            except Exception:
+                log.exception("relaying %d outbox message(s) after commit failed", len(written))
 
 
 class SqlUnitOfWorkFactory:
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, after_commit: AfterCommit | None = None) -> None:
         self.engine = engine
+        self.after_commit = after_commit
 
     def __call__(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.engine)
+        return SqlUnitOfWork(self.engine, self.after_commit)

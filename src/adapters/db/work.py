@@ -178,6 +178,10 @@ class SqlNotificationRepository(TableRepository[Notification]):
     def from_row(self, row: Row[Any]) -> Notification:
         return notification_from_row(row)
 
+    async def add_many(self, items: list[Notification]) -> None:
+        if items:
+            await self._conn.execute(insert(notifications), [self.to_row(n) for n in items])
+
     async def mark_all_read(self, user_id: UUID, now: datetime) -> int:
         result = await self._conn.execute(
             update(notifications)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncGenerator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -36,6 +37,7 @@ from entrypoints.http.controllers.wallet import WalletController
 from entrypoints.http.dependencies import provide_current_user, provide_optional_user
 from entrypoints.http.pages import PagesController
 from entrypoints.http.problems import internal_error_handler, problem_details_plugin
+from entrypoints.scheduler import run_scheduler
 
 MAX_JSON_BODY = 64 * 1024
 UNMETERED_PATHS = ["/health", "/metrics", "/schema"]
@@ -59,14 +61,26 @@ def _security_headers(force_https: bool) -> Any:
     return after_request
 
 
-def create_app(container: Container, *, debug: bool = False) -> Litestar:
+def create_app(container: Container, *, debug: bool = False, run_embedded_scheduler: bool = False) -> Litestar:
     settings = container.settings
 
     @asynccontextmanager
     async def lifespan(_: Litestar) -> AsyncGenerator[None, None]:
+        stop = asyncio.Event()
+        # The embedded default has no separate scheduler process: it schedules in here.
+        scheduler = (
+            asyncio.create_task(
+                run_scheduler(container.queue, container.auth.limiter, container.clock, settings.time_zone, stop=stop)
+            )
+            if run_embedded_scheduler
+            else None
+        )
         try:
             yield
         finally:
+            stop.set()
+            if scheduler is not None:
+                await scheduler
             await container.close()
 
     settings.media_root.mkdir(parents=True, exist_ok=True)

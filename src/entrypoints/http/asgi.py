@@ -10,4 +10,5 @@ from entrypoints.settings import Settings
 
 
 def make_app() -> Litestar:
-    return create_app(bootstrap(Settings.from_env()))
+    settings = Settings.from_env()
+    return create_app(bootstrap(settings), run_embedded_scheduler=not settings.redis_url)

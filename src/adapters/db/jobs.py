@@ -1,0 +1,267 @@
+"""The outbox, email deliveries, and the set-based statements behind the scheduled jobs."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import Row, and_, delete, exists, func, literal, select, union_all, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from adapters.db.tables import (
+    assignments,
+    email_deliveries,
+    email_otps,
+    email_tokens,
+    invitations,
+    memberships,
+    outbox,
+    overdue_notices,
+    projects,
+    refresh_sessions,
+    tasks,
+    users,
+)
+from application.ports import DigestLine, EmailDelivery, OutboxMessage, OverdueNotice
+
+ACTIVE = ("in_progress", "submitted")
+
+
+def dialect_insert(connection: Any, table: Any) -> Any:
+    return (postgresql if connection.dialect.name == "postgresql" else sqlite).insert(table)
+
+
+def _message_from_row(row: Row[Any]) -> OutboxMessage:
+    return OutboxMessage(**row._mapping)
+
+
+class SqlOutboxRepository:
+    def __init__(self, connection: Any, written: list[UUID]) -> None:
+        self._conn = connection
+        self._written = written
+
+    @staticmethod
+    def _values(message: OutboxMessage) -> dict[str, Any]:
+        return {
+            "id": message.id,
+            "job": message.job,
+            "payload": dict(message.payload),
+            "dedupe_key": message.dedupe_key,
+            "created_at": message.created_at,
+            "sent_at": message.sent_at,
+        }
+
+    async def add(self, message: OutboxMessage) -> None:
+        await self.add_many([message])
+
+    async def add_many(self, messages: list[OutboxMessage]) -> None:
+        if not messages:
+            return
+        statement = dialect_insert(self._conn, outbox).on_conflict_do_nothing().returning(outbox.c.id)
+        result = await self._conn.execute(statement, [self._values(m) for m in messages])
+        self._written.extend(result.scalars().all())
+
+    async def get(self, message_id: UUID) -> OutboxMessage | None:
+        row = (await self._conn.execute(select(outbox).where(outbox.c.id == message_id))).first()
+        return None if row is None else _message_from_row(row)
+
+    async def by_ids(self, ids: list[UUID]) -> list[OutboxMessage]:
+        rows = (await self._conn.execute(select(outbox).where(outbox.c.id.in_(ids)))).all()
+        return [_message_from_row(row) for row in rows]
+
+    async def unsent(self, created_before: datetime, limit: int) -> list[OutboxMessage]:
+        query = (
+            select(outbox)
+            .where(outbox.c.sent_at.is_(None), outbox.c.created_at <= created_before)
+            .order_by(outbox.c.created_at)
+            .limit(limit)
+        )
+        return [_message_from_row(row) for row in (await self._conn.execute(query)).all()]
+
+    async def mark_sent(self, ids: list[UUID], now: datetime) -> None:
+        await self._conn.execute(
+            update(outbox).where(outbox.c.id.in_(ids), outbox.c.sent_at.is_(None)).values(sent_at=now)
+        )
+
+    def written(self) -> list[UUID]:
+        return list(self._written)
+
+
+class SqlDeliveryRepository:
+    def __init__(self, connection: Any) -> None:
+        self._conn = connection
+
+    async def get(self, outbox_id: UUID, *, for_update: bool = False) -> EmailDelivery | None:
+        query = select(email_deliveries).where(email_deliveries.c.outbox_id == outbox_id)
+        row = (await self._conn.execute(query.with_for_update() if for_update else query)).first()
+        return None if row is None else EmailDelivery(**row._mapping)
+
+    async def save(self, delivery: EmailDelivery) -> None:
+        values = {
+            "outbox_id": delivery.outbox_id,
+            "to": delivery.to,
+            "template": delivery.template,
+            "status": delivery.status,
+            "attempts": delivery.attempts,
+            "last_error": delivery.last_error,
+            "updated_at": delivery.updated_at,
+        }
+        statement = dialect_insert(self._conn, email_deliveries).values(values)
+        changed = {k: v for k, v in values.items() if k != "outbox_id"}
+        await self._conn.execute(statement.on_conflict_do_update(index_elements=["outbox_id"], set_=changed))
+
+
+def _task_overdue(today: date) -> Any:
+    approved = (
+        select(func.count())
+        .where(assignments.c.task_id == tasks.c.id, assignments.c.status == "approved")
+        .scalar_subquery()
+    )
+    live_project = exists().where(
+        projects.c.id == tasks.c.project_id, projects.c.deleted_at.is_(None), projects.c.status != "completed"
+    )
+    return and_(
+        tasks.c.deleted_at.is_(None),
+        tasks.c.due_date < today,
+        approved < tasks.c.claim_limit,
+        (tasks.c.project_id.is_(None)) | live_project,
+    )
+
+
+def _project_overdue(today: date) -> Any:
+    return and_(projects.c.deleted_at.is_(None), projects.c.due_date < today, projects.c.status != "completed")
+
+
+class SqlJobQueries:
+    def __init__(self, connection: Any) -> None:
+        self._conn = connection
+
+    async def flag_overdue(self, today: date, now: datetime) -> list[OverdueNotice]:
+        await self._conn.execute(
+            update(tasks).where(tasks.c.is_overdue.is_(False), _task_overdue(today)).values(is_overdue=True)
+        )
+        await self._conn.execute(
+            update(projects).where(projects.c.is_overdue.is_(False), _project_overdue(today)).values(is_overdue=True)
+        )
+        candidates = (await self._conn.execute(self._owed_notices(today))).all()
+        owed = {(r.item_kind, r.item_id, r.user_id): OverdueNotice(**r._mapping) for r in candidates}
+        if not owed:
+            return []
+        statement = (
+            dialect_insert(self._conn, overdue_notices)
+            .on_conflict_do_nothing()
+            .returning(overdue_notices.c.item_kind, overdue_notices.c.item_id, overdue_notices.c.user_id)
+        )
+        rows = [
+            {"item_kind": kind, "item_id": item, "due_date": n.due_date, "user_id": user, "created_at": now}
+            for (kind, item, user), n in owed.items()
+        ]
+        inserted = (await self._conn.execute(statement, rows)).all()
+        return [owed[(kind, item, user)] for kind, item, user in inserted]
+
+    def _owed_notices(self, today: date) -> Any:
+        task_cols = (
+            tasks.c.id.label("item_id"),
+            tasks.c.name.label("item_name"),
+            tasks.c.slug.label("item_slug"),
+            tasks.c.due_date,
+        )
+        holders = (
+            select(literal("task").label("item_kind"), *task_cols, assignments.c.user_id)
+            .join(assignments, and_(assignments.c.task_id == tasks.c.id, assignments.c.status.in_(ACTIVE)))
+            .where(tasks.c.is_overdue.is_(True), _task_overdue(today))
+        )
+        managers = (
+            select(literal("task").label("item_kind"), *task_cols, memberships.c.user_id)
+            .join(memberships, and_(memberships.c.project_id == tasks.c.project_id, memberships.c.role == "manager"))
+            .where(tasks.c.is_overdue.is_(True), _task_overdue(today))
+        )
+        members = (
+            select(
+                literal("project").label("item_kind"),
+                projects.c.id.label("item_id"),
+                projects.c.name.label("item_name"),
+                projects.c.slug.label("item_slug"),
+                projects.c.due_date,
+                memberships.c.user_id,
+            )
+            .join(memberships, memberships.c.project_id == projects.c.id)
+            .where(projects.c.is_overdue.is_(True), _project_overdue(today))
+        )
+        owed = union_all(holders, managers, members).subquery()
+        already = exists().where(
+            overdue_notices.c.item_kind == owed.c.item_kind,
+            overdue_notices.c.item_id == owed.c.item_id,
+            overdue_notices.c.due_date == owed.c.due_date,
+            overdue_notices.c.user_id == owed.c.user_id,
+        )
+        return (
+            select(owed, users.c.email, users.c.full_name)
+            .join(users, users.c.id == owed.c.user_id)
+            .where(users.c.is_active.is_(True), ~already)
+        )
+
+    async def digest_lines(self, today: date) -> list[DigestLine]:
+        still_member = exists().where(
+            memberships.c.project_id == tasks.c.project_id, memberships.c.user_id == assignments.c.user_id
+        )
+        live_project = exists().where(
+            projects.c.id == tasks.c.project_id, projects.c.deleted_at.is_(None), projects.c.status != "completed"
+        )
+        query = (
+            select(
+                users.c.id.label("user_id"),
+                users.c.email,
+                users.c.full_name,
+                tasks.c.name.label("task_name"),
+                tasks.c.slug.label("task_slug"),
+                tasks.c.due_date,
+                (tasks.c.due_date < today).label("is_overdue"),
+            )
+            .select_from(
+                assignments.join(tasks, tasks.c.id == assignments.c.task_id).join(
+                    users, users.c.id == assignments.c.user_id
+                )
+            )
+            .where(
+                assignments.c.status.in_(ACTIVE),
+                users.c.is_active.is_(True),
+                tasks.c.deleted_at.is_(None),
+                tasks.c.due_date <= today,
+                tasks.c.project_id.is_(None) | (still_member & live_project),
+            )
+            .order_by(users.c.id, tasks.c.due_date, tasks.c.id)
+        )
+        return [DigestLine(**row._mapping) for row in (await self._conn.execute(query)).all()]
+
+    async def expired_claims(self, now: datetime, limit: int) -> list[UUID]:
+        query = (
+            select(assignments.c.id)
+            .where(assignments.c.status == "in_progress", assignments.c.expires_at <= now)
+            .order_by(assignments.c.expires_at)
+            .limit(limit)
+        )
+        return list((await self._conn.execute(query)).scalars())
+
+    async def due_auto_approvals(self, now: datetime, limit: int) -> list[UUID]:
+        query = (
+            select(assignments.c.id)
+            .where(assignments.c.status == "submitted", assignments.c.auto_approve_at <= now)
+            .order_by(assignments.c.auto_approve_at)
+            .limit(limit)
+        )
+        return list((await self._conn.execute(query)).scalars())
+
+    async def purge(self, now: datetime) -> dict[str, int]:
+        day_ago, week_ago = now - timedelta(days=1), now - timedelta(days=7)
+        statements = {
+            "otps": delete(email_otps).where(email_otps.c.expires_at < day_ago),
+            "email_tokens": delete(email_tokens).where(email_tokens.c.expires_at < day_ago),
+            "refresh_sessions": delete(refresh_sessions).where(refresh_sessions.c.expires_at < day_ago),
+            "invitations": update(invitations)
+            .where(invitations.c.status == "pending", invitations.c.expires_at <= now)
+            .values(status="expired", ended_at=now),
+            "outbox": delete(outbox).where(outbox.c.sent_at < week_ago),
+        }
+        return {name: int((await self._conn.execute(s)).rowcount) for name, s in statements.items()}

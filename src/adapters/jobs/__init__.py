@@ -1,0 +1,1 @@
+"""Job queues: Dramatiq on Redis in production, an in-process runner for the embedded default."""

@@ -1,0 +1,15 @@
+"""The module `dramatiq` loads in each worker process: settings from the environment, broker, actors."""
+
+from __future__ import annotations
+
+import dramatiq
+
+from entrypoints.settings import Settings
+from entrypoints.worker import WorkerRuntime, create_broker, declare_actors
+
+settings = Settings.from_env()
+if not settings.redis_url:
+    raise SystemExit("taskreward worker needs REDIS_URL (the embedded default runs jobs inside `serve`)")
+broker = create_broker(settings.redis_url)
+dramatiq.set_broker(broker)
+actors = declare_actors(broker, WorkerRuntime(settings, broker))
