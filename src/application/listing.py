@@ -5,17 +5,60 @@ from __future__ import annotations
 from uuid import UUID
 
 from application.access import ensure_admin, ensure_may_review_something
-from application.ports import UnitOfWorkFactory
-from application.queries import AssignmentSummary, Page, PageRequest, Queries, TaskSummary, UserHistory
+from application.ports import BOARD, ListCache, UnitOfWorkFactory
+from application.projects import visible_project
+from application.queries import (
+    AssignmentSummary,
+    Page,
+    PageRequest,
+    ProjectSummary,
+    Queries,
+    TaskFilters,
+    TaskSummary,
+    UserHistory,
+)
 from domain.assignments import AssignmentStatus
 from domain.errors import UserNotFound
 from domain.users import Role, User
 
 
 async def available_tasks(
-    user: User, q: str | None, project: str | None, page: PageRequest, queries: Queries
+    user: User, q: str | None, project: str | None, page: PageRequest, queries: Queries, cache: ListCache
 ) -> Page[TaskSummary]:
-    return await queries.tasks.available(user, q.strip() if q else None, project, page)
+    term = q.strip() if q else None
+    key = f"available:{user.id}:{user.role.value}:{term}:{project}:{page.limit}:{page.cursor}"
+
+    async def load() -> Page[TaskSummary]:
+        return await queries.tasks.available(user, term, project, page)
+
+    return await cache.fetch(BOARD, key, load, Page[TaskSummary])
+
+
+async def my_projects(user: User, page: PageRequest, queries: Queries, cache: ListCache) -> Page[ProjectSummary]:
+    async def load() -> Page[ProjectSummary]:
+        return await queries.projects.for_user(user, page)
+
+    key = f"projects:{user.id}:{user.role.value}:{page.limit}:{page.cursor}"
+    return await cache.fetch(BOARD, key, load, Page[ProjectSummary])
+
+
+async def project_tasks(
+    slug: str,
+    user: User,
+    filters: TaskFilters,
+    page: PageRequest,
+    queries: Queries,
+    cache: ListCache,
+    uow: UnitOfWorkFactory,
+) -> Page[TaskSummary]:
+    async with uow() as work:
+        project, _ = await visible_project(work, user, slug)
+
+    async def load() -> Page[TaskSummary]:
+        return await queries.projects.tasks(project.id, filters, page)
+
+    key = f"project-tasks:{project.id}:{filters}:{page.limit}:{page.cursor}"
+    return await cache.fetch(BOARD, key, load, Page[TaskSummary])
 
 
 async def my_assignments(

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from types import TracebackType
-from typing import Any, Protocol, Self
+from typing import Any, Protocol, Self, TypeVar
 from uuid import UUID
 
 from domain.access import ProjectRole
@@ -315,6 +315,20 @@ class EmailDelivery:
 class DeliveryRepository(Protocol):
     async def get(self, outbox_id: UUID, *, for_update: bool = False) -> EmailDelivery | None: ...
     async def save(self, delivery: EmailDelivery) -> None: ...
+
+
+T = TypeVar("T")
+BOARD = "board"  # the cache scope of every list built from tasks, assignments, projects and memberships
+
+
+class ListCache(Protocol):
+    async def fetch(self, scope: str, key: str, load: Callable[[], Awaitable[T]], result_type: type[T]) -> T:
+        """The cached value under the scope's current version, or `load()` stored for next time."""
+        ...
+
+    async def invalidate(self, scope: str) -> None:
+        """Hides every entry of the scope from the very next read, in every process."""
+        ...
 
 
 class RateLimiter(Protocol):

@@ -8,6 +8,7 @@ from datetime import timedelta
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from adapters.cache import MemoryListCache, RedisListCache
 from adapters.clock import SystemClock
 from adapters.db.engine import create_engine
 from adapters.db.queries import sql_queries
@@ -25,7 +26,16 @@ from adapters.security.tokens import JwtTokenCodec
 from application.auth import AuthDeps
 from application.jobs import JobDeps
 from application.outbox import relay_written
-from application.ports import Clock, ImageProcessor, JobQueue, Mailer, MediaStorage, RateLimiter, UnitOfWorkFactory
+from application.ports import (
+    Clock,
+    ImageProcessor,
+    JobQueue,
+    ListCache,
+    Mailer,
+    MediaStorage,
+    RateLimiter,
+    UnitOfWorkFactory,
+)
 from application.queries import Queries
 from entrypoints.jobs import Handler, job_handlers
 from entrypoints.settings import Settings
@@ -41,6 +51,7 @@ class Container:
     media: MediaStorage
     queue: JobQueue
     handlers: dict[str, Handler]
+    cache: ListCache
     redis: Redis | None = None
 
     @property
@@ -100,7 +111,8 @@ def bootstrap(
         limiter = RedisRateLimiter(redis) if redis is not None else MemoryRateLimiter()
     clock = clock or SystemClock()
     queue = queue or build_queue(settings)
-    uow = SqlUnitOfWorkFactory(engine)
+    cache: ListCache = RedisListCache(redis) if redis is not None else MemoryListCache()
+    uow = SqlUnitOfWorkFactory(engine, cache=cache)
     uow.after_commit = lambda ids: relay_written(ids, uow, queue, clock)
     auth = AuthDeps(
         uow=uow,
@@ -127,5 +139,6 @@ def bootstrap(
         media=LocalMediaStorage(settings.media_root),
         queue=queue,
         handlers=handlers,
+        cache=cache,
         redis=redis,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from enum import Enum
 from typing import Any, ClassVar, Generic, TypeVar
 from uuid import UUID
@@ -17,8 +18,9 @@ class TableRepository(Generic[T]):
     table: ClassVar[Table]
     entity: ClassVar[type[Any]]
 
-    def __init__(self, connection: AsyncConnection) -> None:
+    def __init__(self, connection: AsyncConnection, on_write: Callable[[], None] | None = None) -> None:
         self._conn = connection
+        self._on_write = on_write or (lambda: None)
 
     def to_row(self, obj: T) -> dict[str, Any]:
         return {
@@ -31,6 +33,7 @@ class TableRepository(Generic[T]):
 
     async def add(self, obj: T) -> None:
         await self._conn.execute(insert(self.table).values(self.to_row(obj)))
+        self._on_write()
 
     async def get(self, obj_id: UUID, *, for_update: bool = False) -> T | None:
         query = select(self.table).where(self.table.c.id == obj_id)
@@ -40,6 +43,7 @@ class TableRepository(Generic[T]):
         values = self.to_row(obj)
         obj_id = values.pop("id")
         await self._conn.execute(update(self.table).where(self.table.c.id == obj_id).values(values))
+        self._on_write()
 
     async def first(self, query: Any) -> T | None:
         row = (await self._conn.execute(query)).first()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any
 from uuid import UUID
@@ -134,8 +135,9 @@ def _project_overdue(today: date) -> Any:
 
 
 class SqlJobQueries:
-    def __init__(self, connection: Any) -> None:
+    def __init__(self, connection: Any, on_write: Callable[[], None]) -> None:
         self._conn = connection
+        self._on_write = on_write
 
     async def flag_overdue(self, today: date, now: datetime) -> list[OverdueNotice]:
         await self._conn.execute(
@@ -144,6 +146,7 @@ class SqlJobQueries:
         await self._conn.execute(
             update(projects).where(projects.c.is_overdue.is_(False), _project_overdue(today)).values(is_overdue=True)
         )
+        self._on_write()
         candidates = (await self._conn.execute(self._owed_notices(today))).all()
         owed = {(r.item_kind, r.item_id, r.user_id): OverdueNotice(**r._mapping) for r in candidates}
         if not owed:

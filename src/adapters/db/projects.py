@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
@@ -62,8 +63,9 @@ class SqlInvitationRepository(TableRepository[Invitation]):
 
 
 class SqlMembershipRepository:
-    def __init__(self, connection: Any) -> None:
+    def __init__(self, connection: Any, on_write: Callable[[], None]) -> None:
         self._conn = connection
+        self._on_write = on_write
 
     async def add(self, membership: Membership) -> None:
         try:
@@ -78,11 +80,13 @@ class SqlMembershipRepository:
                 )
         except IntegrityError as exc:
             raise AlreadyMember() from exc
+        self._on_write()
 
     async def remove(self, project_id: UUID, user_id: UUID) -> None:
         await self._conn.execute(
             delete(memberships).where(memberships.c.project_id == project_id, memberships.c.user_id == user_id)
         )
+        self._on_write()
 
     async def count_managers(self, project_id: UUID) -> int:
         query = select(func.count()).where(

@@ -28,6 +28,7 @@ from adapters.db.work import (
     SqlWalletRepository,
 )
 from application.ports import (
+    BOARD,
     AssignmentRepository,
     AuditLog,
     DeliveryRepository,
@@ -36,6 +37,7 @@ from application.ports import (
     InvitationRepository,
     JobQueries,
     LedgerRepository,
+    ListCache,
     MembershipRepository,
     NotificationRepository,
     OtpRepository,
@@ -70,9 +72,13 @@ class SqlUnitOfWork:
     deliveries: DeliveryRepository
     jobs: JobQueries
 
-    def __init__(self, engine: AsyncEngine, after_commit: AfterCommit | None = None) -> None:
+    def __init__(
+        self, engine: AsyncEngine, after_commit: AfterCommit | None = None, cache: ListCache | None = None
+    ) -> None:
         self._engine = engine
         self._after_commit = after_commit
+        self._cache = cache
+        self._board_changed = False
         self._conn: AsyncConnection | None = None
         self._tx: AsyncTransaction | None = None
 
@@ -84,18 +90,18 @@ class SqlUnitOfWork:
         self.email_tokens = SqlEmailTokenRepository(self._conn)
         self.sessions = SqlRefreshSessionRepository(self._conn)
         self.audit = SqlAuditLog(self._conn)
-        self.tasks = SqlTaskRepository(self._conn)
-        self.assignments = SqlAssignmentRepository(self._conn)
+        self.tasks = SqlTaskRepository(self._conn, self._mark_board_changed)
+        self.assignments = SqlAssignmentRepository(self._conn, self._mark_board_changed)
         self.wallets = SqlWalletRepository(self._conn)
         self.ledger = SqlLedgerRepository(self._conn)
         self.notifications = SqlNotificationRepository(self._conn)
         self.idempotency = SqlIdempotencyRepository(self._conn)
-        self.memberships = SqlMembershipRepository(self._conn)
-        self.projects = SqlProjectRepository(self._conn)
+        self.memberships = SqlMembershipRepository(self._conn, self._mark_board_changed)
+        self.projects = SqlProjectRepository(self._conn, self._mark_board_changed)
         self.invitations = SqlInvitationRepository(self._conn)
         self.outbox = SqlOutboxRepository(self._conn, [])
         self.deliveries = SqlDeliveryRepository(self._conn)
-        self.jobs = SqlJobQueries(self._conn)
+        self.jobs = SqlJobQueries(self._conn, self._mark_board_changed)
         return self
 
     async def __aexit__(
@@ -109,9 +115,19 @@ class SqlUnitOfWork:
         finally:
             await self._conn.close()
 
+    def _mark_board_changed(self) -> None:
+        self._board_changed = True
+
     async def commit(self) -> None:
         assert self._tx is not None
         await self._tx.commit()
+        if self._board_changed and self._cache is not None:
+            # Before the caller answers, so the next read anywhere sees the change.
+            try:
+                await self._cache.invalidate(BOARD)
+            except Exception:
+                log.exception("could not invalidate the list cache")
+            self._board_changed = False
         written = self.outbox.written()
         if written and self._after_commit is not None:
             try:
@@ -121,9 +137,12 @@ class SqlUnitOfWork:
 
 
 class SqlUnitOfWorkFactory:
-    def __init__(self, engine: AsyncEngine, after_commit: AfterCommit | None = None) -> None:
+    def __init__(
+        self, engine: AsyncEngine, after_commit: AfterCommit | None = None, cache: ListCache | None = None
+    ) -> None:
         self.engine = engine
         self.after_commit = after_commit
+        self.cache = cache
 
     def __call__(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.engine, self.after_commit)
+        return SqlUnitOfWork(self.engine, self.after_commit, self.cache)

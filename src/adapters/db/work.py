@@ -60,6 +60,7 @@ class SqlTaskRepository(TableRepository[Task]):
         result = await self._conn.execute(
             update(tasks).where(tasks.c.project_id == project_id, tasks.c.deleted_at.is_(None)).values(deleted_at=now)
         )
+        self._on_write()
         return int(result.rowcount)
 
 

@@ -10,7 +10,7 @@ from litestar import Controller, Response, delete, get, patch, post
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
-from application import invitations, projects, tasks
+from application import invitations, listing, projects, tasks
 from application.queries import TaskFilters
 from domain.access import ProjectRole
 from domain.errors import ProjectNotFound
@@ -86,8 +86,9 @@ async def create_task(slug: str, data: TaskIn, container: Container, user: Any) 
 async def task_list(
     slug: str, container: Container, user: Any, filters: TaskFilters, limit: int, cursor: str | None
 ) -> PageOut[TaskOut]:
-    project, _ = await projects.get_project(slug, user, container.uow)
-    page = await container.queries.projects.tasks(project.id, filters, page_of(limit, cursor))
+    page = await listing.project_tasks(
+        slug, user, filters, page_of(limit, cursor), container.queries, container.cache, container.uow
+    )
     return PageOut([TaskOut.of(t) for t in page.items], page.next_cursor)
 
 
@@ -114,7 +115,7 @@ class ProjectController(Controller):
     async def list_mine(
         self, container: ContainerDep, current_user: CurrentUser, limit: LimitParam = 20, cursor: CursorParam = None
     ) -> PageOut[ProjectOut]:
-        page = await container.queries.projects.for_user(current_user, page_of(limit, cursor))
+        page = await listing.my_projects(current_user, page_of(limit, cursor), container.queries, container.cache)
         return PageOut([ProjectOut.of(p) for p in page.items], page.next_cursor)
 
     @post("/")

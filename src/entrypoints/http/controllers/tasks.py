@@ -76,7 +76,9 @@ class TaskController(Controller):
         q: Annotated[str | None, QueryParameter(max_length=100)] = None,
         project: Annotated[str | None, QueryParameter(pattern=r"^[a-z0-9-]{1,80}$")] = None,
     ) -> PageOut[TaskOut]:
-        page = await listing.available_tasks(current_user, q, project, page_of(limit, cursor), container.queries)
+        page = await listing.available_tasks(
+            current_user, q, project, page_of(limit, cursor), container.queries, container.cache
+        )
         return PageOut([TaskOut.of(t) for t in page.items], page.next_cursor)
 
     @post("/")
