@@ -123,6 +123,8 @@ class Task:
             setattr(self, name, value)
         if isinstance(claim_limit, int):
             self.change_limit(claim_limit)
+        if "due_date" in changes:
+            self.is_overdue = False  # judged again against the new date by the next overdue run
         self.__post_init__()
 
     def delete(self, now: datetime) -> None:

@@ -168,3 +168,17 @@ def test_deactivating_a_user_outdates_their_access_tokens() -> None:
 
     assert not user.is_active
     assert user.session_version == 1
+
+
+def test_moving_a_tasks_due_date_clears_its_overdue_flag() -> None:
+    from datetime import UTC, date, datetime
+    from uuid import uuid4
+
+    from domain.tasks import Task
+
+    task = Task(slug="t", name="T", created_by=uuid4(), created_at=datetime(2026, 1, 1, tzinfo=UTC))
+    task.is_overdue = True
+    task.edit(name="Renamed")
+    assert task.is_overdue
+    task.edit(due_date=date(2026, 2, 1))
+    assert not task.is_overdue
