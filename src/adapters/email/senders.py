@@ -10,7 +10,7 @@ from pathlib import Path
 import aiosmtplib
 
 from adapters.email.rendering import EmailRenderer
-from application.ports import OutgoingEmail
+from application.ports import DeliveryFailed, OutgoingEmail
 from domain.ids import new_id
 
 log = logging.getLogger(__name__)
@@ -40,15 +40,18 @@ class SmtpMailer:
 
     async def send(self, email: OutgoingEmail) -> None:
         message = self._renderer.to_message(email, self._sender)
-        await aiosmtplib.send(
-            message,
-            hostname=self._host,
-            port=self._port,
-            username=self._username,
-            password=self._password,
-            start_tls=self._use_tls,
-            timeout=self._timeout,
-        )
+        try:
+            await aiosmtplib.send(
+                message,
+                hostname=self._host,
+                port=self._port,
+                username=self._username,
+                password=self._password,
+                start_tls=self._use_tls,
+                timeout=self._timeout,
+            )
+        except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
+            raise DeliveryFailed(f"{type(exc).__name__}: {exc}") from exc
         log.info("email sent", extra={"template": email.template})
 
 
