@@ -324,6 +324,10 @@ class FakeDeliveryRepository:
     async def get(self, outbox_id: UUID, *, for_update: bool = False) -> EmailDelivery | None:
         return copy.deepcopy(self.rows.get(outbox_id))
 
+    async def claim(self, delivery: EmailDelivery) -> EmailDelivery:
+        self.rows.setdefault(delivery.outbox_id, copy.deepcopy(delivery))
+        return copy.deepcopy(self.rows[delivery.outbox_id])
+
     async def save(self, delivery: EmailDelivery) -> None:
         self.rows[delivery.outbox_id] = copy.deepcopy(delivery)
 

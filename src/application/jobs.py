@@ -45,10 +45,9 @@ async def send_email(outbox_id: UUID, deps: JobDeps) -> str:
         if message is None:
             return "missing"
         email = message.as_email()
-        # The row lock makes a duplicate delivery of this job wait, then see the outcome.
-        delivery = await work.deliveries.get(outbox_id, for_update=True) or EmailDelivery(
-            outbox_id, email.to, email.template
-        )
+        # Claiming the row (inserted if missing, then locked) makes a duplicate delivery of this job wait,
+        # then see the outcome; locking a row that does not exist yet would let both send.
+        delivery = await work.deliveries.claim(EmailDelivery(outbox_id, email.to, email.template))
         if delivery.status in ("sent", "failed"):
             return "already " + delivery.status
         delivery.attempts += 1

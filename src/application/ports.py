@@ -314,6 +314,11 @@ class EmailDelivery:
 
 class DeliveryRepository(Protocol):
     async def get(self, outbox_id: UUID, *, for_update: bool = False) -> EmailDelivery | None: ...
+    async def claim(self, delivery: EmailDelivery) -> EmailDelivery:
+        """Stores `delivery` unless its message has one, then returns the stored one locked until the end of
+        the transaction: a concurrent delivery of the same message waits here, then sees the outcome."""
+        ...
+
     async def save(self, delivery: EmailDelivery) -> None: ...
 
 

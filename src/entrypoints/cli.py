@@ -135,6 +135,24 @@ def cmd_run_job(settings: Settings, args: argparse.Namespace) -> int:
     return asyncio.run(run())
 
 
+def cmd_demo(settings: Settings, _args: argparse.Namespace) -> int:
+    from entrypoints.demo import load_demo
+
+    async def run() -> dict[str, str]:
+        container = bootstrap(settings)
+        try:
+            return await load_demo(container)
+        finally:
+            await container.close()
+
+    passwords = asyncio.run(run())
+    if not passwords:
+        print("demo data is already there")
+    for email, password in passwords.items():
+        print(f"{email}  {password}")
+    return 0
+
+
 JOB_NAMES = ["mark-overdue", "daily-digest", "expire-claims", "auto-approve", "purge", "sweep-outbox"]
 
 
@@ -165,6 +183,8 @@ def build_parser() -> argparse.ArgumentParser:
     run_job.add_argument("job", choices=JOB_NAMES)
     run_job.add_argument("--date", help="the local date for mark-overdue and daily-digest (YYYY-MM-DD)")
     run_job.set_defaults(handler=cmd_run_job)
+    demo = sub.add_parser("demo", help="add sample accounts, a project and tasks (prints the passwords)")
+    demo.set_defaults(handler=cmd_demo)
     return parser
 
 

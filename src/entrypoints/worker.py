@@ -9,6 +9,7 @@ import asyncio
 from typing import Any
 
 import dramatiq
+import redis
 from dramatiq.brokers.redis import RedisBroker
 from dramatiq.middleware.asyncio import AsyncIO
 
@@ -30,7 +31,9 @@ ACTOR_OPTIONS: dict[str, dict[str, Any]] = {
 
 def create_broker(redis_url: str, *, namespace: str = NAMESPACE, connect_timeout: float | None = None) -> RedisBroker:
     options: dict[str, Any] = {"socket_connect_timeout": connect_timeout} if connect_timeout else {}
-    broker = RedisBroker(url=redis_url, namespace=namespace, **options)  # type: ignore[no-untyped-call]
+    # Given a URL, RedisBroker builds its own pool and drops any connection option: build the client here.
+    client = redis.Redis.from_url(redis_url, **options)
+    broker = RedisBroker(client=client, namespace=namespace)  # type: ignore[no-untyped-call]
     broker.add_middleware(AsyncIO())
     return broker
 

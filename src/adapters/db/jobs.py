@@ -98,8 +98,16 @@ class SqlDeliveryRepository:
         row = (await self._conn.execute(query.with_for_update() if for_update else query)).first()
         return None if row is None else EmailDelivery(**row._mapping)
 
-    async def save(self, delivery: EmailDelivery) -> None:
-        values = {
+    async def claim(self, delivery: EmailDelivery) -> EmailDelivery:
+        values = self._values(delivery)
+        await self._conn.execute(dialect_insert(self._conn, email_deliveries).values(values).on_conflict_do_nothing())
+        claimed = await self.get(delivery.outbox_id, for_update=True)
+        assert claimed is not None
+        return claimed
+
+    @staticmethod
+    def _values(delivery: EmailDelivery) -> dict[str, Any]:
+        return {
             "outbox_id": delivery.outbox_id,
             "to": delivery.to,
             "template": delivery.template,
@@ -108,17 +116,17 @@ class SqlDeliveryRepository:
             "last_error": delivery.last_error,
             "updated_at": delivery.updated_at,
         }
+
+    async def save(self, delivery: EmailDelivery) -> None:
+        values = self._values(delivery)
         statement = dialect_insert(self._conn, email_deliveries).values(values)
         changed = {k: v for k, v in values.items() if k != "outbox_id"}
         await self._conn.execute(statement.on_conflict_do_update(index_elements=["outbox_id"], set_=changed))
 
 
 def _task_overdue(today: date) -> Any:
-    approved = (
-        select(func.count())
-        .where(assignments.c.task_id == tasks.c.id, assignments.c.status == "approved")
-        .scalar_subquery()
-    )
+    done = assignments.alias("done")
+    approved = select(func.count()).where(done.c.task_id == tasks.c.id, done.c.status == "approved").scalar_subquery()
     live_project = exists().where(
         projects.c.id == tasks.c.project_id, projects.c.deleted_at.is_(None), projects.c.status != "completed"
     )
