@@ -56,10 +56,10 @@ def sqlite_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
-def database_url(request: pytest.FixtureRequest) -> Iterator[str]:
+def database_url(request: pytest.FixtureRequest) -> str:
     url: str = request.getfixturevalue(f"{request.param}_url")
     _empty_tables(url)
-    yield url
+    return url
 
 
 @pytest.fixture
@@ -69,10 +69,22 @@ def pg_url(postgres_url: str) -> str:
 
 
 def _empty_tables(url: str) -> None:
+    """Empties every table between tests, past the triggers that keep ledger entries from being deleted."""
     engine = create_sync_engine(sync_url(url))
     with engine.begin() as conn:
-        for table in reversed(metadata.sorted_tables):
-            conn.execute(table.delete())
+        if conn.dialect.name == "postgresql":
+            # Row-level triggers do not fire on TRUNCATE.
+            conn.execute(text(f"TRUNCATE {', '.join(t.name for t in metadata.sorted_tables)}"))
+        else:
+            triggers = conn.execute(
+                text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'ledger_entries'")
+            ).all()
+            for name, _ in triggers:
+                conn.execute(text(f'DROP TRIGGER "{name}"'))
+            for table in reversed(metadata.sorted_tables):
+                conn.execute(table.delete())
+            for _, sql in triggers:
+                conn.execute(text(sql))
     engine.dispose()
 
 
@@ -96,7 +108,7 @@ class SmtpInbox:
     port: int
     messages: list[Message] = field(default_factory=list)
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 - aiosmtpd's name
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # aiosmtpd's name
         self.messages.append(message_from_bytes(envelope.content))
         return "250 Message accepted for delivery"
 
@@ -217,3 +229,75 @@ def accounts(container: Container, client: AsyncTestClient[Any]) -> Callable[...
         return await add_account(container, client, role, email or f"{role}{next(counter)}@example.com")
 
     return make
+
+
+# PostgreSQL alone, over a real socket, for races: see tests/integration/live.py.
+PG_POOL_SIZE = 20  # up to twice as many connections: the pool overflows by its own size
+
+
+class InFlight:
+    """Wraps the ASGI app to record how many HTTP requests it was handling at once, at the peak."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.now = 0
+        self.peak = 0
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        self.now += 1
+        self.peak = max(self.peak, self.now)
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            self.now -= 1
+
+    def reset(self) -> None:
+        self.peak = self.now
+
+
+@pytest.fixture
+async def pg_container(pg_url: str, tmp_path: Path) -> AsyncIterator[Container]:
+    built = bootstrap(make_settings(pg_url, tmp_path, db_pool_size=PG_POOL_SIZE))
+    yield built
+    await built.close()
+
+
+@pytest.fixture
+def pg_in_flight(pg_container: Container) -> InFlight:
+    return InFlight(create_app(pg_container))
+
+
+@pytest.fixture
+async def pg_client(pg_in_flight: InFlight) -> AsyncIterator[Any]:
+    """An httpx client of a live uvicorn server: requests sent with asyncio.gather really overlap."""
+    from tests.integration.live import serve
+
+    async with serve(pg_in_flight) as live_client:  # type: ignore[arg-type]
+        yield live_client
+
+
+async def quick_accounts(container: Container, role: str, count: int, prefix: str | None = None) -> list[Account]:
+    """Many accounts at once: rows written directly and a real session issued for each, without argon2."""
+    from application.sessions import issue_new_session
+    from domain.users import Role, User
+
+    prefix = prefix or role
+    made: list[Account] = []
+    async with container.auth.uow() as uow:
+        for n in range(count):
+            email = f"{prefix}{n}-{uuid.uuid4().hex[:6]}@example.com"
+            user = User(
+                email=email,
+                full_name=f"{role.title()} {n}",
+                role=Role(role),
+                password_hash="!unusable",
+                created_at=container.auth.clock.now(),
+            )
+            await uow.users.add(user)
+            pair = await issue_new_session(uow, user, container.auth)
+            made.append(Account(user=user, access=pair.access, refresh=pair.refresh))
+        await uow.commit()
+    return made
