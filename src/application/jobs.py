@@ -190,8 +190,9 @@ async def daily_digest(today: date, deps: JobDeps) -> int:
             for user_id, tasks in by_user.items()
         ]
         await work.outbox.add_many(messages)
+        written = len(work.outbox.written())  # a digest already sent for this day is dropped by its dedupe key
         await work.commit()
-    return len(messages)
+    return written
 
 
 async def purge(deps: JobDeps) -> dict[str, int]:

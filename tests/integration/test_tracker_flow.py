@@ -94,7 +94,8 @@ async def test_manager_invites_members_assigns_and_pays(
 
     tomorrow = (container.clock.now() + timedelta(days=1)).date().isoformat()
     task = await client.post(
-        path("add_task", slug=slug), json={"name": "Draft the homepage", "points": 5, "due_date": tomorrow},
+        path("add_task", slug=slug),
+        json={"name": "Draft the homepage", "points": 5, "due_date": tomorrow},
         headers=manager,
     )
     assert task.status_code == 201, task.text

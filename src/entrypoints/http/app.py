@@ -8,9 +8,10 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from litestar import Litestar, Response
+from litestar import Litestar
 from litestar.config.cors import CORSConfig
 from litestar.config.csrf import CSRFConfig
+from litestar.datastructures import MutableScopeHeaders
 from litestar.di import Provide
 from litestar.middleware.rate_limit import RateLimitConfig
 from litestar.openapi.config import OpenAPIConfig
@@ -22,6 +23,7 @@ from litestar.stores.memory import MemoryStore
 from litestar.stores.redis import RedisStore
 from litestar.stores.registry import StoreRegistry
 from litestar.template.config import TemplateConfig
+from litestar.types import Message, Scope
 
 from entrypoints.bootstrap import Container
 from entrypoints.http.controllers.admin import AdminController
@@ -49,16 +51,23 @@ class MetricsController(PrometheusController):
 
 
 def _security_headers(force_https: bool) -> Any:
-    async def after_request(response: Response[Any]) -> Response[Any]:
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-        if force_https:
-            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-        return response
+    """A before-send hook, so error responses (404, 401, 429, ...) carry the headers too."""
+    values = {
+        "X-Content-Type-Options": "nosniff",
+        "X-Frame-Options": "DENY",
+        "Referrer-Policy": "same-origin",
+        "Cross-Origin-Opener-Policy": "same-origin",
+    }
+    if force_https:
+        values["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
 
-    return after_request
+    async def before_send(message: Message, _scope: Scope) -> None:
+        if message["type"] == "http.response.start":
+            headers = MutableScopeHeaders.from_message(message)
+            for name, value in values.items():
+                headers.setdefault(name, value)
+
+    return before_send
 
 
 def create_app(container: Container, *, debug: bool = False, run_embedded_scheduler: bool = False) -> Litestar:
@@ -124,7 +133,7 @@ def create_app(container: Container, *, debug: bool = False, run_embedded_schedu
         plugins=[problem_details_plugin()],
         exception_handlers={Exception: internal_error_handler},
         middleware=middleware,
-        after_request=_security_headers(settings.force_https),
+        before_send=[_security_headers(settings.force_https)],
         cors_config=CORSConfig(allow_origins=list(settings.cors_allowed_origins))
         if settings.cors_allowed_origins
         else None,
