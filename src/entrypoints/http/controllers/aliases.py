@@ -7,9 +7,9 @@ from litestar.params import JSONBody
 
 from application import projects, tasks
 from entrypoints.http.controllers import projects as canonical
+from entrypoints.http.controllers import tasks as task_controller
 from entrypoints.http.controllers.common import ContainerDep, CurrentUser, CursorParam, LimitParam, SlugParam
 from entrypoints.http.controllers.projects import Filters, task_filters
-from entrypoints.http.controllers.tasks import task_out
 from entrypoints.http.schemas.projects import InviteIn, InviteOut, ProjectIn, ProjectOut, ProjectPatch
 from entrypoints.http.schemas.work import PageOut, TaskIn, TaskOut, TaskPatch
 
@@ -65,15 +65,13 @@ class TrackerAliasController(Controller):
 
     @get("/tasks/{slug:str}/edit/")
     async def task_detail(self, slug: SlugParam, container: ContainerDep, current_user: CurrentUser) -> TaskOut:
-        task = await tasks.get_task(slug, current_user, container.uow)
-        return await task_out(container, task.id)
+        return await task_controller.task_detail(slug, container, current_user)
 
     @patch("/tasks/{slug:str}/edit/")
     async def edit_task(
         self, slug: SlugParam, data: JSONBody[TaskPatch], container: ContainerDep, current_user: CurrentUser
     ) -> TaskOut:
-        task = await tasks.edit_task(tasks.EditTask(slug, data.changes()), current_user, container.uow, container.clock)
-        return await task_out(container, task.id)
+        return await task_controller.edit_task(slug, data, container, current_user)
 
     @delete("/tasks/{slug:str}/delete/")
     async def delete_task(self, slug: SlugParam, container: ContainerDep, current_user: CurrentUser) -> None:

@@ -61,6 +61,16 @@ async def assignment_out(container: Any, assignment_id: Any) -> AssignmentOut:
     return AssignmentOut.of(summary)
 
 
+async def task_detail(slug: str, container: Any, user: Any) -> TaskOut:
+    task = await tasks.get_task(slug, user, container.uow)
+    return await task_out(container, task.id)
+
+
+async def edit_task(slug: str, data: TaskPatch, container: Any, user: Any) -> TaskOut:
+    task = await tasks.edit_task(tasks.EditTask(slug, data.changes()), user, container.uow, container.clock)
+    return await task_out(container, task.id)
+
+
 class TaskController(Controller):
     path = "/api/tasks"
     tags = ["tasks"]
@@ -88,15 +98,13 @@ class TaskController(Controller):
 
     @get("/{slug:str}/")
     async def detail(self, slug: SlugParam, container: ContainerDep, current_user: CurrentUser) -> TaskOut:
-        task = await tasks.get_task(slug, current_user, container.uow)
-        return await task_out(container, task.id)
+        return await task_detail(slug, container, current_user)
 
     @patch("/{slug:str}/")
     async def edit(
         self, slug: SlugParam, data: JSONBody[TaskPatch], container: ContainerDep, current_user: CurrentUser
     ) -> TaskOut:
-        task = await tasks.edit_task(tasks.EditTask(slug, data.changes()), current_user, container.uow, container.clock)
-        return await task_out(container, task.id)
+        return await edit_task(slug, data, container, current_user)
 
     @delete("/{slug:str}/")
     async def remove(self, slug: SlugParam, container: ContainerDep, current_user: CurrentUser) -> None:
