@@ -36,7 +36,9 @@ class SqlUserRepository(TableRepository[User]):
             async with self._conn.begin_nested():
                 await super().add(user)
         except IntegrityError as exc:
-            raise EmailTaken() from exc
+            if "uq_users_email" in str(exc.orig) or "users.email" in str(exc.orig):
+                raise EmailTaken() from exc
+            raise
 
     async def get_by_email(self, email: str, *, for_update: bool = False) -> User | None:
         query = select(users).where(users.c.email == email)

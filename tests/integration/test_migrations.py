@@ -1,0 +1,115 @@
+"""The Alembic scripts build exactly the schema of `adapters.db.tables`, and undo it, on both databases."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import create_engine as create_sync_engine
+from sqlalchemy import inspect, pool, text
+from sqlalchemy.engine import make_url
+
+from adapters.db.migrate import alembic_config, downgrade, sync_url, upgrade
+from adapters.db.tables import metadata
+from tests.conftest import TEST_DATABASE_URL, service_missing
+
+
+@pytest.fixture
+def fresh_postgres_url() -> Iterator[str]:
+    admin = create_sync_engine(
+        make_url(TEST_DATABASE_URL).set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT"
+    )
+    name = f"taskreward_migrations_{uuid.uuid4().hex[:12]}"
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as exc:
+        admin.dispose()
+        service_missing("PostgreSQL", exc)
+    yield admin.url.set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def fresh_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite+aiosqlite:///{tmp_path / 'not-yet-there' / 'fresh.db'}"  # upgrade makes the folder
+    return str(request.getfixturevalue("fresh_postgres_url"))
+
+
+def inspect_db(url: str, look: Any) -> Any:
+    engine = create_sync_engine(sync_url(url), poolclass=pool.NullPool)
+    try:
+        with engine.connect() as conn:
+            return look(conn)
+    finally:
+        engine.dispose()
+
+
+def schema_differences(url: str) -> list[Any]:
+    def compare(conn: Any) -> list[Any]:
+        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        return list(compare_metadata(context, metadata))
+
+    return list(inspect_db(url, compare))
+
+
+def current_revision(url: str) -> str | None:
+    return inspect_db(url, lambda conn: MigrationContext.configure(conn).get_current_revision())  # type: ignore[no-any-return]
+
+
+def table_names(url: str) -> set[str]:
+    return set(inspect_db(url, lambda conn: inspect(conn).get_table_names()))
+
+
+def scripts(url: str) -> ScriptDirectory:
+    return ScriptDirectory.from_config(alembic_config(url))
+
+
+def assert_at_head_and_matching(url: str) -> None:
+    assert current_revision(url) == scripts(url).get_current_head()
+    assert table_names(url) == {*metadata.tables, "alembic_version"}
+    assert schema_differences(url) == []
+
+
+def test_there_is_a_single_head() -> None:
+    assert len(scripts("sqlite+aiosqlite://").get_heads()) == 1
+
+
+def test_upgrade_then_downgrade_to_base_then_upgrade_again(fresh_url: str) -> None:
+    upgrade(fresh_url)
+    assert_at_head_and_matching(fresh_url)
+
+    downgrade(fresh_url, "base")
+    assert current_revision(fresh_url) is None
+    assert table_names(fresh_url) <= {"alembic_version"}
+
+    upgrade(fresh_url)
+    assert_at_head_and_matching(fresh_url)
+
+
+def test_every_revision_steps_down_and_back_up(fresh_url: str) -> None:
+    revisions = [script.revision for script in reversed(list(scripts(fresh_url).walk_revisions()))]
+    assert revisions, "no migrations found"
+    for revision in revisions:
+        upgrade(fresh_url, revision)
+        assert current_revision(fresh_url) == revision
+        downgrade(fresh_url, "-1")
+        assert current_revision(fresh_url) != revision
+        upgrade(fresh_url, revision)
+        assert current_revision(fresh_url) == revision
+    assert_at_head_and_matching(fresh_url)
+
+
+def test_upgrading_twice_is_harmless(fresh_url: str) -> None:
+    upgrade(fresh_url)
+    upgrade(fresh_url)
+    assert_at_head_and_matching(fresh_url)
