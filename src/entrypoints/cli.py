@@ -11,6 +11,8 @@ import signal
 import sys
 from collections.abc import Sequence
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from adapters.db.migrate import upgrade
 from application.accounts import create_admin
 from domain.errors import DomainError
@@ -196,7 +198,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"configuration error: {exc}", file=sys.stderr)
         return 2
     _configure_logging(settings)
-    return int(args.handler(settings, args))
+    try:
+        return int(args.handler(settings, args))
+    except SQLAlchemyError as exc:
+        reason = getattr(exc, "orig", None) or exc
+        print(
+            f"database error: {type(reason).__name__}: {str(reason).strip()}\n"
+            "Check DATABASE_URL, and run `taskreward migrate` before other commands.",
+            file=sys.stderr,
+        )
+        return 2
 
 
 if __name__ == "__main__":

@@ -1,0 +1,263 @@
+"""Attempt limits (per account, per address, OTP cooldown, app-wide) and the operational endpoints."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import replace
+from typing import Any
+
+import httpx
+import pytest
+from argon2 import PasswordHasher
+from litestar.testing import AsyncTestClient
+
+from adapters.ratelimit import MemoryRateLimiter
+from adapters.security.passwords import Argon2PasswordHasher
+from application.accounts import create_admin
+from entrypoints.bootstrap import Container, bootstrap
+from entrypoints.http.app import create_app
+from entrypoints.settings import Settings
+from tests.conftest import TEST_REDIS_URL
+from tests.integration.conftest import SmtpInbox, free_port, text_part
+
+PASSWORD = "correct horse battery"
+WRONG = "wrong horse battery"
+LOGIN = "/api/auth/login/"
+
+
+def assert_problem(response: Any, status: int, code: str) -> dict[str, Any]:
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    body: dict[str, Any] = response.json()
+    assert body["code"] == code, body
+    return body
+
+
+def assert_retry_after(response: Any) -> None:
+    assert 0 < int(response.headers["retry-after"]) <= 3600
+
+
+class Clock:
+    """Time for the rate limiter that only moves when told, so no window boundary falls mid-test."""
+
+    def __init__(self) -> None:
+        self.now = 1_900_000_020.0  # 20 s into a minute
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@asynccontextmanager
+async def from_addresses(container: Container, *hosts: str) -> AsyncIterator[list[httpx.AsyncClient]]:
+    """One client per remote address, all on the same app."""
+    app = create_app(container)
+    clients = [
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app, client=(host, 40000)), base_url="http://testserver")
+        for host in hosts
+    ]
+    try:
+        yield clients
+    finally:
+        for client in clients:
+            await client.aclose()
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture(params=["memory", "redis"])
+async def limited(
+    request: pytest.FixtureRequest, database_url: str, settings_for: Callable[..., Settings], clock: Clock
+) -> AsyncIterator[Container]:
+    """A container whose limiter is the in-memory one on a held clock, or the shared Redis one."""
+    if request.param == "redis":
+        request.getfixturevalue("redis_url")
+        # Redis windows follow the wall clock: start well inside one.
+        if 60 - time.time() % 60 < 15:
+            await asyncio.sleep(60 - time.time() % 60 + 0.5)
+        container = bootstrap(settings_for(database_url, redis_url=TEST_REDIS_URL))
+    else:
+        container = bootstrap(settings_for(database_url), limiter=MemoryRateLimiter(now=clock))
+    yield container
+    await container.close()
+
+
+def unique(name: str) -> str:
+    return f"{name}-{uuid.uuid4().hex[:10]}@example.com"
+
+
+def address() -> str:
+    """A fresh client address: Redis counters outlive a test."""
+    return "10." + ".".join(str(b) for b in uuid.uuid4().bytes[:3])
+
+
+async def test_wrong_passwords_lock_the_account_for_a_while(limited: Container, clock: Clock) -> None:
+    victim, bystander = unique("victim"), unique("bystander")
+    for email in (victim, bystander):
+        await create_admin(email, PASSWORD, "Some One", limited.auth)
+    async with from_addresses(limited, address(), address()) as (attacker, owner):
+        for _ in range(5):
+            assert_problem(
+                await attacker.post(LOGIN, json={"email": victim, "password": WRONG}), 401, "invalid_credentials"
+            )
+        # Even the right password, even from another address, is refused now.
+        for client in (attacker, owner):
+            refused = await client.post(LOGIN, json={"email": victim, "password": PASSWORD})
+            assert_problem(refused, 429, "too_many_attempts")
+            assert_retry_after(refused)
+        # Another account is not affected.
+        assert (await owner.post(LOGIN, json={"email": bystander, "password": PASSWORD})).status_code == 200
+        if isinstance(limited.auth.limiter, MemoryRateLimiter):
+            clock.now += 61
+            assert (await owner.post(LOGIN, json={"email": victim, "password": PASSWORD})).status_code == 200
+
+
+async def test_failures_from_one_address_lock_that_address(limited: Container) -> None:
+    # Cheap argon2 parameters here: this test is about counting, and it makes 31 attempts.
+    cheap = Argon2PasswordHasher(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    limited.auth = replace(limited.auth, hasher=cheap)
+    owner_email = unique("owner")
+    await create_admin(owner_email, PASSWORD, "Owner", limited.auth)
+    async with from_addresses(limited, address(), address()) as (attacker, owner):
+        for n in range(30):  # 3 tries on each of 10 accounts: no account reaches its own limit
+            body = {"email": f"target{n // 3}-{owner_email}", "password": WRONG}
+            assert_problem(await attacker.post(LOGIN, json=body), 401, "invalid_credentials")
+        refused = await attacker.post(LOGIN, json={"email": owner_email, "password": PASSWORD})
+        assert_problem(refused, 429, "too_many_attempts")
+        assert_retry_after(refused)
+        assert (await owner.post(LOGIN, json={"email": owner_email, "password": PASSWORD})).status_code == 200
+
+
+async def test_send_otp_cools_down_per_email(client: AsyncTestClient[Any], smtp: SmtpInbox) -> None:
+    first = await client.post("/api/auth/send-otp/", json={"email": "cool@example.com"})
+    assert first.status_code == 202
+    again = await client.post("/api/auth/send-otp/", json={"email": "COOL@example.com"})
+    assert_problem(again, 429, "too_many_attempts")
+    assert_retry_after(again)
+    assert (await client.post("/api/auth/send-otp/", json={"email": "other@example.com"})).status_code == 202
+    await smtp.wait_for("other@example.com")
+    await asyncio.sleep(0.2)
+    assert len(smtp.to("cool@example.com")) == 1
+    assert text_part(smtp.to("cool@example.com")[0])
+
+
+async def test_send_otp_has_an_hourly_cap_past_the_cooldown(
+    database_url: str, settings_for: Callable[..., Settings], smtp: SmtpInbox, clock: Clock
+) -> None:
+    settings = settings_for(database_url, email_host=smtp.host, email_port=smtp.port)
+    container = bootstrap(settings, limiter=MemoryRateLimiter(now=clock))
+    try:
+        async with from_addresses(container, address()) as (client,):
+            for _ in range(5):
+                response = await client.post("/api/auth/send-otp/", json={"email": "often@example.com"})
+                assert response.status_code == 202
+                clock.now += 61
+            response = await client.post("/api/auth/send-otp/", json={"email": "often@example.com"})
+            assert_problem(response, 429, "too_many_attempts")
+    finally:
+        await container.close()
+    assert len(smtp.to("often@example.com")) == 5
+
+
+async def test_the_app_wide_rate_limit(database_url: str, settings_for: Callable[..., Settings]) -> None:
+    container = bootstrap(settings_for(database_url, rate_limit_per_minute=5))
+    async with AsyncTestClient(app=create_app(container)) as client:
+        for _ in range(5):
+            assert (await client.get("/api/auth/me/")).status_code == 401
+        limited = await client.get("/api/auth/me/")
+        assert assert_problem(limited, 429, "too_many_requests")["status"] == 429
+        assert limited.headers["x-content-type-options"] == "nosniff"
+        assert_problem(await client.post(LOGIN, json={}), 429, "too_many_requests")
+        # Probes, metrics and the schema are not metered.
+        assert (await client.get("/health/live")).status_code == 200
+        assert (await client.get("/health/ready")).status_code == 200
+        assert (await client.get("/metrics")).status_code == 200
+
+
+@pytest.mark.parametrize("redis", ["none", "up", "down"])
+async def test_health_probes(
+    request: pytest.FixtureRequest, database_url: str, settings_for: Callable[..., Settings], redis: str
+) -> None:
+    """Ready checks the database, and Redis where one is configured; live only says the process runs."""
+    if redis == "up":
+        request.getfixturevalue("redis_url")  # skips loudly, or fails in CI, without Redis
+    urls = {"none": None, "up": TEST_REDIS_URL, "down": f"redis://127.0.0.1:{free_port()}/0"}
+    checks = {"none": {"database": "ok"}, "up": {"database": "ok", "redis": "ok"}}
+    container = bootstrap(settings_for(database_url, redis_url=urls[redis]))
+    async with AsyncTestClient(app=create_app(container)) as client:
+        live = await client.get("/health/live")
+        assert (live.status_code, live.json()) == (200, {"status": "ok"})
+        ready = await client.get("/health/ready")
+        if redis == "down":
+            assert ready.status_code == 503
+            assert ready.json() == {"status": "unavailable", "checks": {"database": "ok", "redis": "unavailable"}}
+        else:
+            assert ready.status_code == 200, ready.text
+            assert ready.json() == {"status": "ok", "checks": checks[redis]}
+
+
+async def test_the_openapi_schema_lists_the_auth_paths(client: AsyncTestClient[Any]) -> None:
+    response = await client.get("/schema/openapi.json")
+    assert response.status_code == 200
+    schema = response.json()
+    assert schema["openapi"].startswith("3.")
+    paths = {path.rstrip("/") for path in schema["paths"]}
+    for name in ("send-otp", "verify-otp", "register", "register/manager", "login", "token/refresh", "logout"):
+        assert f"/api/auth/{name}" in paths
+        assert "post" in schema["paths"].get(f"/api/auth/{name}", schema["paths"].get(f"/api/auth/{name}/"))
+    assert "/api/auth/me" in paths
+    assert "/api/auth/password/change" in paths
+    assert "/health/ready" in paths
+    assert "/api/projects/create" not in paths  # the tracker's aliases stay out of the schema
+    assert "BearerToken" in schema["components"]["securitySchemes"]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "status"),
+    [
+        ("GET", "/health/live", None, 200),
+        ("GET", "/schema/openapi.json", None, 200),
+        ("GET", "/api/auth/me/", None, 401),
+        ("POST", LOGIN, {}, 400),
+        ("POST", LOGIN, {"email": "nobody@example.com", "password": WRONG}, 401),
+        ("GET", "/no/such/path", None, 404),
+        ("DELETE", LOGIN, None, 405),
+        ("POST", LOGIN, "x" * 70_000, 413),
+    ],
+)
+async def test_security_headers_on_every_response(
+    client: AsyncTestClient[Any], method: str, path: str, body: Any, status: int
+) -> None:
+    kwargs: dict[str, Any] = {"content": body} if isinstance(body, str) else {"json": body} if body is not None else {}
+    response = await client.request(method, path, **kwargs)
+    assert response.status_code == status
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["x-frame-options"] == "DENY"
+    assert response.headers["referrer-policy"] == "same-origin"
+    assert "strict-transport-security" not in response.headers
+
+
+async def test_hsts_when_forcing_https(database_url: str, settings_for: Callable[..., Settings]) -> None:
+    container = bootstrap(settings_for(database_url, force_https=True))
+    async with AsyncTestClient(app=create_app(container)) as client:
+        for path, status in (("/health/live", 200), ("/api/auth/me/", 401)):  # never a redirect for the API
+            response = await client.get(path)
+            assert response.status_code == status
+            assert response.headers["strict-transport-security"].startswith("max-age=")
+
+
+async def test_metrics_answer_prometheus_text(client: AsyncTestClient[Any]) -> None:
+    assert (await client.get("/health/live")).status_code == 200
+    response = await client.get("/metrics")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/plain")
+    assert "# TYPE taskreward_requests_total counter" in response.text
+    assert 'taskreward_requests_total{app_name="taskreward",method="GET",path="/health/live",status_code="200"}' in (
+        response.text
+    )
