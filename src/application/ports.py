@@ -349,6 +349,10 @@ class RateLimiter(Protocol):
         """Starts a cooldown of exactly `seconds`; False when one is already running for the key."""
         ...
 
+    async def end_cooldown(self, key: str) -> None:
+        """Ends the key's cooldown early, for a claim whose work could not be done after all."""
+        ...
+
 
 @dataclass(frozen=True)
 class ProcessedImage:

@@ -7,6 +7,8 @@ import contextlib
 import logging
 from datetime import datetime, timedelta
 
+from redis.exceptions import RedisError
+
 from application.ports import Clock, JobQueue, QueueUnavailable, RateLimiter
 from application.schedule import runs_between
 
@@ -21,7 +23,12 @@ async def enqueue_due(start: datetime, end: datetime, time_zone: str, queue: Job
     enqueued = []
     for run in runs_between(start, end, time_zone):
         if await guard.cooldown(run.dedupe_key, DEDUPE_SECONDS):
-            await queue.enqueue(run.job, **run.arguments)
+            try:
+                await queue.enqueue(run.job, **run.arguments)
+            except QueueUnavailable:
+                # Unclaimed again, or the retry on the next tick would find it taken and the run be lost.
+                await guard.end_cooldown(run.dedupe_key)
+                raise
             enqueued.append(run.dedupe_key)
     return enqueued
 
@@ -44,8 +51,9 @@ async def run_scheduler(
             for key in await enqueue_due(last, now, time_zone, queue, guard):
                 log.info("enqueued %s", key)
             last = now
-        except QueueUnavailable:
-            log.warning("job queue unavailable; will retry these runs on the next tick")
+        except (QueueUnavailable, RedisError):
+            # The queue or the dedupe guard (Redis) is down: keep the window, or its runs would be lost.
+            log.warning("job queue or dedupe guard unavailable; will retry these runs on the next tick")
         except Exception:
             log.exception("scheduler tick failed")
             last = now

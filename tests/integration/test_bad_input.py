@@ -208,3 +208,26 @@ async def test_a_bad_bearer_header_is_a_401_problem(client: AsyncTestClient[Any]
     assert_problem(response, (401,), "invalid_token")
     response = await client.post("/api/auth/password/change/", json=VALID_BODIES["password/change"], headers=headers)
     assert_problem(response, (401,), "invalid_token")
+
+
+@pytest.mark.parametrize(
+    ("path", "content_type", "body"),
+    [
+        ("/api/auth/login/", "text/plain", '{"email": "a@example.com", "password": "x"}'),
+        ("/api/auth/send-otp/", "application/x-www-form-urlencoded", "email=a%40example.com"),
+        ("/api/auth/send-otp/", "multipart/form-data; boundary=x", "--x--"),
+    ],
+)
+async def test_api_bodies_must_be_json(client: Any, path: str, content_type: str, body: str) -> None:
+    response = await client.post(path, content=body, headers={"Content-Type": content_type})
+    assert response.status_code == 415
+    assert response.json()["code"] == "unsupported_media_type"
+
+
+async def test_control_characters_in_free_text_are_refused_not_stored(client: Any, accounts: Any) -> None:
+    manager = await accounts("manager")
+    for body in ({"name": "Launch\x00"}, {"name": "Launch", "description": "a\x00b"}):
+        response = await client.post("/api/projects/", json=body, headers=manager.headers)
+        assert response.status_code == 400, response.text
+    listed = await client.get("/api/projects/", headers=manager.headers)
+    assert listed.json()["items"] == []

@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from litestar import Litestar
+from litestar import Litestar, Request
 from litestar.config.cors import CORSConfig
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import MutableScopeHeaders
@@ -38,7 +38,7 @@ from entrypoints.http.controllers.tasks import TaskController
 from entrypoints.http.controllers.wallet import WalletController
 from entrypoints.http.dependencies import provide_current_user, provide_optional_user
 from entrypoints.http.pages import PagesController
-from entrypoints.http.problems import internal_error_handler, problem_details_plugin
+from entrypoints.http.problems import internal_error_handler, problem, problem_details_plugin
 from entrypoints.scheduler import run_scheduler
 
 MAX_JSON_BODY = 64 * 1024
@@ -68,6 +68,16 @@ def _security_headers(force_https: bool) -> Any:
                 headers.setdefault(name, value)
 
     return before_send
+
+
+async def require_json_body(request: Request[Any, Any, Any]) -> None:
+    """API bodies are JSON: anything else is refused, which also stops cross-site form posts."""
+    if request.method not in ("POST", "PUT", "PATCH") or not request.url.path.startswith("/api/"):
+        return
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media_type == "application/json" or (not media_type and request.headers.get("content-length", "0") == "0"):
+        return
+    raise problem(415, "unsupported_media_type", "Send the body as application/json.")
 
 
 def create_app(container: Container, *, debug: bool = False, run_embedded_scheduler: bool = False) -> Litestar:
@@ -100,11 +110,11 @@ def create_app(container: Container, *, debug: bool = False, run_embedded_schedu
             else (lambda _name: MemoryStore())
         )
     )
-    middleware: list[Any] = []
+    # Outermost first: metrics see every answer, the 429s of the rate limit included.
+    middleware: list[Any] = [PrometheusConfig(app_name="taskreward", prefix="taskreward", group_path=True).middleware]
     if settings.rate_limit_per_minute > 0:
         rate_limit = RateLimitConfig(rate_limit=("minute", settings.rate_limit_per_minute), exclude=UNMETERED_PATHS)
         middleware.append(rate_limit.middleware)
-    middleware.append(PrometheusConfig(app_name="taskreward", prefix="taskreward", group_path=True).middleware)
 
     return Litestar(
         route_handlers=[
@@ -134,6 +144,7 @@ def create_app(container: Container, *, debug: bool = False, run_embedded_schedu
         exception_handlers={Exception: internal_error_handler},
         middleware=middleware,
         before_send=[_security_headers(settings.force_https)],
+        before_request=require_json_body,
         cors_config=CORSConfig(allow_origins=list(settings.cors_allowed_origins))
         if settings.cors_allowed_origins
         else None,

@@ -14,12 +14,13 @@ from application import invitations, sessions
 from domain.errors import DomainError
 from entrypoints.http.controllers.common import ContainerDep
 from entrypoints.http.dependencies import client_address
+from entrypoints.http.schemas.common import PLAIN_TEXT
 
 
 class InviteForm(msgspec.Struct):
     token: Annotated[str, msgspec.Meta(max_length=200)]
     password: Annotated[str, msgspec.Meta(max_length=1024)]
-    full_name: Annotated[str, msgspec.Meta(max_length=150)] = ""
+    full_name: Annotated[str, msgspec.Meta(max_length=150, pattern=PLAIN_TEXT)] = ""
 
 
 async def _invitation_context(token: str, container: Any) -> tuple[dict[str, Any], int]:

@@ -9,10 +9,10 @@ from uuid import UUID
 import msgspec
 
 from application.queries import InvitationSummary, MemberSummary, ProjectSummary
-from entrypoints.http.schemas.common import Email, FullName, Password, Request
+from entrypoints.http.schemas.common import PLAIN_TEXT, Email, FullName, Password, Request
 
-ProjectName = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
-Description = Annotated[str, msgspec.Meta(max_length=10_000)]
+ProjectName = Annotated[str, msgspec.Meta(min_length=1, max_length=200, pattern=PLAIN_TEXT)]
+Description = Annotated[str, msgspec.Meta(max_length=10_000, pattern=PLAIN_TEXT)]
 Status = Annotated[str, msgspec.Meta(pattern="^(active|on_hold|completed)$")]
 ProjectRoleName = Annotated[str, msgspec.Meta(pattern="^(manager|member)$")]
 

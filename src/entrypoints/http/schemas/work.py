@@ -11,17 +11,17 @@ import msgspec
 from application.queries import AssignmentSummary, TaskSummary
 from domain.notifications import Notification
 from domain.wallets import LedgerEntry
-from entrypoints.http.schemas.common import Request
+from entrypoints.http.schemas.common import PLAIN_TEXT, Request
 
 T = TypeVar("T")
 
-Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
-Text = Annotated[str, msgspec.Meta(max_length=10_000)]
-Note = Annotated[str, msgspec.Meta(max_length=5000)]
+Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200, pattern=PLAIN_TEXT)]
+Text = Annotated[str, msgspec.Meta(max_length=10_000, pattern=PLAIN_TEXT)]
+Note = Annotated[str, msgspec.Meta(max_length=5000, pattern=PLAIN_TEXT)]
 Points = Annotated[int, msgspec.Meta(ge=0, le=1_000_000)]
 Limit = Annotated[int, msgspec.Meta(ge=1, le=10_000)]
 Seconds = Annotated[int, msgspec.Meta(ge=60, le=366 * 24 * 3600)]
-Reason = Annotated[str, msgspec.Meta(min_length=1, max_length=500)]
+Reason = Annotated[str, msgspec.Meta(min_length=1, max_length=500, pattern=PLAIN_TEXT)]
 Amount = Annotated[int, msgspec.Meta(ge=-1_000_000, le=1_000_000)]
 Redeemable = Annotated[int, msgspec.Meta(ge=1, le=1_000_000)]
 
@@ -114,7 +114,7 @@ class ApproveIn(Request):
 
 
 class RejectIn(Request):
-    feedback: Annotated[str, msgspec.Meta(min_length=1, max_length=5000)]
+    feedback: Annotated[str, msgspec.Meta(min_length=1, max_length=5000, pattern=PLAIN_TEXT)]
 
 
 class AssignmentOut(msgspec.Struct):
@@ -156,7 +156,7 @@ class EntryOut(msgspec.Struct):
 
 class RedeemIn(Request):
     points: Redeemable
-    note: Annotated[str, msgspec.Meta(max_length=500)] = ""
+    note: Annotated[str, msgspec.Meta(max_length=500, pattern=PLAIN_TEXT)] = ""
 
 
 class AdjustIn(Request):
