@@ -533,6 +533,9 @@ class FakeRateLimiter:
         self.cooldowns[key] = self._clock.now() + timedelta(seconds=seconds)
         return True
 
+    async def end_cooldown(self, key: str) -> None:
+        self.cooldowns.pop(key, None)
+
 
 def fake_auth_deps(clock: FakeClock | None = None) -> AuthDeps:
     clock = clock or FakeClock()
