@@ -104,6 +104,7 @@ def bootstrap(
     mailer: Mailer | None = None,
     limiter: RateLimiter | None = None,
     queue: JobQueue | None = None,
+    cache: ListCache | None = None,
 ) -> Container:
     engine = create_engine(settings.database_url, pool_size=settings.db_pool_size)
     redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
@@ -111,7 +112,8 @@ def bootstrap(
         limiter = RedisRateLimiter(redis) if redis is not None else MemoryRateLimiter()
     clock = clock or SystemClock()
     queue = queue or build_queue(settings)
-    cache: ListCache = RedisListCache(redis) if redis is not None else MemoryListCache()
+    if cache is None:
+        cache = RedisListCache(redis) if redis is not None else MemoryListCache()
     uow = SqlUnitOfWorkFactory(engine, cache=cache)
     uow.after_commit = lambda ids: relay_written(ids, uow, queue, clock)
     auth = AuthDeps(

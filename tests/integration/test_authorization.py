@@ -431,3 +431,14 @@ async def test_notifications_are_per_user(client: Client, board: Board) -> None:
     assert (await client.get("/api/notifications/?unread=true", headers=member.headers)).json()["items"] == []
     assert (await client.post("/api/notifications/read-all/", headers=member.headers)).json() == {"count": 0}
     assert await unread(other) == other_unread
+
+
+async def test_submitting_needs_no_body(client: Any, accounts: Any) -> None:
+    admin = await accounts("admin")
+    member = await accounts("member")
+    task = await client.post("/api/tasks/", json={"name": "No-note task"}, headers=admin.headers)
+    claim = await client.post(f"/api/tasks/{task.json()['slug']}/claim/", headers=member.headers)
+    submitted = await client.post(f"/api/assignments/{claim.json()['id']}/submit/", headers=member.headers)
+    assert submitted.status_code == 200, submitted.text
+    assert submitted.json()["status"] == "submitted"
+    assert submitted.json()["note"] == ""

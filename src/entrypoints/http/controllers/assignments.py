@@ -50,11 +50,12 @@ class AssignmentController(Controller):
     async def submit(
         self,
         assignment_id: FromPath[UUID],
-        data: JSONBody[SubmitIn],
         container: ContainerDep,
         current_user: CurrentUser,
+        data: JSONBody[SubmitIn | None] = None,
     ) -> AssignmentOut:
-        await assignments.submit(assignment_id, data.note, current_user, container.uow, container.clock)
+        note = data.note if data else ""
+        await assignments.submit(assignment_id, note, current_user, container.uow, container.clock)
         return await assignment_out(container, assignment_id)
 
     @post("/{assignment_id:uuid}/release/", status_code=HTTP_200_OK)
