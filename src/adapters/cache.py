@@ -64,7 +64,12 @@ class RedisListCache:
         return value
 
     async def invalidate(self, scope: str) -> None:
-        await self._redis.incr(f"{self._prefix}{scope}:version")
+        name = f"{self._prefix}{scope}:version"
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.incr(name)
+            # Outlives every entry (5 minutes), so a lapsed version can never revive an old one.
+            pipe.expire(name, 24 * 3600)
+            await pipe.execute()
 
 
 class MemoryListCache:

@@ -33,6 +33,7 @@ from application.ports import (
     ListCache,
     Mailer,
     MediaStorage,
+    PasswordHasher,
     RateLimiter,
     UnitOfWorkFactory,
 )
@@ -93,7 +94,9 @@ def build_queue(settings: Settings) -> JobQueue:
     if settings.redis_url:
         from entrypoints.worker import create_broker
 
-        return DramatiqJobQueue(create_broker(settings.redis_url, connect_timeout=2))
+        return DramatiqJobQueue(
+            create_broker(settings.redis_url, namespace=settings.redis_namespace, connect_timeout=2)
+        )
     return InlineJobQueue({})
 
 
@@ -105,21 +108,28 @@ def bootstrap(
     limiter: RateLimiter | None = None,
     queue: JobQueue | None = None,
     cache: ListCache | None = None,
+    hasher: PasswordHasher | None = None,
 ) -> Container:
     engine = create_engine(settings.database_url, pool_size=settings.db_pool_size)
     redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
     if limiter is None:
-        limiter = RedisRateLimiter(redis) if redis is not None else MemoryRateLimiter()
+        limiter = (
+            RedisRateLimiter(redis, prefix=f"{settings.redis_namespace}:") if redis is not None else MemoryRateLimiter()
+        )
     clock = clock or SystemClock()
     queue = queue or build_queue(settings)
     if cache is None:
-        cache = RedisListCache(redis) if redis is not None else MemoryListCache()
+        cache = (
+            RedisListCache(redis, prefix=f"{settings.redis_namespace}:cache:")
+            if redis is not None
+            else MemoryListCache()
+        )
     uow = SqlUnitOfWorkFactory(engine, cache=cache)
     uow.after_commit = lambda ids: relay_written(ids, uow, queue, clock)
     auth = AuthDeps(
         uow=uow,
         clock=clock,
-        hasher=Argon2PasswordHasher(),
+        hasher=hasher or Argon2PasswordHasher(),
         tokens=JwtTokenCodec(settings.secret_key, issuer=settings.jwt_issuer, audience=settings.jwt_audience),
         digest=HmacDigest(settings.secret_key),
         mailer=mailer or build_mailer(settings),

@@ -42,6 +42,7 @@ class Settings:
     var_dir: Path
     base_url: str = "http://127.0.0.1:8000"
     redis_url: str | None = None
+    redis_namespace: str = "taskreward"
     email_host: str | None = None
     email_port: int = 25
     email_host_user: str = ""
@@ -98,6 +99,7 @@ class Settings:
             var_dir=var_dir,
             base_url=(env.get("BASE_URL") or "http://127.0.0.1:8000").rstrip("/"),
             redis_url=env.get("REDIS_URL") or None,
+            redis_namespace=env.get("REDIS_NAMESPACE") or "taskreward",
             email_host=env.get("EMAIL_HOST") or None,
             email_port=_int(env, "EMAIL_PORT", 25),
             email_host_user=env.get("EMAIL_HOST_USER", ""),

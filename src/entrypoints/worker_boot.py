@@ -10,6 +10,6 @@ from entrypoints.worker import WorkerRuntime, create_broker, declare_actors
 settings = Settings.from_env()
 if not settings.redis_url:
     raise SystemExit("taskreward worker needs REDIS_URL (the embedded default runs jobs inside `serve`)")
-broker = create_broker(settings.redis_url)
+broker = create_broker(settings.redis_url, namespace=settings.redis_namespace)
 dramatiq.set_broker(broker)
 actors = declare_actors(broker, WorkerRuntime(settings, broker))

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
+from argon2 import PasswordHasher
 from litestar.testing import AsyncTestClient
 from sqlalchemy import create_engine as create_sync_engine
 from sqlalchemy import text
@@ -21,12 +22,21 @@ from sqlalchemy.engine import make_url
 
 from adapters.db.migrate import sync_url, upgrade
 from adapters.db.tables import metadata
+from adapters.security.passwords import Argon2PasswordHasher
 from entrypoints.bootstrap import Container, bootstrap
 from entrypoints.http.app import create_app
 from entrypoints.settings import Settings
 from tests.conftest import TEST_DATABASE_URL, TEST_REDIS_URL, service_missing
 
 SECRET = "integration-test-secret-key-0123456789abcdef"
+# Real argon2id, at a cost fit for tests: production's default takes about half a second per hash here.
+FAST_HASHER = Argon2PasswordHasher(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+
+
+def build(settings: Settings, **overrides: Any) -> Container:
+    """The composition root as production calls it, with the test-cost password hasher."""
+    overrides.setdefault("hasher", FAST_HASHER)
+    return bootstrap(settings, **overrides)
 
 
 @pytest.fixture(scope="session")
@@ -154,6 +164,7 @@ def make_settings(database_url: str, tmp_path: Path, **overrides: Any) -> Settin
         media_root=tmp_path / "var" / "media",
         rate_limit_per_minute=0,
         db_pool_size=10,
+        redis_namespace=f"taskreward-test-{uuid.uuid4().hex[:12]}",
     )
     return replace(settings, **overrides)
 
@@ -169,7 +180,7 @@ def settings_for(tmp_path: Path) -> Callable[..., Settings]:
 @pytest.fixture
 async def container(database_url: str, tmp_path: Path, smtp: SmtpInbox) -> AsyncIterator[Container]:
     settings = make_settings(database_url, tmp_path, email_host=smtp.host, email_port=smtp.port)
-    built = bootstrap(settings)
+    built = build(settings)
     yield built
     await built.close()
 
@@ -260,7 +271,7 @@ class InFlight:
 
 @pytest.fixture
 async def pg_container(pg_url: str, tmp_path: Path) -> AsyncIterator[Container]:
-    built = bootstrap(make_settings(pg_url, tmp_path, db_pool_size=PG_POOL_SIZE))
+    built = build(make_settings(pg_url, tmp_path, db_pool_size=PG_POOL_SIZE))
     yield built
     await built.close()
 

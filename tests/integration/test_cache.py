@@ -11,9 +11,9 @@ from litestar.testing import AsyncTestClient
 
 from adapters.cache import MemoryListCache, RedisListCache
 from adapters.jobs.inline import InlineJobQueue
-from entrypoints.bootstrap import Container, bootstrap
+from entrypoints.bootstrap import Container
 from entrypoints.http.app import create_app
-from tests.integration.conftest import add_account, make_settings
+from tests.integration.conftest import add_account, build, make_settings
 
 
 @pytest.fixture(params=["redis", "memory"])
@@ -22,7 +22,7 @@ async def cached(
 ) -> AsyncIterator[tuple[Container, AsyncTestClient[Any]]]:
     redis_url = request.getfixturevalue("redis_url") if request.param == "redis" else None
     settings = make_settings(database_url, tmp_path, redis_url=redis_url)
-    container = bootstrap(settings, queue=InlineJobQueue({}))
+    container = build(settings, queue=InlineJobQueue({}))
     assert isinstance(container.cache, RedisListCache if redis_url else MemoryListCache)
     async with AsyncTestClient(app=create_app(container)) as client:
         yield container, client

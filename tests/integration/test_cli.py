@@ -13,10 +13,9 @@ from typing import Any
 import pytest
 from litestar.testing import AsyncTestClient
 
-from entrypoints.bootstrap import bootstrap
 from entrypoints.http.app import create_app
 from entrypoints.settings import Settings, SettingsError
-from tests.integration.conftest import free_port
+from tests.integration.conftest import build, free_port
 
 TASKREWARD = Path(sys.executable).with_name("taskreward")
 PG = "postgresql+psycopg://x@h/db"
@@ -98,7 +97,7 @@ async def test_create_admin_then_sign_in(cli: Cli, settings_for: Callable[..., S
     rows = cli.rows("SELECT email, role, is_active FROM users ORDER BY email")
     assert rows == [("ops@example.com", "admin", 1), ("root@example.com", "admin", 1)]
 
-    container = bootstrap(settings_for(cli.url))
+    container = build(settings_for(cli.url))
     async with AsyncTestClient(app=create_app(container)) as client:
         for email, password in (("root@example.com", "root password 1"), ("ops@example.com", "piped secret 22")):
             response = await client.post("/api/auth/login/", json={"email": email, "password": password})

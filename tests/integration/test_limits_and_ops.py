@@ -18,11 +18,11 @@ from litestar.testing import AsyncTestClient
 from adapters.ratelimit import MemoryRateLimiter
 from adapters.security.passwords import Argon2PasswordHasher
 from application.accounts import create_admin
-from entrypoints.bootstrap import Container, bootstrap
+from entrypoints.bootstrap import Container
 from entrypoints.http.app import create_app
 from entrypoints.settings import Settings
 from tests.conftest import TEST_REDIS_URL
-from tests.integration.conftest import SmtpInbox, free_port, text_part
+from tests.integration.conftest import SmtpInbox, build, free_port, text_part
 
 PASSWORD = "correct horse battery"
 WRONG = "wrong horse battery"
@@ -81,9 +81,9 @@ async def limited(
         # Redis windows follow the wall clock: start well inside one.
         if 60 - time.time() % 60 < 15:
             await asyncio.sleep(60 - time.time() % 60 + 0.5)
-        container = bootstrap(settings_for(database_url, redis_url=TEST_REDIS_URL))
+        container = build(settings_for(database_url, redis_url=TEST_REDIS_URL))
     else:
-        container = bootstrap(settings_for(database_url), limiter=MemoryRateLimiter(now=clock))
+        container = build(settings_for(database_url), limiter=MemoryRateLimiter(now=clock))
     yield container
     await container.close()
 
@@ -151,7 +151,7 @@ async def test_send_otp_has_an_hourly_cap_past_the_cooldown(
     database_url: str, settings_for: Callable[..., Settings], smtp: SmtpInbox, clock: Clock
 ) -> None:
     settings = settings_for(database_url, email_host=smtp.host, email_port=smtp.port)
-    container = bootstrap(settings, limiter=MemoryRateLimiter(now=clock))
+    container = build(settings, limiter=MemoryRateLimiter(now=clock))
     try:
         async with from_addresses(container, address()) as (client,):
             for _ in range(5):
@@ -166,7 +166,7 @@ async def test_send_otp_has_an_hourly_cap_past_the_cooldown(
 
 
 async def test_the_app_wide_rate_limit(database_url: str, settings_for: Callable[..., Settings]) -> None:
-    container = bootstrap(settings_for(database_url, rate_limit_per_minute=5))
+    container = build(settings_for(database_url, rate_limit_per_minute=5))
     async with AsyncTestClient(app=create_app(container)) as client:
         for _ in range(5):
             assert (await client.get("/api/auth/me/")).status_code == 401
@@ -189,7 +189,7 @@ async def test_health_probes(
         request.getfixturevalue("redis_url")  # skips loudly, or fails in CI, without Redis
     urls = {"none": None, "up": TEST_REDIS_URL, "down": f"redis://127.0.0.1:{free_port()}/0"}
     checks = {"none": {"database": "ok"}, "up": {"database": "ok", "redis": "ok"}}
-    container = bootstrap(settings_for(database_url, redis_url=urls[redis]))
+    container = build(settings_for(database_url, redis_url=urls[redis]))
     async with AsyncTestClient(app=create_app(container)) as client:
         live = await client.get("/health/live")
         assert (live.status_code, live.json()) == (200, {"status": "ok"})
@@ -247,7 +247,7 @@ async def test_security_headers_on_every_response(
 
 
 async def test_hsts_when_forcing_https(database_url: str, settings_for: Callable[..., Settings]) -> None:
-    container = bootstrap(settings_for(database_url, force_https=True))
+    container = build(settings_for(database_url, force_https=True))
     async with AsyncTestClient(app=create_app(container)) as client:
         for path, status in (("/health/live", 200), ("/api/auth/me/", 401)):  # never a redirect for the API
             response = await client.get(path)

@@ -15,10 +15,9 @@ from sqlalchemy.dialects.postgresql import ARRAY
 
 from adapters.db.migrate import sync_url
 from adapters.db.tables import assignments, notifications, outbox, overdue_notices, tasks, users
-from entrypoints.bootstrap import bootstrap
 from entrypoints.settings import Settings
 from tests.fakes import FakeClock
-from tests.integration.conftest import _empty_tables
+from tests.integration.conftest import _empty_tables, build
 
 pytestmark = pytest.mark.postgres
 
@@ -115,7 +114,7 @@ def kind(statement: str) -> str:
 async def mark_overdue(url: str, settings_for: Callable[..., Settings]) -> tuple[int, list[str], float, list[str]]:
     """Runs the job once; returns its result, the statements it issued, its duration and the jobs it queued."""
     queue = RecordingQueue()
-    container = bootstrap(settings_for(url), clock=FakeClock(NOW), queue=queue)
+    container = build(settings_for(url), clock=FakeClock(NOW), queue=queue)
     statements: list[str] = []
 
     def record(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:

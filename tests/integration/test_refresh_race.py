@@ -14,9 +14,10 @@ from sqlalchemy import func, select
 from adapters.db.tables import audit_log, refresh_sessions, users
 from application.accounts import create_admin
 from domain.verification import EmailToken, generate_secret_token, token_digest
-from entrypoints.bootstrap import Container, bootstrap
+from entrypoints.bootstrap import Container
 from entrypoints.http.app import create_app
 from entrypoints.settings import Settings
+from tests.integration.conftest import build
 
 AUTH = "/api/auth"
 EMAIL = "ada@example.com"
@@ -31,7 +32,7 @@ Client = httpx.AsyncClient
 async def pg_app(pg_url: str, settings_for: Callable[..., Settings]) -> AsyncIterator[tuple[Client, Container]]:
     """httpx's ASGI transport runs requests on this loop, truly concurrently; Litestar's AsyncTestClient
     hands each one to a blocking portal, which would serialise every race below."""
-    container = bootstrap(settings_for(pg_url, db_pool_size=RACERS + 5))
+    container = build(settings_for(pg_url, db_pool_size=RACERS + 5))
     transport = httpx.ASGITransport(app=create_app(container))
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
         yield client, container

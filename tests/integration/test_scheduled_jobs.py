@@ -22,11 +22,11 @@ from application.jobs import RetryLater
 from application.schedule import local_today
 from domain.access import ProjectRole
 from domain.projects import Membership
-from entrypoints.bootstrap import Container, bootstrap
+from entrypoints.bootstrap import Container
 from entrypoints.http.app import create_app
 from entrypoints.settings import Settings
 from tests.fakes import FakeClock
-from tests.integration.conftest import Account, SmtpInbox, free_port, quick_accounts, text_part
+from tests.integration.conftest import Account, SmtpInbox, build, free_port, quick_accounts, text_part
 from tests.integration.live import serve
 
 
@@ -86,7 +86,7 @@ class App:
 async def app(database_url: str, smtp: SmtpInbox, settings_for: Callable[..., Settings]) -> AsyncIterator[App]:
     # Behind the real time, so tokens issued on this clock are valid and stay so while it moves on.
     clock = FakeClock(datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=5))
-    container = bootstrap(settings_for(database_url, email_host=smtp.host, email_port=smtp.port), clock=clock)
+    container = build(settings_for(database_url, email_host=smtp.host, email_port=smtp.port), clock=clock)
     # A live server in this event loop: the requests' email jobs and the ones run here share one loop.
     async with serve(create_app(container)) as client:
         yield App(container, client, clock, smtp)
@@ -222,7 +222,7 @@ async def test_the_daily_digest_goes_to_people_with_work_due(app: App) -> None:
 
 
 async def test_an_undeliverable_email_is_retried_then_recorded_as_failed(app: App) -> None:
-    closed = bootstrap(replace(app.container.settings, email_port=free_port()), clock=app.clock)
+    closed = build(replace(app.container.settings, email_port=free_port()), clock=app.clock)
     message = {"id": uuid.uuid4(), "job": "send_email", "created_at": app.clock.now()}
     message["payload"] = {"to": "x@example.com", "template": "otp", "context": {"code": "123456", "minutes": 10}}
     try:
@@ -254,7 +254,7 @@ async def test_run_job_mark_overdue_from_the_command_line(tmp_path: Path, smtp: 
         return done.stdout
 
     taskreward("migrate")
-    container = bootstrap(Settings.from_env(env))
+    container = build(Settings.from_env(env))
     try:
         app = App(container, None, FakeClock(datetime.now(UTC)), smtp)  # type: ignore[arg-type]
         [admin], [member] = await app.accounts("admin", 1), await app.accounts("member", 1)

@@ -27,12 +27,12 @@ from adapters.db.tables import assignments, email_deliveries, ledger_entries, ou
 from adapters.jobs.dramatiq_queue import QUEUE, DramatiqJobQueue
 from adapters.ratelimit import RedisRateLimiter
 from application.outbox import sweep_outbox
-from entrypoints.bootstrap import Container, bootstrap
+from entrypoints.bootstrap import Container
 from entrypoints.http.app import create_app
 from entrypoints.settings import Settings
 from entrypoints.worker import WorkerRuntime, create_broker, declare_actors
 from tests.fakes import FakeClock
-from tests.integration.conftest import Account, SmtpInbox, free_port, quick_accounts, text_part
+from tests.integration.conftest import Account, SmtpInbox, build, free_port, quick_accounts, text_part
 from tests.integration.live import serve
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
@@ -83,7 +83,7 @@ async def api_on(stack: Stack, broker: Any) -> AsyncIterator[Api]:
     """The HTTP app, enqueueing onto `broker`, with an admin and a member."""
     limiter_redis = Redis.from_url(str(stack.settings.redis_url))
     limiter = RedisRateLimiter(limiter_redis, prefix=f"{stack.namespace}:limits:")
-    container = bootstrap(stack.settings, queue=DramatiqJobQueue(broker), limiter=limiter)
+    container = build(stack.settings, queue=DramatiqJobQueue(broker), limiter=limiter)
     try:
         async with serve(create_app(container)) as client:
             [admin], [member] = [await quick_accounts(container, role, 1) for role in ("admin", "member")]

@@ -105,7 +105,7 @@ def create_app(container: Container, *, debug: bool = False, run_embedded_schedu
     settings.media_root.mkdir(parents=True, exist_ok=True)
     stores = StoreRegistry(
         default_factory=(
-            (lambda name: RedisStore(container.redis, namespace=f"taskreward:{name}"))  # type: ignore[arg-type]
+            (lambda name: RedisStore(container.redis, namespace=f"{settings.redis_namespace}:{name}"))  # type: ignore[arg-type]
             if container.redis is not None
             else (lambda _name: MemoryStore())
         )
