@@ -44,16 +44,20 @@ def ensure_admin(user: User) -> None:
         raise PermissionDenied("Only admins may do this.")
 
 
+async def locked_assignment(uow: UnitOfWork, assignment_id: UUID) -> tuple[Assignment, Task] | None:
+    """The assignment and its task, locked task first and assignment second, as every writer locks them."""
+    found = await uow.assignments.get(assignment_id)
+    task = await uow.tasks.get(found.task_id, for_update=True) if found else None
+    assignment = await uow.assignments.get(assignment_id, for_update=True) if task else None
+    return (assignment, task) if assignment is not None and task is not None else None
+
+
 async def own_assignment(uow: UnitOfWork, user: User, assignment_id: UUID) -> tuple[Assignment, Task]:
     """The user's own assignment with its task locked, in the lock order task -> assignment."""
-    assignment = await uow.assignments.get(assignment_id)
-    if assignment is None or assignment.user_id != user.id:
+    locked = await locked_assignment(uow, assignment_id)
+    if locked is None or locked[0].user_id != user.id or locked[1].is_deleted:
         raise AssignmentNotFound()
-    task = await uow.tasks.get(assignment.task_id, for_update=True)
-    locked = await uow.assignments.get(assignment_id, for_update=True)
-    if task is None or task.is_deleted or locked is None:
-        raise AssignmentNotFound()
-    return locked, task
+    return locked
 
 
 async def reviewed_assignment(uow: UnitOfWork, user: User, assignment_id: UUID) -> tuple[Assignment, Task]:

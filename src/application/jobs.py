@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from uuid import UUID
 
+from application.access import locked_assignment
 from application.ports import (
     Clock,
     DeliveryFailed,
@@ -76,11 +77,10 @@ async def expire_claims(deps: JobDeps) -> int:
 async def expire_claim(assignment_id: UUID, deps: JobDeps) -> int:
     now = deps.clock.now()
     async with deps.uow() as work:
-        found = await work.assignments.get(assignment_id)
-        task = await work.tasks.get(found.task_id, for_update=True) if found else None
-        assignment = await work.assignments.get(assignment_id, for_update=True)
-        if task is None or assignment is None or assignment.status is not AssignmentStatus.IN_PROGRESS:
+        locked = await locked_assignment(work, assignment_id)
+        if locked is None or locked[0].status is not AssignmentStatus.IN_PROGRESS:
             return 0
+        assignment, task = locked
         if assignment.expires_at is None or assignment.expires_at > now:
             return 0
         assignment.expire(now)
@@ -105,11 +105,10 @@ async def auto_approve(deps: JobDeps) -> int:
 async def auto_approve_one(assignment_id: UUID, deps: JobDeps) -> int:
     now = deps.clock.now()
     async with deps.uow() as work:
-        found = await work.assignments.get(assignment_id)
-        task = await work.tasks.get(found.task_id, for_update=True) if found else None
-        assignment = await work.assignments.get(assignment_id, for_update=True)
-        if task is None or assignment is None or assignment.status is not AssignmentStatus.SUBMITTED:
+        locked = await locked_assignment(work, assignment_id)
+        if locked is None or locked[0].status is not AssignmentStatus.SUBMITTED:
             return 0
+        assignment, task = locked
         if assignment.auto_approve_at is None or assignment.auto_approve_at > now:
             return 0
         assignment.approve(None, "Approved automatically: nobody reviewed it in time.", now)

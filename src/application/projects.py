@@ -7,8 +7,10 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
+from application.access import locked_assignment
 from application.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from domain.access import ProjectRole, can_manage_project, can_view_project
+from domain.assignments import AssignmentStatus
 from domain.audit import AuditEntry
 from domain.errors import LastManager, MemberNotFound, PermissionDenied, ProjectNotFound
 from domain.notifications import Notification, NotificationKind
@@ -115,14 +117,14 @@ async def remove_member(slug: str, member_id: UUID, user: User, uow: UnitOfWorkF
             raise MemberNotFound()
         if role is ProjectRole.MANAGER and await work.memberships.count_managers(project.id) <= 1:
             raise LastManager()
-        for assignment in await work.assignments.in_progress_in_project(member_id, project.id):
-            task = await work.tasks.get(assignment.task_id, for_update=True)
-            locked = await work.assignments.get(assignment.id, for_update=True)
-            if task is None or locked is None:
+        for held in await work.assignments.in_progress_in_project(member_id, project.id):
+            locked = await locked_assignment(work, held.id)
+            if locked is None or locked[0].status is not AssignmentStatus.IN_PROGRESS:
                 continue
-            locked.release(now)
+            assignment, task = locked
+            assignment.release(now)
             task.give_back_slot()
-            await work.assignments.update(locked)
+            await work.assignments.update(assignment)
             await work.tasks.update(task)
         await work.memberships.remove(project.id, member_id)
         await work.notifications.add(
