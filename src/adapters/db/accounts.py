@@ -32,6 +32,7 @@ class SqlUserRepository(TableRepository[User]):
         return user_from_row(row)
 
     async def add(self, user: User) -> None:
+        # A savepoint keeps the unit of work usable after a duplicate (registration is rare, so it is cheap).
         try:
             async with self._conn.begin_nested():
                 await super().add(user)

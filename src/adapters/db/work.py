@@ -79,20 +79,13 @@ class SqlAssignmentRepository(TableRepository[Assignment]):
         return assignment_from_row(row)
 
     async def add(self, assignment: Assignment) -> None:
+        # No savepoint: a refused insert ends the unit of work, which rolls back as a whole.
         try:
-            async with self._conn.begin_nested():
-                await super().add(assignment)
+            await super().add(assignment)
         except IntegrityError as exc:
             message = str(exc.orig)
             if "uq_assignments_task_user" in message or "assignments.task_id" in message:
                 raise AlreadyClaimed() from exc
-            raise ActiveClaimHeld() from exc
-
-    async def update(self, assignment: Assignment) -> None:
-        try:
-            async with self._conn.begin_nested():
-                await super().update(assignment)
-        except IntegrityError as exc:
             raise ActiveClaimHeld() from exc
 
     async def find(self, task_id: UUID, user_id: UUID) -> Assignment | None:
@@ -160,10 +153,11 @@ class SqlLedgerRepository(TableRepository[LedgerEntry]):
 
     async def add(self, entry: LedgerEntry) -> None:
         try:
-            async with self._conn.begin_nested():
-                await super().add(entry)
+            await super().add(entry)
         except IntegrityError as exc:
-            raise AlreadyRewarded() from exc
+            if "uq_ledger_one_reward" in str(exc.orig) or "ledger_entries.assignment_id" in str(exc.orig):
+                raise AlreadyRewarded() from exc
+            raise
 
 
 def notification_from_row(row: Row[Any]) -> Notification:
