@@ -23,6 +23,7 @@ from domain.errors import (
     EmailTaken,
     InsufficientPoints,
     InvalidToken,
+    SlugTaken,
 )
 from domain.invitations import Invitation, InvitationStatus
 from domain.notifications import Notification
@@ -128,7 +129,8 @@ class FakeAuditLog:
 
 class FakeTaskRepository(_Repo):
     async def add(self, obj: Task) -> None:
-        assert not await self.slug_taken(obj.slug), "live slugs are unique"
+        if await self.slug_taken(obj.slug):
+            raise SlugTaken()
         await super().add(obj)
 
     async def update(self, obj: Task) -> None:
@@ -171,13 +173,16 @@ class FakeAssignmentRepository(_Repo):
         found = (a for a in self.rows.values() if a.user_id == user_id and _is_active_claim(a))
         return copy.deepcopy(next(found, None))
 
-    async def in_progress_in_project(self, user_id: UUID, project_id: UUID) -> list[Assignment]:
+    async def open_claims(
+        self, *, task_id: UUID | None = None, project_id: UUID | None = None, user_id: UUID | None = None
+    ) -> list[Assignment]:
         return [
             copy.deepcopy(a)
             for a in self.rows.values()
-            if a.user_id == user_id
-            and a.status is AssignmentStatus.IN_PROGRESS
-            and self.tasks[a.task_id].project_id == project_id
+            if a.status is AssignmentStatus.IN_PROGRESS
+            and task_id in (None, a.task_id)
+            and user_id in (None, a.user_id)
+            and project_id in (None, self.tasks[a.task_id].project_id)
         ]
 
 
@@ -262,6 +267,11 @@ class FakeMembershipRepository:
 
 
 class FakeProjectRepository(_Repo):
+    async def add(self, obj: Project) -> None:
+        if await self.slug_taken(obj.slug):
+            raise SlugTaken()
+        await super().add(obj)
+
     async def get_by_slug(self, slug: str, *, for_update: bool = False) -> Project | None:
         found = (p for p in self.rows.values() if p.slug == slug and p.deleted_at is None)
         return copy.deepcopy(next(found, None))
@@ -312,6 +322,11 @@ class FakeOutboxRepository:
         for message_id in ids:
             if message_id in self.rows and self.rows[message_id].sent_at is None:
                 self.rows[message_id] = replace(self.rows[message_id], sent_at=now)
+
+    async def redact(self, message_id: UUID) -> None:
+        message = self.rows[message_id]
+        payload = {key: value for key, value in message.payload.items() if key != "context"}
+        self.rows[message_id] = replace(message, payload=payload)
 
     def written(self) -> list[UUID]:
         return list(self._written)
@@ -522,6 +537,11 @@ class FakeRateLimiter:
 
     async def count(self, key: str, window_seconds: int) -> int:
         return self.counts.get(self._name(key, window_seconds), 0)
+
+    async def give_back(self, key: str, window_seconds: int) -> None:
+        name = self._name(key, window_seconds)
+        if self.counts.get(name, 0) > 0:
+            self.counts[name] -= 1
 
     async def reset(self, key: str, window_seconds: int) -> None:
         self.counts.pop(self._name(key, window_seconds), None)

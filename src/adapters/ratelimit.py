@@ -12,6 +12,12 @@ def _window_key(key: str, window_seconds: int, now: float) -> str:
     return f"{key}:{window_seconds}:{int(now // window_seconds)}"
 
 
+_DECREMENT_IF_POSITIVE = """
+if tonumber(redis.call('GET', KEYS[1]) or '0') > 0 then return redis.call('DECR', KEYS[1]) end
+return 0
+"""
+
+
 class RedisRateLimiter:
     def __init__(self, redis: Redis, *, prefix: str = "taskreward:") -> None:
         self._redis = redis
@@ -28,6 +34,10 @@ class RedisRateLimiter:
     async def count(self, key: str, window_seconds: int) -> int:
         value = await self._redis.get(self._prefix + _window_key(key, window_seconds, time.time()))
         return int(value or 0)
+
+    async def give_back(self, key: str, window_seconds: int) -> None:
+        name = self._prefix + _window_key(key, window_seconds, time.time())
+        await self._redis.eval(_DECREMENT_IF_POSITIVE, 1, name)
 
     async def reset(self, key: str, window_seconds: int) -> None:
         await self._redis.delete(self._prefix + _window_key(key, window_seconds, time.time()))
@@ -60,6 +70,12 @@ class MemoryRateLimiter:
     async def count(self, key: str, window_seconds: int) -> int:
         self._expire()
         return self._counts.get(_window_key(key, window_seconds, self._now()), (0.0, 0))[1]
+
+    async def give_back(self, key: str, window_seconds: int) -> None:
+        name = _window_key(key, window_seconds, self._now())
+        if name in self._counts and self._counts[name][1] > 0:
+            until, count = self._counts[name]
+            self._counts[name] = (until, count - 1)
 
     async def reset(self, key: str, window_seconds: int) -> None:
         self._counts.pop(_window_key(key, window_seconds, self._now()), None)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from uuid import UUID
 
 from application.ports import UnitOfWork
 from domain.access import ProjectRole, can_review_task, can_view_task
-from domain.assignments import Assignment
+from domain.assignments import Assignment, AssignmentStatus
 from domain.errors import AssignmentNotFound, OwnSubmission, PermissionDenied, TaskNotFound
+from domain.notifications import Notification, NotificationKind
 from domain.tasks import Task
 from domain.users import Role, User
 
@@ -50,6 +52,26 @@ async def locked_assignment(uow: UnitOfWork, assignment_id: UUID) -> tuple[Assig
     task = await uow.tasks.get(found.task_id, for_update=True) if found else None
     assignment = await uow.assignments.get(assignment_id, for_update=True) if task else None
     return (assignment, task) if assignment is not None and task is not None else None
+
+
+async def release_open_claims(uow: UnitOfWork, claims: list[Assignment], now: datetime, why: str) -> int:
+    """Gives back the slots of in-progress work that can no longer be finished, and tells each member."""
+    released = 0
+    for held in claims:
+        locked = await locked_assignment(uow, held.id)
+        if locked is None or locked[0].status is not AssignmentStatus.IN_PROGRESS:
+            continue
+        assignment, task = locked
+        assignment.release(now)
+        task.give_back_slot()
+        await uow.assignments.update(assignment)
+        await uow.tasks.update(task)
+        text = f"Your claim on “{task.name}” was released: {why}"
+        await uow.notifications.add(
+            Notification(assignment.user_id, NotificationKind.CLAIM_RELEASED, text, "/tasks/", now)
+        )
+        released += 1
+    return released
 
 
 async def own_assignment(uow: UnitOfWork, user: User, assignment_id: UUID) -> tuple[Assignment, Task]:

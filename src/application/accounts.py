@@ -72,8 +72,11 @@ async def send_otp(cmd: SendOtp, deps: AuthDeps) -> None:
 async def verify_otp(cmd: VerifyOtp, deps: AuthDeps) -> str:
     """Spends a correct code and returns the email token that registration asks for."""
     email = normalize_email(cmd.email)
-    await limits.ensure_below(deps.limiter, limits.OTP_VERIFY_FAILURES_HOURLY, email)
-    await limits.ensure_below(deps.limiter, limits.OTP_VERIFY_FAILURES_PER_ADDRESS_HOURLY, cmd.client_address)
+    checks: list[limits.Check] = [
+        (limits.OTP_VERIFY_FAILURES_HOURLY, email),
+        (limits.OTP_VERIFY_FAILURES_PER_ADDRESS_HOURLY, cmd.client_address),
+    ]
+    await limits.start_attempt(deps.limiter, checks)
     now = deps.clock.now()
     async with deps.uow() as uow:
         otp = await uow.otps.latest_for(email, for_update=True)
@@ -86,9 +89,8 @@ async def verify_otp(cmd: VerifyOtp, deps: AuthDeps) -> str:
             await uow.email_tokens.add(EmailToken.issue(email, token_digest(token), now))
         await uow.commit()
     if not matched:
-        await limits.record_failure(deps.limiter, limits.OTP_VERIFY_FAILURES_HOURLY, email)
-        await limits.record_failure(deps.limiter, limits.OTP_VERIFY_FAILURES_PER_ADDRESS_HOURLY, cmd.client_address)
         raise OtpInvalid(field="otp")
+    await limits.forgive_attempt(deps.limiter, checks)
     return token
 
 
@@ -96,12 +98,19 @@ async def register(cmd: Register, deps: AuthDeps) -> User:
     full_name = check_full_name(cmd.full_name)
     if cmd.role is Role.ADMIN:
         raise EmailTokenInvalid("Admins are created from the command line.")
+    digest = token_digest(cmd.email_token)
+    async with deps.uow() as uow:
+        seen = await uow.email_tokens.get_by_digest(digest)
+    if seen is None:
+        raise EmailTokenInvalid(field="email_token")
+    check_password_policy(cmd.password, email=seen.email)
+    # Hashed before the transaction: argon2 is slow, and a transaction on SQLite holds the write lock.
+    password_hash = await deps.hasher.hash(cmd.password)
     now = deps.clock.now()
     async with deps.uow() as uow:
-        token = await uow.email_tokens.get_by_digest(token_digest(cmd.email_token), for_update=True)
+        token = await uow.email_tokens.get_by_digest(digest, for_update=True)
         if token is None:
             raise EmailTokenInvalid(field="email_token")
-        check_password_policy(cmd.password, email=token.email)
         token.spend(now)
         if await uow.users.get_by_email(token.email) is not None:
             raise EmailTaken()
@@ -109,7 +118,7 @@ async def register(cmd: Register, deps: AuthDeps) -> User:
             email=token.email,
             full_name=full_name,
             role=cmd.role,
-            password_hash=await deps.hasher.hash(cmd.password),
+            password_hash=password_hash,
             created_at=now,
             time_zone=deps.default_time_zone,
         )
@@ -152,11 +161,11 @@ async def create_admin(email: str, password: str, full_name: str, deps: AuthDeps
 
 async def change_password(cmd: ChangePassword, deps: AuthDeps) -> TokenPair:
     """Ends every session of the user and hands back a fresh one for the caller."""
-    subject = str(cmd.user.id)
-    await limits.ensure_below(deps.limiter, limits.LOGIN_FAILURES_PER_MINUTE, subject)
+    checks: list[limits.Check] = [(limits.LOGIN_FAILURES_PER_MINUTE, str(cmd.user.id))]
+    await limits.start_attempt(deps.limiter, checks)
     if not await deps.hasher.verify(cmd.user.password_hash, cmd.current_password):
-        await limits.record_failure(deps.limiter, limits.LOGIN_FAILURES_PER_MINUTE, subject)
         raise InvalidCredentials("The current password is wrong.")
+    await limits.forgive_attempt(deps.limiter, checks)
     check_password_policy(cmd.new_password, email=cmd.user.email)
     new_hash = await deps.hasher.hash(cmd.new_password)
     now = deps.clock.now()

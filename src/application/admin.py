@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from uuid import UUID
 
-from application.access import ensure_admin
+from application.access import ensure_admin, release_open_claims
 from application.ports import Clock, UnitOfWorkFactory
 from domain.audit import AuditEntry
 from domain.errors import PermissionDenied, UserNotFound
@@ -31,10 +31,13 @@ async def update_user(cmd: UpdateUser, admin: User, uow: UnitOfWorkFactory, cloc
             raise UserNotFound()
         if cmd.role is not None and cmd.role is not user.role:
             user.change_role(cmd.role)
+            await work.sessions.revoke_all_for_user(user.id, now)
             await work.audit.add(AuditEntry("account.role_changed", now, admin.id, str(user.id), cmd.role.value))
         if cmd.is_active is False and user.is_active:
             user.deactivate()
             await work.sessions.revoke_all_for_user(user.id, now)
+            claims = await work.assignments.open_claims(user_id=user.id)
+            await release_open_claims(work, claims, now, "the account was deactivated.")
             await work.audit.add(AuditEntry("account.deactivated", now, admin.id, str(user.id)))
         elif cmd.is_active is True and not user.is_active:
             user.activate()

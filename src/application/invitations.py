@@ -160,6 +160,7 @@ async def describe_invitation(token: str, uow: UnitOfWorkFactory, clock: Clock) 
 
 async def accept_invitation(cmd: Accept, deps: AuthDeps) -> Accepted:
     """Signed in as the invited email: join. Not signed in and new: register and join. A token works once."""
+    password_hash = await _hash_for_invitee(cmd, deps)
     now = deps.clock.now()
     async with deps.uow() as work:
         invitation = await work.invitations.get_by_digest(token_digest(cmd.token), for_update=True)
@@ -175,7 +176,7 @@ async def accept_invitation(cmd: Accept, deps: AuthDeps) -> Accepted:
                 raise InvitationForAnotherEmail()
             user = cmd.user
         else:
-            user = await _register_invitee(work, invitation, cmd, deps, now)
+            user = await _register_invitee(work, invitation, cmd, password_hash, deps, now)
             tokens = await issue_new_session(work, user, deps)
         # Joined meanwhile through another invitation: this one is spent all the same.
         with contextlib.suppress(AlreadyMember):
@@ -187,19 +188,35 @@ async def accept_invitation(cmd: Accept, deps: AuthDeps) -> Accepted:
     return Accepted(project, user, tokens)
 
 
+async def _hash_for_invitee(cmd: Accept, deps: AuthDeps) -> str | None:
+    """Checks and hashes a new invitee's password before any lock is taken (argon2 is slow)."""
+    if cmd.user is not None or not cmd.password:
+        return None
+    async with deps.uow() as work:
+        invitation = await work.invitations.get_by_digest(token_digest(cmd.token))
+        has_account = invitation is not None and await work.users.get_by_email(invitation.email) is not None
+    if invitation is None:
+        return None
+    # The answers a password cannot change come first: a spent token, an existing account.
+    invitation.ensure_usable(deps.clock.now())
+    if has_account:
+        raise SignInRequired()
+    check_password_policy(cmd.password, email=invitation.email)
+    return await deps.hasher.hash(cmd.password)
+
+
 async def _register_invitee(
-    uow: UnitOfWork, invitation: Invitation, cmd: Accept, deps: AuthDeps, now: datetime
+    uow: UnitOfWork, invitation: Invitation, cmd: Accept, password_hash: str | None, deps: AuthDeps, now: datetime
 ) -> User:
     if await uow.users.get_by_email(invitation.email) is not None:
         raise SignInRequired()
-    if not cmd.password or not cmd.full_name:
+    if not cmd.full_name or password_hash is None:
         raise InvalidInput("Send password and full_name to create your account.", field="password")
-    check_password_policy(cmd.password, email=invitation.email)
     user = User(
         email=invitation.email,
         full_name=check_full_name(cmd.full_name),
         role=Role.MEMBER,
-        password_hash=await deps.hasher.hash(cmd.password),
+        password_hash=password_hash,
         created_at=now,
         time_zone=deps.default_time_zone,
     )

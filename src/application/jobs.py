@@ -61,6 +61,9 @@ async def send_email(outbox_id: UUID, deps: JobDeps) -> str:
             delivery.last_error = str(exc)[:500]
             delivery.status = "failed" if delivery.attempts >= MAX_EMAIL_ATTEMPTS else "pending"
         await work.deliveries.save(delivery)
+        if delivery.status != "pending":
+            # Codes and invitation links must not outlive their delivery in the database.
+            await work.outbox.redact(outbox_id)
         await work.commit()
     if delivery.status == "pending":
         raise RetryLater(f"email {outbox_id} not delivered yet: {delivery.last_error}")
@@ -106,7 +109,7 @@ async def auto_approve_one(assignment_id: UUID, deps: JobDeps) -> int:
     now = deps.clock.now()
     async with deps.uow() as work:
         locked = await locked_assignment(work, assignment_id)
-        if locked is None or locked[0].status is not AssignmentStatus.SUBMITTED:
+        if locked is None or locked[0].status is not AssignmentStatus.SUBMITTED or locked[1].is_deleted:
             return 0
         assignment, task = locked
         if assignment.auto_approve_at is None or assignment.auto_approve_at > now:

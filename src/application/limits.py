@@ -45,11 +45,21 @@ async def cool_down(limiter: RateLimiter, name: str, subject: str, seconds: int)
         raise TooManyAttempts(retry_after=seconds)
 
 
-async def ensure_below(limiter: RateLimiter, limit: Limit, subject: str) -> None:
-    """Refuses before trying when earlier failures already used up the allowance."""
-    if await limiter.count(_key(limit, subject), limit.window_seconds) >= limit.max_events:
-        raise TooManyAttempts(retry_after=limit.window_seconds)
+Check = tuple[Limit, str]
 
 
-async def record_failure(limiter: RateLimiter, limit: Limit, subject: str) -> None:
-    await limiter.hit(_key(limit, subject), limit.window_seconds)
+async def start_attempt(limiter: RateLimiter, checks: list[Check]) -> None:
+    """Counts the attempt under every limit before the check it guards, so a burst of parallel
+    attempts cannot all slip past a limit that only counted failures afterwards."""
+    refused: Limit | None = None
+    for limit, subject in checks:
+        if await limiter.hit(_key(limit, subject), limit.window_seconds) > limit.max_events:
+            refused = refused or limit
+    if refused is not None:
+        raise TooManyAttempts(retry_after=refused.window_seconds)
+
+
+async def forgive_attempt(limiter: RateLimiter, checks: list[Check]) -> None:
+    """An attempt that succeeded does not count against anyone."""
+    for limit, subject in checks:
+        await limiter.give_back(_key(limit, subject), limit.window_seconds)

@@ -7,15 +7,14 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from application.access import locked_assignment
+from application.access import release_open_claims
 from application.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from domain.access import ProjectRole, can_manage_project, can_view_project
-from domain.assignments import AssignmentStatus
 from domain.audit import AuditEntry
-from domain.errors import LastManager, MemberNotFound, PermissionDenied, ProjectNotFound
+from domain.errors import LastManager, MemberNotFound, PermissionDenied, ProjectNotFound, SlugTaken
 from domain.notifications import Notification, NotificationKind
 from domain.projects import RESERVED_SLUGS, Membership, Project, ProjectStatus
-from domain.slugs import slugify, with_suffix
+from domain.slugs import SLUG_ATTEMPTS, slugify, with_suffix
 from domain.users import Role, User
 
 
@@ -74,7 +73,15 @@ async def create_project(cmd: CreateProject, user: User, uow: UnitOfWorkFactory,
             created_by=user.id,
             created_at=now,
         )
-        await work.projects.add(project)
+        for attempt in range(SLUG_ATTEMPTS):
+            try:
+                await work.projects.add(project)
+                break
+            except SlugTaken:
+                # Taken between the check and the insert by a concurrent request: try another suffix.
+                if attempt == SLUG_ATTEMPTS - 1:
+                    raise
+                project.slug = with_suffix(slugify(cmd.name))
         await work.memberships.add(Membership(project.id, user.id, ProjectRole.MANAGER, now))
         await work.audit.add(AuditEntry("project.created", now, user.id, project.slug))
         await work.commit()
@@ -102,6 +109,8 @@ async def delete_project(slug: str, user: User, uow: UnitOfWorkFactory, clock: C
         project = await managed_project(work, user, slug, for_update=True)
         project.delete(now)
         await work.projects.update(project)
+        claims = await work.assignments.open_claims(project_id=project.id)
+        await release_open_claims(work, claims, now, "the project was deleted.")
         await work.tasks.delete_for_project(project.id, now)
         await work.audit.add(AuditEntry("project.deleted", now, user.id, project.slug))
         await work.commit()
@@ -117,15 +126,8 @@ async def remove_member(slug: str, member_id: UUID, user: User, uow: UnitOfWorkF
             raise MemberNotFound()
         if role is ProjectRole.MANAGER and await work.memberships.count_managers(project.id) <= 1:
             raise LastManager()
-        for held in await work.assignments.in_progress_in_project(member_id, project.id):
-            locked = await locked_assignment(work, held.id)
-            if locked is None or locked[0].status is not AssignmentStatus.IN_PROGRESS:
-                continue
-            assignment, task = locked
-            assignment.release(now)
-            task.give_back_slot()
-            await work.assignments.update(assignment)
-            await work.tasks.update(task)
+        claims = await work.assignments.open_claims(project_id=project.id, user_id=member_id)
+        await release_open_claims(work, claims, now, "you left the project.")
         await work.memberships.remove(project.id, member_id)
         await work.notifications.add(
             Notification(

@@ -58,33 +58,40 @@ async def issue_new_session(uow: UnitOfWork, user: User, deps: AuthDeps) -> Toke
 
 async def login(cmd: Login, deps: AuthDeps) -> TokenPair:
     email = normalize_email(cmd.email)
-    per_account = (limits.LOGIN_FAILURES_PER_MINUTE, limits.LOGIN_FAILURES_HOURLY)
-    per_address = (limits.LOGIN_FAILURES_PER_ADDRESS_MINUTE, limits.LOGIN_FAILURES_PER_ADDRESS_HOURLY)
-    for limit in per_account:
-        await limits.ensure_below(deps.limiter, limit, email)
-    for limit in per_address:
-        await limits.ensure_below(deps.limiter, limit, cmd.client_address)
-
+    checks: list[limits.Check] = [
+        (limits.LOGIN_FAILURES_PER_MINUTE, email),
+        (limits.LOGIN_FAILURES_HOURLY, email),
+        (limits.LOGIN_FAILURES_PER_ADDRESS_MINUTE, cmd.client_address),
+        (limits.LOGIN_FAILURES_PER_ADDRESS_HOURLY, cmd.client_address),
+    ]
+    await limits.start_attempt(deps.limiter, checks)
+    # Argon2 runs outside any transaction: on SQLite an open transaction holds the one write lock.
     async with deps.uow() as uow:
-        user = await uow.users.get_by_email(email, for_update=True)
-        stored_hash = user.password_hash if user else await deps.hasher.hash(_DUMMY_PASSWORD)
-        password_ok = await deps.hasher.verify(stored_hash, cmd.password)
-        now = deps.clock.now()
-        if user is None or not password_ok:
-            await uow.audit.add(AuditEntry("login.failed", now, user.id if user else None, email))
+        found = await uow.users.get_by_email(email)
+    stored_hash = found.password_hash if found else await deps.hasher.hash(_DUMMY_PASSWORD)
+    password_ok = await deps.hasher.verify(stored_hash, cmd.password)
+    fresh_hash = (
+        await deps.hasher.hash(cmd.password)
+        if found and password_ok and deps.hasher.needs_rehash(stored_hash)
+        else None
+    )
+    now = deps.clock.now()
+    async with deps.uow() as uow:
+        if found is None or not password_ok:
+            await uow.audit.add(AuditEntry("login.failed", now, found.id if found else None, email))
             await uow.commit()
-            for limit in per_account:
-                await limits.record_failure(deps.limiter, limit, email)
-            for limit in per_address:
-                await limits.record_failure(deps.limiter, limit, cmd.client_address)
+            raise InvalidCredentials()
+        user = await uow.users.get(found.id, for_update=True)
+        if user is None:
             raise InvalidCredentials()
         user.ensure_active()
-        if deps.hasher.needs_rehash(user.password_hash):
-            user.password_hash = await deps.hasher.hash(cmd.password)
+        if fresh_hash is not None and user.password_hash == stored_hash:
+            user.password_hash = fresh_hash
             await uow.users.update(user)
         pair = await issue_new_session(uow, user, deps)
         await uow.audit.add(AuditEntry("login.succeeded", now, user.id, str(user.id)))
         await uow.commit()
+    await limits.forgive_attempt(deps.limiter, checks)
     return pair
 
 

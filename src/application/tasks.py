@@ -7,12 +7,12 @@ from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
-from application.access import ensure_admin, reviewable_task, visible_task
+from application.access import ensure_admin, release_open_claims, reviewable_task, visible_task
 from application.ports import Clock, ImageProcessor, MediaStorage, UnitOfWorkFactory
 from application.projects import managed_project
 from domain.audit import AuditEntry
-from domain.errors import InvalidInput
-from domain.slugs import slugify, with_suffix
+from domain.errors import InvalidInput, SlugTaken
+from domain.slugs import SLUG_ATTEMPTS, slugify, with_suffix
 from domain.tasks import Task
 from domain.users import User
 
@@ -74,7 +74,15 @@ async def _create(cmd: CreateTask, project_id: UUID | None, user: User, uow: Uni
             created_by=user.id,
             created_at=clock.now(),
         )
-        await work.tasks.add(task)
+        for attempt in range(SLUG_ATTEMPTS):
+            try:
+                await work.tasks.add(task)
+                break
+            except SlugTaken:
+                # Taken between the check and the insert by a concurrent request: try another suffix.
+                if attempt == SLUG_ATTEMPTS - 1:
+                    raise
+                task.slug = with_suffix(slugify(cmd.name))
         await work.commit()
     return task
 
@@ -99,6 +107,9 @@ async def edit_task(cmd: EditTask, user: User, uow: UnitOfWorkFactory, clock: Cl
 
 async def delete_task(slug: str, user: User, uow: UnitOfWorkFactory, clock: Clock) -> None:
     async with uow() as work:
+        task = await reviewable_task(work, user, slug, for_update=True)
+        claims = await work.assignments.open_claims(task_id=task.id)
+        await release_open_claims(work, claims, clock.now(), "the task was deleted.")
         task = await reviewable_task(work, user, slug, for_update=True)
         task.delete(clock.now())
         await work.tasks.update(task)

@@ -177,6 +177,11 @@ class IdempotencyKeyReused(Conflict):
     message = "This Idempotency-Key was already used with a different request."
 
 
+class SlugTaken(Conflict):
+    code = "slug_taken"
+    message = "Another live item already uses this slug."
+
+
 class LimitBelowHeldSlots(Conflict):
     code = "limit_below_held_slots"
     message = "The claim limit cannot go below the slots already held."

@@ -16,6 +16,7 @@ class NotificationKind(StrEnum):
     ASSIGNED = "assigned"
     SUBMISSION_WAITING = "submission_waiting"
     CLAIM_EXPIRED = "claim_expired"
+    CLAIM_RELEASED = "claim_released"
     INVITED = "invited"
     REMOVED_FROM_PROJECT = "removed_from_project"
     OVERDUE = "overdue"

@@ -16,6 +16,9 @@ def slugify(name: str) -> str:
     return slug[: MAX_SLUG_LENGTH - 7].strip("-") or "item"
 
 
+SLUG_ATTEMPTS = 5
+
+
 def with_suffix(slug: str) -> str:
     """A variant for when the plain slug is taken: a short random suffix keeps it unguessable-ish and unique."""
     return f"{slug}-{secrets.token_hex(3)}"

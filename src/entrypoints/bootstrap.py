@@ -24,7 +24,7 @@ from adapters.security.digest import HmacDigest
 from adapters.security.passwords import Argon2PasswordHasher
 from adapters.security.tokens import JwtTokenCodec
 from application.auth import AuthDeps
-from application.jobs import JobDeps
+from application.jobs import MAX_EMAIL_ATTEMPTS, JobDeps
 from application.outbox import relay_written
 from application.ports import (
     Clock,
@@ -97,7 +97,7 @@ def build_queue(settings: Settings) -> JobQueue:
         return DramatiqJobQueue(
             create_broker(settings.redis_url, namespace=settings.redis_namespace, connect_timeout=2)
         )
-    return InlineJobQueue({})
+    return InlineJobQueue({}, attempts=MAX_EMAIL_ATTEMPTS)
 
 
 def bootstrap(

@@ -8,6 +8,7 @@ with a real session each (`quick_accounts`): argon2 and a login per racer would 
 from __future__ import annotations
 
 import asyncio
+import time
 from collections import Counter
 from typing import Any
 from uuid import UUID
@@ -277,3 +278,42 @@ async def test_the_database_itself_refuses_to_break_the_invariants(pg_client: Cl
     assert (row.points, row.kind) == (10, "adjustment")
     assert await scalar(pg_container, select(tasks.c.slots_taken).where(tasks.c.id == task_id)) == 1
     assert await scalar(pg_container, select(wallets.c.balance).where(wallets.c.user_id == member.user.id)) == 10
+
+
+async def test_a_burst_of_wrong_passwords_cannot_slip_past_the_account_limit(
+    pg_client: Client, pg_container: Container, pg_in_flight: InFlight
+) -> None:
+    from tests.integration.conftest import PASSWORD, add_account
+
+    victim = await add_account(pg_container, pg_client, "member", "victim@race.test")  # type: ignore[arg-type]
+    if time.time() % 60 > 55:  # keep the burst inside one minute window of the limiter
+        await asyncio.sleep(61 - time.time() % 60)
+    pg_in_flight.reset()
+    body = {"email": victim.user.email, "password": "not-the-password-1"}
+    responses = await asyncio.gather(*(pg_client.post("/api/auth/login/", json=body) for _ in range(40)))
+
+    assert pg_in_flight.peak >= 5, f"the logins did not overlap (peak {pg_in_flight.peak})"
+    codes = Counter(r.status_code for r in responses)
+    assert set(codes) <= {401, 429}
+    # One success earlier gave its count back, so exactly five wrong passwords reach the check in this minute.
+    assert codes[401] == 5, codes
+    locked_out = await pg_client.post("/api/auth/login/", json={"email": victim.user.email, "password": PASSWORD})
+    assert locked_out.status_code == 429
+
+
+async def test_projects_and_tasks_created_at_once_with_one_name_all_get_their_own_slug(
+    pg_client: Client, pg_container: Container, pg_in_flight: InFlight
+) -> None:
+    [manager] = await quick_accounts(pg_container, "manager", 1)
+    [admin] = await quick_accounts(pg_container, "admin", 1)
+    pg_in_flight.reset()
+    projects = await asyncio.gather(
+        *(pg_client.post("/api/projects/", json={"name": "Race Project"}, headers=manager.headers) for _ in range(8))
+    )
+    tasks = await asyncio.gather(
+        *(pg_client.post("/api/tasks/", json={"name": "Race Task"}, headers=admin.headers) for _ in range(8))
+    )
+    assert [r.status_code for r in projects + tasks] == [201] * 16, [r.text for r in projects + tasks]
+    assert len({r.json()["slug"] for r in projects}) == 8
+    assert len({r.json()["slug"] for r in tasks}) == 8
+    assert "race-project" in {r.json()["slug"] for r in projects}

@@ -85,6 +85,12 @@ class SqlOutboxRepository:
             update(outbox).where(outbox.c.id.in_(ids), outbox.c.sent_at.is_(None)).values(sent_at=now)
         )
 
+    async def redact(self, message_id: UUID) -> None:
+        message = await self.get(message_id)
+        if message is not None and "context" in message.payload:
+            payload = {key: value for key, value in message.payload.items() if key != "context"}
+            await self._conn.execute(update(outbox).where(outbox.c.id == message_id).values(payload=payload))
+
     def written(self) -> list[UUID]:
         return list(self._written)
 

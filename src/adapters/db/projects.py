@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from adapters.db.base import TableRepository
 from adapters.db.tables import invitations, memberships, projects, users
 from domain.access import ProjectRole
-from domain.errors import AlreadyMember
+from domain.errors import AlreadyMember, SlugTaken
 from domain.invitations import Invitation, InvitationStatus
 from domain.projects import Membership, Project, ProjectStatus
 
@@ -29,6 +29,15 @@ class SqlProjectRepository(TableRepository[Project]):
 
     def from_row(self, row: Row[Any]) -> Project:
         return project_from_row(row)
+
+    async def add(self, project: Project) -> None:
+        try:
+            async with self._conn.begin_nested():
+                await super().add(project)
+        except IntegrityError as exc:
+            if "uq_projects_live_slug" in str(exc.orig) or "projects.slug" in str(exc.orig):
+                raise SlugTaken() from exc
+            raise
 
     async def get_by_slug(self, slug: str, *, for_update: bool = False) -> Project | None:
         query = select(projects).where(projects.c.slug == slug, projects.c.deleted_at.is_(None))

@@ -14,7 +14,7 @@ from adapters.db.base import TableRepository
 from adapters.db.tables import assignments, idempotency_keys, ledger_entries, notifications, tasks, wallets
 from application.ports import IdempotencyRecord
 from domain.assignments import Assignment, AssignmentStatus, Origin
-from domain.errors import ActiveClaimHeld, AlreadyClaimed, AlreadyRewarded
+from domain.errors import ActiveClaimHeld, AlreadyClaimed, AlreadyRewarded, SlugTaken
 from domain.notifications import Notification, NotificationKind
 from domain.tasks import Task
 from domain.wallets import EntryKind, LedgerEntry, Wallet
@@ -47,6 +47,15 @@ class SqlTaskRepository(TableRepository[Task]):
 
     def from_row(self, row: Row[Any]) -> Task:
         return task_from_row(row)
+
+    async def add(self, task: Task) -> None:
+        try:
+            async with self._conn.begin_nested():
+                await super().add(task)
+        except IntegrityError as exc:
+            if "uq_tasks_live_slug" in str(exc.orig) or "tasks.slug" in str(exc.orig):
+                raise SlugTaken() from exc
+            raise
 
     async def get_by_slug(self, slug: str, *, for_update: bool = False) -> Task | None:
         query = select(tasks).where(tasks.c.slug == slug, tasks.c.deleted_at.is_(None))
@@ -93,16 +102,21 @@ class SqlAssignmentRepository(TableRepository[Assignment]):
             select(assignments).where(assignments.c.task_id == task_id, assignments.c.user_id == user_id)
         )
 
-    async def in_progress_in_project(self, user_id: UUID, project_id: UUID) -> list[Assignment]:
+    async def open_claims(
+        self, *, task_id: UUID | None = None, project_id: UUID | None = None, user_id: UUID | None = None
+    ) -> list[Assignment]:
         query = (
             select(assignments)
             .join(tasks, tasks.c.id == assignments.c.task_id)
-            .where(
-                assignments.c.user_id == user_id,
-                assignments.c.status == AssignmentStatus.IN_PROGRESS.value,
-                tasks.c.project_id == project_id,
-            )
+            .where(assignments.c.status == AssignmentStatus.IN_PROGRESS.value)
         )
+        for column, value in (
+            (tasks.c.id, task_id),
+            (tasks.c.project_id, project_id),
+            (assignments.c.user_id, user_id),
+        ):
+            if value is not None:
+                query = query.where(column == value)
         return [assignment_from_row(row) for row in (await self._conn.execute(query)).all()]
 
     async def active_claim_of(self, user_id: UUID) -> Assignment | None:

@@ -14,6 +14,7 @@ from application import invitations, sessions
 from domain.errors import DomainError
 from entrypoints.http.controllers.common import ContainerDep
 from entrypoints.http.dependencies import client_address
+from entrypoints.http.problems import STATUS_BY_KIND
 from entrypoints.http.schemas.common import PLAIN_TEXT
 
 
@@ -70,5 +71,6 @@ class PagesController(Controller):
                 cmd = invitations.Accept(data.token, password=data.password, full_name=data.full_name)
             await invitations.accept_invitation(cmd, container.auth)
         except DomainError as exc:
-            return Template("invite_register.html", context={**context, "error": exc.detail}, status_code=400)
+            status = STATUS_BY_KIND[exc.kind]
+            return Template("invite_register.html", context={**context, "error": exc.detail}, status_code=status)
         return Template("invite_register.html", context={**context, "joined": True})

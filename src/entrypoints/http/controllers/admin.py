@@ -14,6 +14,7 @@ from domain.users import Role
 from entrypoints.http.controllers.common import BEARER, ContainerDep, CurrentUser, CursorParam, LimitParam, page_of
 from entrypoints.http.controllers.wallet import posting_out
 from entrypoints.http.schemas.auth import UserOut
+from entrypoints.http.schemas.common import PLAIN_TEXT
 from entrypoints.http.schemas.work import AdjustIn, PageOut, PostingOut, UserPatch
 
 
@@ -39,7 +40,7 @@ class AdminController(Controller):
         cursor: CursorParam = None,
         role: FromQuery[Role | None] = None,
         is_active: FromQuery[bool | None] = None,
-        q: Annotated[str | None, QueryParameter(max_length=100)] = None,
+        q: Annotated[str | None, QueryParameter(max_length=100, pattern=PLAIN_TEXT)] = None,
     ) -> PageOut[UserOut]:
         page = await listing.users_for_admin(
             current_user, role, is_active, q, page_of(limit, cursor), container.queries

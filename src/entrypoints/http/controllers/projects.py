@@ -142,7 +142,7 @@ class ProjectController(Controller):
         slug: SlugParam,
         container: ContainerDep,
         current_user: CurrentUser,
-        limit: LimitParam = 100,
+        limit: LimitParam = 20,
         cursor: CursorParam = None,
     ) -> PageOut[MemberOut]:
         project, _ = await projects.get_project(slug, current_user, container.uow)

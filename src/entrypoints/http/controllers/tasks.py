@@ -21,6 +21,7 @@ from entrypoints.http.controllers.common import (
     SlugParam,
     page_of,
 )
+from entrypoints.http.schemas.common import PLAIN_TEXT
 from entrypoints.http.schemas.work import AssignIn, AssignmentOut, PageOut, TaskIn, TaskOut, TaskPatch
 
 MAX_UPLOAD = 5 * 1024 * 1024 + 64 * 1024
@@ -83,7 +84,7 @@ class TaskController(Controller):
         current_user: CurrentUser,
         limit: LimitParam = 20,
         cursor: CursorParam = None,
-        q: Annotated[str | None, QueryParameter(max_length=100)] = None,
+        q: Annotated[str | None, QueryParameter(max_length=100, pattern=PLAIN_TEXT)] = None,
         project: Annotated[str | None, QueryParameter(pattern=r"^[a-z0-9-]{1,80}$")] = None,
     ) -> PageOut[TaskOut]:
         page = await listing.available_tasks(
