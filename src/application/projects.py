@@ -9,12 +9,13 @@ from uuid import UUID
 
 from application.access import release_open_claims
 from application.ports import Clock, UnitOfWork, UnitOfWorkFactory
+from application.slugging import add_under_free_slug
 from domain.access import ProjectRole, can_manage_project, can_view_project
 from domain.audit import AuditEntry
-from domain.errors import LastManager, MemberNotFound, PermissionDenied, ProjectNotFound, SlugTaken
+from domain.errors import LastManager, MemberNotFound, PermissionDenied, ProjectNotFound
 from domain.notifications import Notification, NotificationKind
 from domain.projects import RESERVED_SLUGS, Membership, Project, ProjectStatus
-from domain.slugs import SLUG_ATTEMPTS, slugify, with_suffix
+from domain.slugs import slugify, with_suffix
 from domain.users import Role, User
 
 
@@ -73,15 +74,7 @@ async def create_project(cmd: CreateProject, user: User, uow: UnitOfWorkFactory,
             created_by=user.id,
             created_at=now,
         )
-        for attempt in range(SLUG_ATTEMPTS):
-            try:
-                await work.projects.add(project)
-                break
-            except SlugTaken:
-                # Taken between the check and the insert by a concurrent request: try another suffix.
-                if attempt == SLUG_ATTEMPTS - 1:
-                    raise
-                project.slug = with_suffix(slugify(cmd.name))
+        await add_under_free_slug(work.projects.add, project, cmd.name)
         await work.memberships.add(Membership(project.id, user.id, ProjectRole.MANAGER, now))
         await work.audit.add(AuditEntry("project.created", now, user.id, project.slug))
         await work.commit()

@@ -10,9 +10,10 @@ from uuid import UUID
 from application.access import ensure_admin, release_open_claims, reviewable_task, visible_task
 from application.ports import Clock, ImageProcessor, MediaStorage, UnitOfWorkFactory
 from application.projects import managed_project
+from application.slugging import add_under_free_slug
 from domain.audit import AuditEntry
-from domain.errors import InvalidInput, SlugTaken
-from domain.slugs import SLUG_ATTEMPTS, slugify, with_suffix
+from domain.errors import InvalidInput
+from domain.slugs import slugify, with_suffix
 from domain.tasks import Task
 from domain.users import User
 
@@ -74,15 +75,7 @@ async def _create(cmd: CreateTask, project_id: UUID | None, user: User, uow: Uni
             created_by=user.id,
             created_at=clock.now(),
         )
-        for attempt in range(SLUG_ATTEMPTS):
-            try:
-                await work.tasks.add(task)
-                break
-            except SlugTaken:
-                # Taken between the check and the insert by a concurrent request: try another suffix.
-                if attempt == SLUG_ATTEMPTS - 1:
-                    raise
-                task.slug = with_suffix(slugify(cmd.name))
+        await add_under_free_slug(work.tasks.add, task, cmd.name)
         await work.commit()
     return task
 
