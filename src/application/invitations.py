@@ -10,7 +10,7 @@ from uuid import UUID
 from application.auth import AuthDeps
 from application.ports import Clock, OutboxMessage, OutgoingEmail, UnitOfWork, UnitOfWorkFactory
 from application.projects import managed_project
-from application.sessions import issue_new_session
+from application.sessions import Login, issue_new_session, login
 from domain.access import ProjectRole
 from domain.audit import AuditEntry
 from domain.errors import (
@@ -63,6 +63,7 @@ class Accept:
 class Accepted:
     project: Project
     user: User
+    role: ProjectRole
     tokens: TokenPair | None
 
 
@@ -183,9 +184,22 @@ async def accept_invitation(cmd: Accept, deps: AuthDeps) -> Accepted:
             await work.memberships.add(Membership(project.id, user.id, invitation.role, now))
         invitation.accept(now)
         await work.invitations.update(invitation)
+        role = await work.memberships.role_in(project.id, user.id) or invitation.role
         await work.audit.add(AuditEntry("project.invitation_accepted", now, user.id, project.slug))
         await work.commit()
-    return Accepted(project, user, tokens)
+    return Accepted(project, user, role, tokens)
+
+
+async def accept_from_page(cmd: Accept, client_address: str, deps: AuthDeps) -> Accepted:
+    """The invitation page's one form: an existing account proves itself with its password, a new one registers."""
+    async with deps.uow() as work:
+        invitation = await work.invitations.get_by_digest(token_digest(cmd.token))
+        account = await work.users.get_by_email(invitation.email) if invitation else None
+    if account is None:
+        return await accept_invitation(cmd, deps)
+    # Signing in is rate limited and checks that the account is active; its session is not handed out.
+    await login(Login(account.email, cmd.password or "", client_address), deps)
+    return await accept_invitation(Accept(cmd.token, user=account), deps)
 
 
 async def _hash_for_invitee(cmd: Accept, deps: AuthDeps) -> str | None:

@@ -5,10 +5,11 @@ from __future__ import annotations
 from uuid import UUID
 
 from application.access import ensure_admin, ensure_may_review_something
-from application.ports import BOARD, ListCache, UnitOfWorkFactory
-from application.projects import visible_project
+from application.ports import BOARD, Clock, ListCache, UnitOfWorkFactory
+from application.projects import managed_project, visible_project
 from application.queries import (
     AssignmentSummary,
+    InvitationSummary,
     Page,
     PageRequest,
     ProjectSummary,
@@ -40,6 +41,14 @@ async def my_projects(user: User, page: PageRequest, queries: Queries, cache: Li
 
     key = f"projects:{user.id}:{user.role.value}:{page.limit}:{page.cursor}"
     return await cache.fetch(BOARD, key, load, Page[ProjectSummary])
+
+
+async def pending_invitations(
+    slug: str, user: User, queries: Queries, uow: UnitOfWorkFactory, clock: Clock
+) -> list[InvitationSummary]:
+    async with uow() as work:
+        project = await managed_project(work, user, slug)
+    return await queries.projects.pending_invitations(project.id, clock.now())
 
 
 async def project_tasks(

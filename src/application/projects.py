@@ -9,13 +9,12 @@ from uuid import UUID
 
 from application.access import release_open_claims
 from application.ports import Clock, UnitOfWork, UnitOfWorkFactory
-from application.slugging import add_under_free_slug
+from application.slugging import add_under_free_slug, free_slug
 from domain.access import ProjectRole, can_manage_project, can_view_project
 from domain.audit import AuditEntry
 from domain.errors import LastManager, MemberNotFound, PermissionDenied, ProjectNotFound
 from domain.notifications import Notification, NotificationKind
 from domain.projects import RESERVED_SLUGS, Membership, Project, ProjectStatus
-from domain.slugs import slugify, with_suffix
 from domain.users import Role, User
 
 
@@ -52,20 +51,13 @@ async def managed_project(uow: UnitOfWork, user: User, slug: str, *, for_update:
     return project
 
 
-async def _unique_slug(uow: UnitOfWork, name: str) -> str:
-    slug = slugify(name)
-    while slug in RESERVED_SLUGS or await uow.projects.slug_taken(slug):
-        slug = with_suffix(slugify(name))
-    return slug
-
-
 async def create_project(cmd: CreateProject, user: User, uow: UnitOfWorkFactory, clock: Clock) -> Project:
     if user.role not in (Role.ADMIN, Role.MANAGER):
         raise PermissionDenied("Only managers and admins create projects.")
     now = clock.now()
     async with uow() as work:
         project = Project(
-            slug=await _unique_slug(work, cmd.name),
+            slug=await free_slug(cmd.name, work.projects.slug_taken, RESERVED_SLUGS),
             name=cmd.name.strip(),
             description=cmd.description.strip(),
             status=cmd.status,

@@ -9,6 +9,14 @@ from domain.errors import SlugTaken
 from domain.slugs import SLUG_ATTEMPTS, slugify, with_suffix
 
 
+async def free_slug(name: str, taken: Callable[[str], Awaitable[bool]], reserved: frozenset[str] = frozenset()) -> str:
+    """The name's slug, or a suffixed variant when a live item or a reserved path already uses it."""
+    slug = slugify(name)
+    while slug in reserved or await taken(slug):
+        slug = with_suffix(slugify(name))
+    return slug
+
+
 class Slugged(Protocol):
     slug: str
 

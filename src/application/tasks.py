@@ -10,10 +10,9 @@ from uuid import UUID
 from application.access import ensure_admin, release_open_claims, reviewable_task, visible_task
 from application.ports import Clock, ImageProcessor, MediaStorage, UnitOfWorkFactory
 from application.projects import managed_project
-from application.slugging import add_under_free_slug
+from application.slugging import add_under_free_slug, free_slug
 from domain.audit import AuditEntry
 from domain.errors import InvalidInput
-from domain.slugs import slugify, with_suffix
 from domain.tasks import Task
 from domain.users import User
 
@@ -40,13 +39,6 @@ class EditTask:
     changes: dict[str, Any] = field(default_factory=dict)
 
 
-async def unique_slug(uow: Any, name: str) -> str:
-    slug = slugify(name)
-    while await uow.tasks.slug_taken(slug):
-        slug = with_suffix(slugify(name))
-    return slug
-
-
 async def create_public_task(cmd: CreateTask, user: User, uow: UnitOfWorkFactory, clock: Clock) -> Task:
     ensure_admin(user)
     return await _create(cmd, None, user, uow, clock)
@@ -64,7 +56,7 @@ async def _create(cmd: CreateTask, project_id: UUID | None, user: User, uow: Uni
     async with uow() as work:
         task = Task(
             project_id=project_id,
-            slug=await unique_slug(work, cmd.name),
+            slug=await free_slug(cmd.name, work.tasks.slug_taken),
             name=cmd.name.strip(),
             description=cmd.description.strip(),
             points=cmd.points,
@@ -103,7 +95,7 @@ async def delete_task(slug: str, user: User, uow: UnitOfWorkFactory, clock: Cloc
         task = await reviewable_task(work, user, slug, for_update=True)
         claims = await work.assignments.open_claims(task_id=task.id)
         await release_open_claims(work, claims, clock.now(), "the task was deleted.")
-        task = await reviewable_task(work, user, slug, for_update=True)
+        task = await work.tasks.get(task.id, for_update=True) or task  # read again: the slots just changed
         task.delete(clock.now())
         await work.tasks.update(task)
         await work.audit.add(AuditEntry("task.deleted", clock.now(), user.id, task.slug))

@@ -10,7 +10,7 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body, QueryParameter
 from litestar.response import Template
 
-from application import invitations, sessions
+from application import invitations
 from domain.errors import DomainError
 from entrypoints.http.controllers.common import ContainerDep
 from entrypoints.http.dependencies import client_address
@@ -61,15 +61,8 @@ class PagesController(Controller):
         if status != 200:
             return Template("invite_register.html", context=context, status_code=status)
         try:
-            if context["has_account"]:
-                login = sessions.Login(context["email"], data.password, client_address(request))
-                await sessions.login(login, container.auth)
-                async with container.uow() as work:
-                    user = await work.users.get_by_email(context["email"])
-                cmd = invitations.Accept(data.token, user=user)
-            else:
-                cmd = invitations.Accept(data.token, password=data.password, full_name=data.full_name)
-            await invitations.accept_invitation(cmd, container.auth)
+            cmd = invitations.Accept(data.token, password=data.password, full_name=data.full_name)
+            await invitations.accept_from_page(cmd, client_address(request), container.auth)
         except DomainError as exc:
             status = STATUS_BY_KIND[exc.kind]
             return Template("invite_register.html", context={**context, "error": exc.detail}, status_code=status)

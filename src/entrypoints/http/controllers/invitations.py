@@ -48,10 +48,7 @@ class InvitationController(Controller):
             full_name=data.full_name if data else None,
         )
         accepted = await invitations.accept_invitation(cmd, container.auth)
-        body = AcceptedOut(project=accepted.project.slug, role="", user_id=accepted.user.id)
-        async with container.uow() as work:
-            role = await work.memberships.role_in(accepted.project.id, accepted.user.id)
-        body.role = role.value if role else ""
+        body = AcceptedOut(project=accepted.project.slug, role=accepted.role.value, user_id=accepted.user.id)
         if accepted.tokens is not None:
             pair = accepted.tokens
             body.access, body.refresh = pair.access, pair.refresh

@@ -159,9 +159,9 @@ class ProjectController(Controller):
     async def pending_invites(
         self, slug: SlugParam, container: ContainerDep, current_user: CurrentUser
     ) -> list[InvitationOut]:
-        async with container.uow() as work:
-            project = await projects.managed_project(work, current_user, slug)
-        pending = await container.queries.projects.pending_invitations(project.id, container.clock.now())
+        pending = await listing.pending_invitations(
+            slug, current_user, container.queries, container.uow, container.clock
+        )
         return [InvitationOut.of(i) for i in pending]
 
     @post("/{slug:str}/invites/")
