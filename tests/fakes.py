@@ -11,7 +11,7 @@ from typing import Any, Self
 from uuid import UUID
 
 from application.auth import AuthDeps
-from application.ports import DigestLine, EmailDelivery, IdempotencyRecord, OutboxMessage, OutgoingEmail, OverdueNotice
+from application.ports.repositories import DigestLine, IdempotencyRecord, OverdueNotice
 from domain.access import ProjectRole
 from domain.assignments import Assignment, AssignmentStatus, Origin
 from domain.audit import AuditEntry
@@ -27,6 +27,7 @@ from domain.errors import (
 )
 from domain.invitations import Invitation, InvitationStatus
 from domain.notifications import Notification
+from domain.outbox import EmailDelivery, OutboxMessage, OutgoingEmail
 from domain.projects import Membership, Project
 from domain.sessions import RefreshSession, TokenClaims, TokenKind
 from domain.tasks import Task
@@ -296,13 +297,13 @@ class FakeInvitationRepository(_Repo):
 class FakeOutboxRepository:
     def __init__(self, rows: dict[UUID, OutboxMessage]) -> None:
         self.rows = rows
-        self._written: list[UUID] = []
+        self._written: list[OutboxMessage] = []
 
     async def add(self, message: OutboxMessage) -> None:
         if message.dedupe_key and any(m.dedupe_key == message.dedupe_key for m in self.rows.values()):
             return
         self.rows[message.id] = message
-        self._written.append(message.id)
+        self._written.append(message)
 
     async def add_many(self, messages: list[OutboxMessage]) -> None:
         for message in messages:
@@ -310,9 +311,6 @@ class FakeOutboxRepository:
 
     async def get(self, message_id: UUID) -> OutboxMessage | None:
         return self.rows.get(message_id)
-
-    async def by_ids(self, ids: list[UUID]) -> list[OutboxMessage]:
-        return [self.rows[i] for i in ids if i in self.rows]
 
     async def unsent(self, created_before: datetime, limit: int) -> list[OutboxMessage]:
         waiting = [m for m in self.rows.values() if m.sent_at is None and m.created_at <= created_before]
@@ -324,11 +322,9 @@ class FakeOutboxRepository:
                 self.rows[message_id] = replace(self.rows[message_id], sent_at=now)
 
     async def redact(self, message_id: UUID) -> None:
-        message = self.rows[message_id]
-        payload = {key: value for key, value in message.payload.items() if key != "context"}
-        self.rows[message_id] = replace(message, payload=payload)
+        self.rows[message_id] = self.rows[message_id].redacted()
 
-    def written(self) -> list[UUID]:
+    def written(self) -> list[OutboxMessage]:
         return list(self._written)
 
 
@@ -462,11 +458,11 @@ class FakeUnitOfWork:
         self.committed = True
         if self._mailer is not None:
             # Stands in for the relay and the email job: committed emails are delivered at once.
-            for message_id in self.outbox.written():
-                message = self._store.outbox[message_id]
+            for written in self.outbox.written():
+                message = self._store.outbox[written.id]
                 if message.job == "send_email":
                     await self._mailer.send(message.as_email())
-                    self._store.outbox[message_id] = replace(message, sent_at=message.created_at)
+                    self._store.outbox[message.id] = replace(message, sent_at=message.created_at)
 
 
 class FakeUnitOfWorkFactory:
@@ -552,9 +548,6 @@ class FakeRateLimiter:
             return False
         self.cooldowns[key] = self._clock.now() + timedelta(seconds=seconds)
         return True
-
-    async def end_cooldown(self, key: str) -> None:
-        self.cooldowns.pop(key, None)
 
 
 def fake_auth_deps(clock: FakeClock | None = None) -> AuthDeps:

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 
 from application import limits
 from application.auth import AuthDeps
-from application.ports import OutboxMessage, OutgoingEmail
 from application.sessions import issue_new_session
 from domain.audit import AuditEntry
 from domain.errors import EmailTaken, EmailTokenInvalid, InvalidCredentials, OtpInvalid
+from domain.outbox import OutboxMessage, OutgoingEmail
 from domain.sessions import TokenPair
 from domain.users import Role, User, check_full_name, check_password_policy, normalize_email
 from domain.verification import (

@@ -6,13 +6,15 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from application.access import own_assignment, reviewable_task, reviewed_assignment, visible_task
-from application.ports import Clock, OutboxMessage, OutgoingEmail, UnitOfWork, UnitOfWorkFactory
+from application.ports.clock import Clock
+from application.ports.repositories import UnitOfWork, UnitOfWorkFactory
 from application.rewards import credit_approval
 from domain.access import can_review_task, can_view_task
 from domain.assignments import Assignment, AssignmentStatus, Origin
 from domain.audit import AuditEntry
 from domain.errors import ActiveClaimHeld, AlreadyClaimed, AssignmentNotFound, TaskClosed, UserNotFound, WrongState
 from domain.notifications import Notification, NotificationKind
+from domain.outbox import OutboxMessage, OutgoingEmail
 from domain.tasks import Task
 from domain.users import User
 

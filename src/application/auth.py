@@ -5,7 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from application.ports import Clock, Mailer, PasswordHasher, RateLimiter, SecretDigest, TokenCodec, UnitOfWorkFactory
+from application.ports.clock import Clock
+from application.ports.messaging import Mailer
+from application.ports.repositories import UnitOfWorkFactory
+from application.ports.security import PasswordHasher, RateLimiter, SecretDigest, TokenCodec
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,8 @@ from datetime import datetime
 from uuid import UUID
 
 from application.auth import AuthDeps
-from application.ports import Clock, OutboxMessage, OutgoingEmail, UnitOfWork, UnitOfWorkFactory
+from application.ports.clock import Clock
+from application.ports.repositories import UnitOfWork, UnitOfWorkFactory
 from application.projects import managed_project
 from application.sessions import Login, issue_new_session, login
 from domain.access import ProjectRole
@@ -23,6 +24,7 @@ from domain.errors import (
 )
 from domain.invitations import INVITATION_LIFETIME, MAX_EMAILS_PER_INVITE, Invitation, InvitationStatus
 from domain.notifications import Notification, NotificationKind
+from domain.outbox import OutboxMessage, OutgoingEmail
 from domain.projects import Membership, Project
 from domain.sessions import TokenPair
 from domain.users import Role, User, check_full_name, check_password_policy, normalize_email

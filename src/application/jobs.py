@@ -9,21 +9,15 @@ from datetime import date
 from uuid import UUID
 
 from application.access import locked_assignment
-from application.ports import (
-    Clock,
-    DeliveryFailed,
-    EmailDelivery,
-    Mailer,
-    OutboxMessage,
-    OutgoingEmail,
-    UnitOfWorkFactory,
-)
+from application.ports.clock import Clock
+from application.ports.messaging import DeliveryFailed, Mailer
+from application.ports.repositories import UnitOfWorkFactory
 from application.rewards import credit_approval
 from domain.assignments import AssignmentStatus
 from domain.notifications import Notification, NotificationKind
+from domain.outbox import EmailDelivery, OutboxMessage, OutgoingEmail
 
 log = logging.getLogger(__name__)
-MAX_EMAIL_ATTEMPTS = 5
 BATCH = 500
 
 
@@ -49,25 +43,21 @@ async def send_email(outbox_id: UUID, deps: JobDeps) -> str:
         # Claiming the row (inserted if missing, then locked) makes a duplicate delivery of this job wait,
         # then see the outcome; locking a row that does not exist yet would let both send.
         delivery = await work.deliveries.claim(EmailDelivery(outbox_id, email.to, email.template))
-        if delivery.status in ("sent", "failed"):
-            return "already " + delivery.status
-        delivery.attempts += 1
-        delivery.updated_at = deps.clock.now()
+        if delivery.is_final:
+            return f"already {delivery.status.value}"
         try:
             await deps.mailer.send(email)
-            delivery.status = "sent"
-            delivery.last_error = ""
+            delivery.sent(deps.clock.now())
         except DeliveryFailed as exc:
-            delivery.last_error = str(exc)[:500]
-            delivery.status = "failed" if delivery.attempts >= MAX_EMAIL_ATTEMPTS else "pending"
+            delivery.attempt_failed(str(exc), deps.clock.now())
         await work.deliveries.save(delivery)
-        if delivery.status != "pending":
+        if delivery.is_final:
             # Codes and invitation links must not outlive their delivery in the database.
             await work.outbox.redact(outbox_id)
         await work.commit()
-    if delivery.status == "pending":
+    if not delivery.is_final:
         raise RetryLater(f"email {outbox_id} not delivered yet: {delivery.last_error}")
-    return delivery.status
+    return delivery.status.value
 
 
 async def expire_claims(deps: JobDeps) -> int:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from application import limits
 from application.auth import AuthDeps
-from application.ports import UnitOfWork
+from application.ports.repositories import UnitOfWork
 from domain.audit import AuditEntry
 from domain.errors import AccountInactive, InvalidCredentials, InvalidToken, TokenReused
 from domain.sessions import RefreshSession, TokenClaims, TokenKind, TokenPair

@@ -20,24 +20,21 @@ from adapters.jobs.inline import InlineJobQueue
 from adapters.media.images import PillowImageProcessor
 from adapters.media.storage import LocalMediaStorage
 from adapters.ratelimit import MemoryRateLimiter, RedisRateLimiter
+from adapters.schedule_lock import MemoryScheduleLock, RedisScheduleLock
 from adapters.security.digest import HmacDigest
 from adapters.security.passwords import Argon2PasswordHasher
 from adapters.security.tokens import JwtTokenCodec
 from application.auth import AuthDeps
-from application.jobs import MAX_EMAIL_ATTEMPTS, JobDeps
-from application.outbox import relay_written
-from application.ports import (
-    Clock,
-    ImageProcessor,
-    JobQueue,
-    ListCache,
-    Mailer,
-    MediaStorage,
-    PasswordHasher,
-    RateLimiter,
-    UnitOfWorkFactory,
-)
+from application.jobs import JobDeps
+from application.outbox import relay
+from application.ports.clock import Clock
+from application.ports.locks import ScheduleLock
+from application.ports.media import ImageProcessor, MediaStorage
+from application.ports.messaging import JobQueue, ListCache, Mailer
+from application.ports.repositories import UnitOfWorkFactory
+from application.ports.security import PasswordHasher, RateLimiter
 from application.queries import Queries
+from domain.outbox import MAX_EMAIL_ATTEMPTS
 from entrypoints.jobs import Handler, job_handlers
 from entrypoints.settings import Settings
 
@@ -53,6 +50,7 @@ class Container:
     queue: JobQueue
     handlers: dict[str, Handler]
     cache: ListCache
+    schedule_lock: ScheduleLock
     redis: Redis | None = None
 
     @property
@@ -125,7 +123,7 @@ def bootstrap(
             else MemoryListCache()
         )
     uow = SqlUnitOfWorkFactory(engine, cache=cache)
-    uow.after_commit = lambda ids: relay_written(ids, uow, queue, clock)
+    uow.after_commit = lambda messages: relay(messages, uow, queue, clock)
     auth = AuthDeps(
         uow=uow,
         clock=clock,
@@ -152,5 +150,10 @@ def bootstrap(
         queue=queue,
         handlers=handlers,
         cache=cache,
+        schedule_lock=(
+            RedisScheduleLock(redis, prefix=f"{settings.redis_namespace}:")
+            if redis is not None
+            else MemoryScheduleLock(clock)
+        ),
         redis=redis,
     )

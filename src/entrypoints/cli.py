@@ -112,7 +112,9 @@ def cmd_scheduler(settings: Settings, _args: argparse.Namespace) -> int:
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signum, stop.set)
         try:
-            await run_scheduler(container.queue, container.auth.limiter, container.clock, settings.time_zone, stop=stop)
+            await run_scheduler(
+                container.queue, container.schedule_lock, container.clock, settings.time_zone, stop=stop
+            )
         finally:
             await container.close()
 

@@ -9,7 +9,7 @@ from uuid import UUID
 from application import jobs
 from application.jobs import JobDeps
 from application.outbox import sweep_outbox
-from application.ports import JobQueue
+from application.ports.messaging import JobQueue
 from application.schedule import local_today
 
 Handler = Callable[..., Awaitable[object]]

@@ -24,7 +24,8 @@ from adapters.db.tables import (
     tasks,
     users,
 )
-from application.ports import DigestLine, EmailDelivery, OutboxMessage, OverdueNotice
+from application.ports.repositories import DigestLine, OverdueNotice
+from domain.outbox import DeliveryStatus, EmailDelivery, OutboxMessage
 
 ACTIVE = ("in_progress", "submitted")
 
@@ -38,9 +39,9 @@ def _message_from_row(row: Row[Any]) -> OutboxMessage:
 
 
 class SqlOutboxRepository:
-    def __init__(self, connection: Any, written: list[UUID]) -> None:
+    def __init__(self, connection: Any) -> None:
         self._conn = connection
-        self._written = written
+        self._written: list[OutboxMessage] = []
 
     @staticmethod
     def _values(message: OutboxMessage) -> dict[str, Any]:
@@ -61,15 +62,12 @@ class SqlOutboxRepository:
             return
         statement = dialect_insert(self._conn, outbox).on_conflict_do_nothing().returning(outbox.c.id)
         result = await self._conn.execute(statement, [self._values(m) for m in messages])
-        self._written.extend(result.scalars().all())
+        inserted = set(result.scalars().all())
+        self._written += [m for m in messages if m.id in inserted]
 
     async def get(self, message_id: UUID) -> OutboxMessage | None:
         row = (await self._conn.execute(select(outbox).where(outbox.c.id == message_id))).first()
         return None if row is None else _message_from_row(row)
-
-    async def by_ids(self, ids: list[UUID]) -> list[OutboxMessage]:
-        rows = (await self._conn.execute(select(outbox).where(outbox.c.id.in_(ids)))).all()
-        return [_message_from_row(row) for row in rows]
 
     async def unsent(self, created_before: datetime, limit: int) -> list[OutboxMessage]:
         query = (
@@ -88,10 +86,10 @@ class SqlOutboxRepository:
     async def redact(self, message_id: UUID) -> None:
         message = await self.get(message_id)
         if message is not None and "context" in message.payload:
-            payload = {key: value for key, value in message.payload.items() if key != "context"}
+            payload = dict(message.redacted().payload)
             await self._conn.execute(update(outbox).where(outbox.c.id == message_id).values(payload=payload))
 
-    def written(self) -> list[UUID]:
+    def written(self) -> list[OutboxMessage]:
         return list(self._written)
 
 
@@ -102,7 +100,11 @@ class SqlDeliveryRepository:
     async def get(self, outbox_id: UUID, *, for_update: bool = False) -> EmailDelivery | None:
         query = select(email_deliveries).where(email_deliveries.c.outbox_id == outbox_id)
         row = (await self._conn.execute(query.with_for_update() if for_update else query)).first()
-        return None if row is None else EmailDelivery(**row._mapping)
+        if row is None:
+            return None
+        delivery = EmailDelivery(**row._mapping)
+        delivery.status = DeliveryStatus(delivery.status)
+        return delivery
 
     async def claim(self, delivery: EmailDelivery) -> EmailDelivery:
         values = self._values(delivery)
@@ -117,7 +119,7 @@ class SqlDeliveryRepository:
             "outbox_id": delivery.outbox_id,
             "to": delivery.to,
             "template": delivery.template,
-            "status": delivery.status,
+            "status": delivery.status.value,
             "attempts": delivery.attempts,
             "last_error": delivery.last_error,
             "updated_at": delivery.updated_at,

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from adapters.db.base import TableRepository
 from adapters.db.tables import assignments, idempotency_keys, ledger_entries, notifications, tasks, wallets
-from application.ports import IdempotencyRecord
+from application.ports.repositories import IdempotencyRecord
 from domain.assignments import Assignment, AssignmentStatus, Origin
 from domain.errors import ActiveClaimHeld, AlreadyClaimed, AlreadyRewarded, SlugTaken
 from domain.notifications import Notification, NotificationKind

@@ -89,7 +89,7 @@ def create_app(container: Container, *, debug: bool = False, run_embedded_schedu
         # The embedded default has no separate scheduler process: it schedules in here.
         scheduler = (
             asyncio.create_task(
-                run_scheduler(container.queue, container.auth.limiter, container.clock, settings.time_zone, stop=stop)
+                run_scheduler(container.queue, container.schedule_lock, container.clock, settings.time_zone, stop=stop)
             )
             if run_embedded_scheduler
             else None
