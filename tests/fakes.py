@@ -10,7 +10,7 @@ from types import TracebackType
 from typing import Any, Self
 from uuid import UUID
 
-from application.auth import AuthDeps
+from application.identity import Identity
 from application.ports.repositories import DigestLine, IdempotencyRecord, OverdueNotice
 from domain.access import ProjectRole
 from domain.assignments import Assignment, AssignmentStatus, Origin
@@ -346,7 +346,7 @@ class FakeDeliveryRepository:
 _ACTIVE = (AssignmentStatus.IN_PROGRESS, AssignmentStatus.SUBMITTED)
 
 
-class FakeJobQueries:
+class FakeScheduledQueries:
     """The scheduled jobs' statements, done the slow and obvious way over the store."""
 
     def __init__(self, store: Store) -> None:
@@ -444,7 +444,7 @@ class FakeUnitOfWork:
         self.invitations = FakeInvitationRepository(self._work.invitations)
         self.outbox = FakeOutboxRepository(self._work.outbox)
         self.deliveries = FakeDeliveryRepository(self._work.deliveries)
-        self.jobs = FakeJobQueries(self._work)
+        self.scheduled = FakeScheduledQueries(self._work)
         self.assignments.tasks = self._work.tasks
         return self
 
@@ -550,16 +550,15 @@ class FakeRateLimiter:
         return True
 
 
-def fake_auth_deps(clock: FakeClock | None = None) -> AuthDeps:
+def fake_auth_deps(clock: FakeClock | None = None) -> Identity:
     clock = clock or FakeClock()
     mailer = FakeMailer()
-    return AuthDeps(
+    return Identity(
         uow=FakeUnitOfWorkFactory(mailer),
         clock=clock,
         hasher=FakePasswordHasher(),
         tokens=FakeTokenCodec(clock),
         digest=lambda value: "digest:" + value,
-        mailer=mailer,
         limiter=FakeRateLimiter(clock),
     )
 
@@ -573,23 +572,24 @@ from application.accounts import SendOtp, VerifyOtp, send_otp, verify_otp  # noq
 CLIENT_ADDRESS = "203.0.113.7"
 
 
-def fake_store(deps: AuthDeps) -> Store:
+def fake_store(deps: Identity) -> Store:
     assert isinstance(deps.uow, FakeUnitOfWorkFactory)
     return deps.uow.store
 
 
-def fake_clock(deps: AuthDeps) -> FakeClock:
+def fake_clock(deps: Identity) -> FakeClock:
     assert isinstance(deps.clock, FakeClock)
     return deps.clock
 
 
-def fake_mailer(deps: AuthDeps) -> FakeMailer:
-    assert isinstance(deps.mailer, FakeMailer)
-    return deps.mailer
+def fake_mailer(deps: Identity) -> FakeMailer:
+    assert isinstance(deps.uow, FakeUnitOfWorkFactory)
+    assert deps.uow.mailer is not None
+    return deps.uow.mailer
 
 
 async def seed_user(
-    deps: AuthDeps,
+    deps: Identity,
     email: str = "ada@example.com",
     password: str = "Analytical-Engine-1843",
     *,
@@ -611,7 +611,7 @@ async def seed_user(
     return user
 
 
-async def edit_user(deps: AuthDeps, user_id: UUID, change: Callable[[User], None]) -> None:
+async def edit_user(deps: Identity, user_id: UUID, change: Callable[[User], None]) -> None:
     async with deps.uow() as uow:
         user = await uow.users.get(user_id)
         assert user is not None
@@ -620,10 +620,10 @@ async def edit_user(deps: AuthDeps, user_id: UUID, change: Callable[[User], None
         await uow.commit()
 
 
-async def mailed_code(deps: AuthDeps, email: str) -> str:
+async def mailed_code(deps: Identity, email: str) -> str:
     await send_otp(SendOtp(email, CLIENT_ADDRESS), deps)
     return str(fake_mailer(deps).last_to(email).context["code"])
 
 
-async def email_token_for(deps: AuthDeps, email: str) -> str:
+async def email_token_for(deps: Identity, email: str) -> str:
     return await verify_otp(VerifyOtp(email, await mailed_code(deps, email)), deps)

@@ -24,8 +24,7 @@ from adapters.schedule_lock import MemoryScheduleLock, RedisScheduleLock
 from adapters.security.digest import HmacDigest
 from adapters.security.passwords import Argon2PasswordHasher
 from adapters.security.tokens import JwtTokenCodec
-from application.auth import AuthDeps
-from application.jobs import JobDeps
+from application.identity import Identity
 from application.outbox import relay
 from application.ports.clock import Clock
 from application.ports.locks import ScheduleLock
@@ -35,7 +34,7 @@ from application.ports.repositories import UnitOfWorkFactory
 from application.ports.security import PasswordHasher, RateLimiter
 from application.queries import Queries
 from domain.outbox import MAX_EMAIL_ATTEMPTS
-from entrypoints.jobs import Handler, job_handlers
+from entrypoints.job_table import Handler, JobDeps, job_handlers
 from entrypoints.settings import Settings
 
 
@@ -43,7 +42,8 @@ from entrypoints.settings import Settings
 class Container:
     settings: Settings
     engine: AsyncEngine
-    auth: AuthDeps
+    identity: Identity
+    jobs: JobDeps
     queries: Queries
     images: ImageProcessor
     media: MediaStorage
@@ -55,15 +55,11 @@ class Container:
 
     @property
     def uow(self) -> UnitOfWorkFactory:
-        return self.auth.uow
+        return self.identity.uow
 
     @property
     def clock(self) -> Clock:
-        return self.auth.clock
-
-    @property
-    def job_deps(self) -> JobDeps:
-        return JobDeps(self.uow, self.clock, self.auth.mailer, self.settings.time_zone)
+        return self.identity.clock
 
     async def close(self) -> None:
         if isinstance(self.queue, InlineJobQueue):
@@ -124,26 +120,27 @@ def bootstrap(
         )
     uow = SqlUnitOfWorkFactory(engine, cache=cache)
     uow.after_commit = lambda messages: relay(messages, uow, queue, clock)
-    auth = AuthDeps(
+    identity = Identity(
         uow=uow,
         clock=clock,
         hasher=hasher or Argon2PasswordHasher(),
         tokens=JwtTokenCodec(settings.secret_key, issuer=settings.jwt_issuer, audience=settings.jwt_audience),
         digest=HmacDigest(settings.secret_key),
-        mailer=mailer or build_mailer(settings),
         limiter=limiter,
         access_ttl=timedelta(seconds=settings.access_token_ttl_seconds),
         refresh_ttl=timedelta(seconds=settings.refresh_token_ttl_seconds),
         default_time_zone=settings.time_zone,
     )
-    handlers = job_handlers(JobDeps(uow, clock, auth.mailer, settings.time_zone), queue)
+    jobs = JobDeps(uow, clock, mailer or build_mailer(settings), queue, settings.time_zone)
+    handlers = job_handlers(jobs)
     if isinstance(queue, InlineJobQueue):
         for name, handler in handlers.items():
             queue.register(name, handler)
     return Container(
         settings=settings,
         engine=engine,
-        auth=auth,
+        identity=identity,
+        jobs=jobs,
         queries=sql_queries(engine),
         images=PillowImageProcessor(),
         media=LocalMediaStorage(settings.media_root),

@@ -71,7 +71,7 @@ def cmd_create_admin(settings: Settings, args: argparse.Namespace) -> int:
     async def run() -> int:
         container = bootstrap(settings)
         try:
-            user, changed = await create_admin(args.email, password, args.full_name, container.auth)
+            user, changed = await create_admin(args.email, password, args.full_name, container.identity)
         except DomainError as exc:
             print(f"error: {exc.detail}", file=sys.stderr)
             return 2

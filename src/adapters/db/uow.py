@@ -20,16 +20,13 @@ from adapters.db.accounts import (
     SqlRefreshSessionRepository,
     SqlUserRepository,
 )
-from adapters.db.jobs import SqlDeliveryRepository, SqlJobQueries, SqlOutboxRepository
+from adapters.db.assignments import SqlAssignmentRepository
+from adapters.db.ledger import SqlIdempotencyRepository, SqlLedgerRepository, SqlWalletRepository
+from adapters.db.notifications import SqlNotificationRepository
+from adapters.db.outbox import SqlDeliveryRepository, SqlOutboxRepository
 from adapters.db.projects import SqlInvitationRepository, SqlMembershipRepository, SqlProjectRepository
-from adapters.db.work import (
-    SqlAssignmentRepository,
-    SqlIdempotencyRepository,
-    SqlLedgerRepository,
-    SqlNotificationRepository,
-    SqlTaskRepository,
-    SqlWalletRepository,
-)
+from adapters.db.scheduled import SqlScheduledQueries
+from adapters.db.tasks import SqlTaskRepository
 from application.ports.messaging import ListCache
 from application.queries import BOARD
 from domain.outbox import OutboxMessage
@@ -138,8 +135,8 @@ class SqlUnitOfWork:
         return SqlDeliveryRepository(self.connection)
 
     @cached_property
-    def jobs(self) -> SqlJobQueries:
-        return SqlJobQueries(self.connection, self._mark_board_changed)
+    def scheduled(self) -> SqlScheduledQueries:
+        return SqlScheduledQueries(self.connection, self._mark_board_changed)
 
     async def commit(self) -> None:
         assert self._tx is not None

@@ -185,7 +185,7 @@ class DigestLine:
     is_overdue: bool
 
 
-class JobQueries(Protocol):
+class ScheduledQueries(Protocol):
     """The set-based statements behind the scheduled jobs."""
 
     async def flag_overdue(self, today: date, now: datetime) -> list[OverdueNotice]:
@@ -234,7 +234,7 @@ class UnitOfWork(Protocol):
     @property
     def deliveries(self) -> DeliveryRepository: ...
     @property
-    def jobs(self) -> JobQueries: ...
+    def scheduled(self) -> ScheduledQueries: ...
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(

@@ -136,7 +136,7 @@ def create_app(container: Container, *, debug: bool = False, run_embedded_schedu
         ],
         dependencies={
             "container": Provide(lambda: container, use_cache=True, sync_to_thread=False),
-            "auth": Provide(lambda: container.auth, use_cache=True, sync_to_thread=False),
+            "identity": Provide(lambda: container.identity, use_cache=True, sync_to_thread=False),
             "current_user": Provide(provide_current_user),
             "optional_user": Provide(provide_optional_user),
         },
