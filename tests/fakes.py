@@ -24,6 +24,8 @@ from domain.errors import (
     InsufficientPoints,
     InvalidToken,
     SlugTaken,
+    TaskClosed,
+    TaskFull,
 )
 from domain.invitations import Invitation, InvitationStatus
 from domain.notifications import Notification
@@ -135,8 +137,18 @@ class FakeTaskRepository(_Repo):
         await super().add(obj)
 
     async def update(self, obj: Task) -> None:
-        assert 0 <= obj.slots_taken <= obj.claim_limit, "the database refuses more slots than the limit"
+        if not 0 <= obj.slots_taken <= obj.claim_limit:
+            raise TaskFull()  # as the database's CHECK refuses it
         await super().update(obj)
+
+    async def take_slot(self, task: Task) -> None:
+        stored = self.rows[task.id]
+        if not stored.is_open or stored.deleted_at is not None:
+            raise TaskClosed()
+        if stored.slots_taken >= stored.claim_limit:
+            raise TaskFull()
+        stored.slots_taken += 1
+        task.slots_taken = stored.slots_taken
 
     async def get_by_slug(self, slug: str, *, for_update: bool = False) -> Task | None:
         found = (t for t in self.rows.values() if t.slug == slug and t.deleted_at is None)

@@ -6,12 +6,10 @@ from typing import Any
 from uuid import UUID
 
 from sqlalchemy import Row, select
-from sqlalchemy.exc import IntegrityError
 
 from adapters.db.base import TableRepository
 from adapters.db.tables import assignments, tasks
 from domain.assignments import Assignment, AssignmentStatus, Origin
-from domain.errors import ActiveClaimHeld, AlreadyClaimed
 
 
 def assignment_from_row(row: Row[Any]) -> Assignment:
@@ -27,16 +25,6 @@ class SqlAssignmentRepository(TableRepository[Assignment]):
 
     def from_row(self, row: Row[Any]) -> Assignment:
         return assignment_from_row(row)
-
-    async def add(self, assignment: Assignment) -> None:
-        # No savepoint: a refused insert ends the unit of work, which rolls back as a whole.
-        try:
-            await super().add(assignment)
-        except IntegrityError as exc:
-            message = str(exc.orig)
-            if "uq_assignments_task_user" in message or "assignments.task_id" in message:
-                raise AlreadyClaimed() from exc
-            raise ActiveClaimHeld() from exc
 
     async def find(self, task_id: UUID, user_id: UUID) -> Assignment | None:
         return await self.first(

@@ -7,12 +7,11 @@ from uuid import UUID
 
 from sqlalchemy import Row, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError
 
 from adapters.db.base import TableRepository
+from adapters.db.errors import refusals
 from adapters.db.tables import idempotency_keys, ledger_entries, wallets
 from application.ports.repositories import IdempotencyRecord
-from domain.errors import AlreadyRewarded
 from domain.wallets import EntryKind, LedgerEntry, Wallet
 
 
@@ -32,11 +31,12 @@ class SqlWalletRepository:
         return Wallet(**row._mapping)
 
     async def update(self, wallet: Wallet) -> None:
-        await self._conn.execute(
-            update(wallets)
-            .where(wallets.c.user_id == wallet.user_id)
-            .values(balance=wallet.balance, earned=wallet.earned, redeemed=wallet.redeemed)
-        )
+        async with refusals():
+            await self._conn.execute(
+                update(wallets)
+                .where(wallets.c.user_id == wallet.user_id)
+                .values(balance=wallet.balance, earned=wallet.earned, redeemed=wallet.redeemed)
+            )
 
 
 def entry_from_row(row: Row[Any]) -> LedgerEntry:
@@ -51,14 +51,6 @@ class SqlLedgerRepository(TableRepository[LedgerEntry]):
 
     def from_row(self, row: Row[Any]) -> LedgerEntry:
         return entry_from_row(row)
-
-    async def add(self, entry: LedgerEntry) -> None:
-        try:
-            await super().add(entry)
-        except IntegrityError as exc:
-            if "uq_ledger_one_reward" in str(exc.orig) or "ledger_entries.assignment_id" in str(exc.orig):
-                raise AlreadyRewarded() from exc
-            raise
 
 
 class SqlIdempotencyRepository:

@@ -7,11 +7,10 @@ from typing import Any
 from uuid import UUID
 
 from sqlalchemy import Row, exists, select, update
-from sqlalchemy.exc import IntegrityError
 
 from adapters.db.base import TableRepository
 from adapters.db.tables import tasks
-from domain.errors import SlugTaken
+from domain.errors import TaskClosed, TaskFull
 from domain.tasks import Task
 
 
@@ -33,6 +32,7 @@ def task_from_row(row: Row[Any]) -> Task:
 class SqlTaskRepository(TableRepository[Task]):
     table = tasks
     entity = Task
+    savepoint_on_add = True  # a slug taken meanwhile is retried with another
 
     def to_row(self, obj: Task) -> dict[str, Any]:
         row = super().to_row(obj)
@@ -43,26 +43,34 @@ class SqlTaskRepository(TableRepository[Task]):
     def from_row(self, row: Row[Any]) -> Task:
         return task_from_row(row)
 
-    async def add(self, task: Task) -> None:
-        try:
-            async with self._conn.begin_nested():
-                await super().add(task)
-        except IntegrityError as exc:
-            if "uq_tasks_live_slug" in str(exc.orig) or "tasks.slug" in str(exc.orig):
-                raise SlugTaken() from exc
-            raise
-
     async def get_by_slug(self, slug: str, *, for_update: bool = False) -> Task | None:
         query = select(tasks).where(tasks.c.slug == slug, tasks.c.deleted_at.is_(None))
         return await self.first(query.with_for_update() if for_update else query)
+
+    async def take_slot(self, task: Task) -> None:
+        taken = await self.write(
+            update(tasks)
+            .where(
+                tasks.c.id == task.id,
+                tasks.c.slots_taken < tasks.c.claim_limit,
+                tasks.c.is_open.is_(True),
+                tasks.c.deleted_at.is_(None),
+            )
+            .values(slots_taken=tasks.c.slots_taken + 1)
+            .returning(tasks.c.slots_taken)
+        )
+        slots = taken.scalar()
+        if slots is None:
+            current = await self.get(task.id)
+            raise TaskClosed() if current is None or not current.is_open or current.is_deleted else TaskFull()
+        task.slots_taken = int(slots)
 
     async def slug_taken(self, slug: str) -> bool:
         query = select(exists().where(tasks.c.slug == slug, tasks.c.deleted_at.is_(None)))
         return bool((await self._conn.execute(query)).scalar())
 
     async def delete_for_project(self, project_id: UUID, now: datetime) -> int:
-        result = await self._conn.execute(
+        result = await self.write(
             update(tasks).where(tasks.c.project_id == project_id, tasks.c.deleted_at.is_(None)).values(deleted_at=now)
         )
-        self._on_write()
         return int(result.rowcount)
