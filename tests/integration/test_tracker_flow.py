@@ -116,3 +116,35 @@ async def test_manager_invites_members_assigns_and_pays(
 
     wallet = await client.get("/api/wallet/", headers=nina)
     assert wallet.json()["balance"] == 5
+
+
+async def test_the_edit_and_delete_aliases_answer_as_the_canonical_paths(
+    client: AsyncTestClient[Any], accounts: Any
+) -> None:
+    manager, admin = await accounts("manager"), await accounts("admin")
+    project = (await client.post("/api/projects/create/", json={"name": "Aliased"}, headers=manager.headers)).json()
+    slug = project["slug"]
+    assert (await client.get(f"/api/projects/{slug}/edit/", headers=manager.headers)).json() == project
+    edited = await client.patch(f"/api/projects/{slug}/edit/", json={"name": "Renamed"}, headers=manager.headers)
+    assert edited.status_code == 200, edited.text
+    assert (await client.get(f"/api/projects/{slug}/", headers=manager.headers)).json()["name"] == "Renamed"
+
+    task = (await client.post("/api/tasks/", json={"name": "Aliased task"}, headers=admin.headers)).json()
+    assert (await client.get(f"/api/tasks/{task['slug']}/edit/", headers=admin.headers)).json() == task
+    patched = await client.patch(f"/api/tasks/{task['slug']}/edit/", json={"points": 3}, headers=admin.headers)
+    assert patched.json()["points"] == 3
+
+    # Another method on an alias path is refused like a route refuses it, and changes nothing.
+    for method, path in (("DELETE", f"/api/projects/{slug}/edit/"), ("PUT", f"/api/tasks/{task['slug']}/edit/")):
+        refused = await client.request(method, path, headers=admin.headers)
+        assert refused.status_code == 405, refused.text
+        assert refused.headers["content-type"].startswith("application/problem+json")
+        assert refused.json()["code"] == "method_not_allowed"
+    canonical = await client.put(f"/api/tasks/{task['slug']}/", headers=admin.headers)
+    assert canonical.status_code == 405
+    assert set(canonical.json()) == set(refused.json())
+
+    assert (await client.delete(f"/api/tasks/{task['slug']}/delete/", headers=admin.headers)).status_code == 204
+    assert (await client.get(f"/api/tasks/{task['slug']}/", headers=admin.headers)).status_code == 404
+    assert (await client.delete(f"/api/projects/{slug}/delete/", headers=manager.headers)).status_code == 204
+    assert (await client.get(f"/api/projects/{slug}/", headers=manager.headers)).status_code == 404

@@ -6,9 +6,8 @@ import asyncio
 from collections.abc import AsyncGenerator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
 
-from litestar import Litestar, Request
+from litestar import Litestar
 from litestar.config.cors import CORSConfig
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import MutableScopeHeaders
@@ -23,11 +22,11 @@ from litestar.stores.memory import MemoryStore
 from litestar.stores.redis import RedisStore
 from litestar.stores.registry import StoreRegistry
 from litestar.template.config import TemplateConfig
-from litestar.types import Message, Scope
+from litestar.types import BeforeMessageSendHookHandler, Message, Middleware, Scope
 
 from entrypoints.bootstrap import Container
+from entrypoints.http.aliases import AliasRewrite
 from entrypoints.http.controllers.admin import AdminController
-from entrypoints.http.controllers.aliases import TrackerAliasController
 from entrypoints.http.controllers.assignments import AssignmentController
 from entrypoints.http.controllers.auth import AuthController
 from entrypoints.http.controllers.health import HealthController
@@ -36,7 +35,7 @@ from entrypoints.http.controllers.notifications import NotificationController
 from entrypoints.http.controllers.projects import ProjectController
 from entrypoints.http.controllers.tasks import TaskController
 from entrypoints.http.controllers.wallet import WalletController
-from entrypoints.http.dependencies import provide_current_user, provide_optional_user
+from entrypoints.http.dependencies import HttpRequest, provide_current_user, provide_optional_user
 from entrypoints.http.pages import PagesController
 from entrypoints.http.problems import internal_error_handler, problem, problem_details_plugin
 from entrypoints.scheduler import run_scheduler
@@ -50,7 +49,7 @@ class MetricsController(PrometheusController):
     include_in_schema = False
 
 
-def _security_headers(force_https: bool) -> Any:
+def _security_headers(force_https: bool) -> BeforeMessageSendHookHandler:
     """A before-send hook, so error responses (404, 401, 429, ...) carry the headers too."""
     values = {
         "X-Content-Type-Options": "nosniff",
@@ -70,7 +69,7 @@ def _security_headers(force_https: bool) -> Any:
     return before_send
 
 
-async def require_json_body(request: Request[Any, Any, Any]) -> None:
+async def require_json_body(request: HttpRequest) -> None:
     """API bodies are JSON: anything else is refused, which also stops cross-site form posts."""
     if request.method not in ("POST", "PUT", "PATCH") or not request.url.path.startswith("/api/"):
         return
@@ -111,17 +110,18 @@ def create_app(container: Container, *, debug: bool = False, run_embedded_schedu
         )
     )
     # Outermost first: metrics see every answer, the 429s of the rate limit included.
-    middleware: list[Any] = [PrometheusConfig(app_name="taskreward", prefix="taskreward", group_path=True).middleware]
+    middleware: list[Middleware] = [
+        PrometheusConfig(app_name="taskreward", prefix="taskreward", group_path=True).middleware
+    ]
     if settings.rate_limit_per_minute > 0:
         rate_limit = RateLimitConfig(rate_limit=("minute", settings.rate_limit_per_minute), exclude=UNMETERED_PATHS)
         middleware.append(rate_limit.middleware)
 
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             AuthController,
             ProjectController,
             InvitationController,
-            TrackerAliasController,
             TaskController,
             AssignmentController,
             WalletController,
@@ -169,3 +169,6 @@ def create_app(container: Container, *, debug: bool = False, run_embedded_schedu
         lifespan=[lifespan],
         debug=debug,
     )
+    # The tracker's alias paths become canonical before the router sees them.
+    app.asgi_handler = AliasRewrite(app.asgi_handler)
+    return app

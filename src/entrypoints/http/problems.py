@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import logging
 from http import HTTPStatus
-from typing import Any
 
 from litestar import Request, Response
+from litestar.datastructures import State
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.plugins.problem_details import ProblemDetailsConfig, ProblemDetailsException, ProblemDetailsPlugin
 
@@ -44,7 +44,7 @@ CODE_BY_STATUS = {
 
 
 def problem(
-    status: int, code: str, detail: str, headers: dict[str, str] | None = None, **extra: Any
+    status: int, code: str, detail: str, headers: dict[str, str] | None = None, **extra: object
 ) -> ProblemDetailsException:
     return ProblemDetailsException(
         status_code=status,
@@ -93,7 +93,7 @@ def from_recursion_error(exc: RecursionError) -> ProblemDetailsException:
     return problem(500, "internal_error", "Something went wrong on our side.")
 
 
-def internal_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+def internal_error_handler(request: Request[object, object, State], exc: Exception) -> Response[dict[str, object]]:
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     return problem(500, "internal_error", "Something went wrong on our side.").to_response(request)
 

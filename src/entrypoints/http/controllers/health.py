@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+import msgspec
 from litestar import Controller, Response, get
 from litestar.di import NamedDependency
 from sqlalchemy import text
@@ -11,6 +10,11 @@ from sqlalchemy import text
 from entrypoints.bootstrap import Container
 
 ContainerDep = NamedDependency[Container]
+
+
+class Readiness(msgspec.Struct):
+    status: str
+    checks: dict[str, str]
 
 
 class HealthController(Controller):
@@ -23,7 +27,7 @@ class HealthController(Controller):
         return {"status": "ok"}
 
     @get("/ready")
-    async def ready(self, container: ContainerDep) -> Response[dict[str, Any]]:
+    async def ready(self, container: ContainerDep) -> Response[Readiness]:
         checks: dict[str, str] = {}
         try:
             async with container.engine.connect() as conn:
@@ -38,6 +42,4 @@ class HealthController(Controller):
             except Exception:  # noqa: BLE001
                 checks["redis"] = "unavailable"
         ready = all(value == "ok" for value in checks.values())
-        return Response(
-            {"status": "ok" if ready else "unavailable", "checks": checks}, status_code=200 if ready else 503
-        )
+        return Response(Readiness("ok" if ready else "unavailable", checks), status_code=200 if ready else 503)
