@@ -69,14 +69,12 @@ def cmd_create_admin(settings: Settings, args: argparse.Namespace) -> int:
         password = getpass.getpass("Password: ")
 
     async def run() -> int:
-        container = bootstrap(settings)
-        try:
-            user, changed = await create_admin(args.email, password, args.full_name, container.identity)
-        except DomainError as exc:
-            print(f"error: {exc.detail}", file=sys.stderr)
-            return 2
-        finally:
-            await container.close()
+        async with bootstrap(settings) as container:
+            try:
+                user, changed = await create_admin(args.email, password, args.full_name, container.identity)
+            except DomainError as exc:
+                print(f"error: {exc.detail}", file=sys.stderr)
+                return 2
         print(f"admin {user.email} {'created or updated' if changed else 'already exists'} (id {user.id})")
         return 0
 
@@ -106,17 +104,13 @@ def cmd_scheduler(settings: Settings, _args: argparse.Namespace) -> int:
         return 2
 
     async def run() -> None:
-        container = bootstrap(settings)
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signum, stop.set)
-        try:
-            await run_scheduler(
-                container.queue, container.schedule_lock, container.clock, settings.time_zone, stop=stop
-            )
-        finally:
-            await container.close()
+        async with bootstrap(settings) as container:
+            c = container
+            await run_scheduler(c.queue, c.schedule_lock, c.clock, settings.time_zone, stop=stop)
 
     asyncio.run(run())
     return 0
@@ -124,15 +118,13 @@ def cmd_scheduler(settings: Settings, _args: argparse.Namespace) -> int:
 
 def cmd_run_job(settings: Settings, args: argparse.Namespace) -> int:
     async def run() -> int:
-        container = bootstrap(settings)
-        try:
-            handler = container.handlers[args.job.replace("-", "_")]
-            arguments = {"today": args.date} if args.date else {}
-            result = await handler(**arguments)
-            await container.close()
-        except DomainError as exc:
-            print(f"error: {exc.detail}", file=sys.stderr)
-            return 2
+        async with bootstrap(settings) as container:
+            try:
+                handler = container.handlers[args.job.replace("-", "_")]
+                result = await handler(**({"today": args.date} if args.date else {}))
+            except DomainError as exc:
+                print(f"error: {exc.detail}", file=sys.stderr)
+                return 2
         print(f"{args.job}: {result}")
         return 0
 
@@ -143,11 +135,8 @@ def cmd_demo(settings: Settings, _args: argparse.Namespace) -> int:
     from entrypoints.demo import load_demo
 
     async def run() -> dict[str, str]:
-        container = bootstrap(settings)
-        try:
+        async with bootstrap(settings) as container:
             return await load_demo(container)
-        finally:
-            await container.close()
 
     passwords = asyncio.run(run())
     if not passwords:

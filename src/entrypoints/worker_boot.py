@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import dramatiq
 
+from adapters.jobs.dramatiq_broker import create_broker
 from entrypoints.settings import Settings
-from entrypoints.worker import WorkerRuntime, create_broker, declare_actors
+from entrypoints.worker import WorkerRuntime, declare_actors
 
 settings = Settings.from_env()
 if not settings.redis_url:

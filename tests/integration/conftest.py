@@ -180,9 +180,8 @@ def settings_for(tmp_path: Path) -> Callable[..., Settings]:
 @pytest.fixture
 async def container(database_url: str, tmp_path: Path, smtp: SmtpInbox) -> AsyncIterator[Container]:
     settings = make_settings(database_url, tmp_path, email_host=smtp.host, email_port=smtp.port)
-    built = build(settings)
-    yield built
-    await built.close()
+    async with build(settings) as built:
+        yield built
 
 
 @pytest.fixture
@@ -271,9 +270,8 @@ class InFlight:
 
 @pytest.fixture
 async def pg_container(pg_url: str, tmp_path: Path) -> AsyncIterator[Container]:
-    built = build(make_settings(pg_url, tmp_path, db_pool_size=PG_POOL_SIZE))
-    yield built
-    await built.close()
+    async with build(make_settings(pg_url, tmp_path, db_pool_size=PG_POOL_SIZE)) as built:
+        yield built
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from litestar.testing import AsyncTestClient
 
+from domain.errors import InvalidInput
 from entrypoints.http.app import create_app
 from entrypoints.settings import Settings, SettingsError
 from tests.integration.conftest import build, free_port
@@ -197,3 +198,41 @@ def test_the_cli_keeps_the_same_secret_across_runs(cli: Cli) -> None:
     secret = (cli.var_dir / "secret_key").read_text()
     assert cli("migrate").returncode == 0
     assert (cli.var_dir / "secret_key").read_text() == secret
+
+
+@pytest.mark.parametrize(
+    ("failure", "code"), [(InvalidInput("refused"), 2), (RuntimeError("boom"), None), (None, 0)], ids=str
+)
+def test_run_job_closes_its_container_in_every_path(
+    failure: Exception | None, code: int | None, tmp_path: Path, sqlite_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from entrypoints import cli
+
+    closed: list[bool] = []
+
+    def tracked(settings: Settings) -> Any:
+        container = build(settings)
+        original = container.close
+
+        async def purge(**_: str) -> object:
+            if failure is not None:
+                raise failure
+            return {}
+
+        async def close() -> None:
+            closed.append(True)
+            await original()
+
+        container.handlers["purge"] = purge
+        container.close = close  # type: ignore[method-assign]
+        return container
+
+    monkeypatch.setattr(cli, "bootstrap", tracked)
+    for name, value in {"DATABASE_URL": sqlite_db, "TASKREWARD_VAR_DIR": str(tmp_path / "var")}.items():
+        monkeypatch.setenv(name, value)
+    if code is None:
+        with pytest.raises(RuntimeError, match="boom"):
+            cli.main(["run-job", "purge"])
+    else:
+        assert cli.main(["run-job", "purge"]) == code
+    assert closed == [True]

@@ -24,13 +24,14 @@ from redis.asyncio import Redis
 from sqlalchemy import func, select, update
 
 from adapters.db.tables import assignments, email_deliveries, ledger_entries, outbox
+from adapters.jobs.dramatiq_broker import create_broker
 from adapters.jobs.dramatiq_queue import QUEUE, DramatiqJobQueue
 from adapters.ratelimit import RedisRateLimiter
 from application.outbox import sweep_outbox
 from entrypoints.bootstrap import Container
 from entrypoints.http.app import create_app
 from entrypoints.settings import Settings
-from entrypoints.worker import WorkerRuntime, create_broker, declare_actors
+from entrypoints.worker import WorkerRuntime, declare_actors
 from tests.fakes.services import FakeClock
 from tests.integration.conftest import Account, SmtpInbox, build, free_port, quick_accounts, text_part
 from tests.integration.live import serve
