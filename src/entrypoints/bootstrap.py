@@ -162,7 +162,7 @@ def bootstrap(
         hasher=hasher or Argon2PasswordHasher(),
         tokens=JwtTokenCodec(settings.secret_key, issuer=settings.jwt_issuer, audience=settings.jwt_audience),
         digest=HmacDigest(settings.secret_key),
-        limiter=limiter or (RedisRateLimiter(redis, prefix=prefix) if redis is not None else MemoryRateLimiter()),
+        limiter=limiter or (RedisRateLimiter(redis, clock, prefix=prefix) if redis else MemoryRateLimiter(clock)),
         access_ttl=timedelta(seconds=settings.access_token_ttl_seconds),
         refresh_ttl=timedelta(seconds=settings.refresh_token_ttl_seconds),
         default_time_zone=settings.time_zone,

@@ -7,6 +7,7 @@ import socket
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from email import message_from_bytes
 from email.message import Message
 from pathlib import Path
@@ -22,11 +23,13 @@ from sqlalchemy.engine import make_url
 
 from adapters.db.migrate import sync_url, upgrade
 from adapters.db.tables import metadata
+from adapters.ratelimit import MemoryRateLimiter
 from adapters.security.passwords import Argon2PasswordHasher
 from entrypoints.bootstrap import Container, bootstrap
 from entrypoints.http.app import create_app
 from entrypoints.settings import Settings
 from tests.conftest import TEST_DATABASE_URL, TEST_REDIS_URL, service_missing
+from tests.fakes.services import FakeClock
 
 SECRET = "integration-test-secret-key-0123456789abcdef"
 # Real argon2id, at a cost fit for tests: production's default takes about half a second per hash here.
@@ -270,7 +273,9 @@ class InFlight:
 
 @pytest.fixture
 async def pg_container(pg_url: str, tmp_path: Path) -> AsyncIterator[Container]:
-    async with build(make_settings(pg_url, tmp_path, db_pool_size=PG_POOL_SIZE)) as built:
+    # The login limits read a held clock: a burst of attempts never straddles two windows.
+    limiter = MemoryRateLimiter(FakeClock(datetime(2030, 3, 17, 12, 0, 20, tzinfo=UTC)))
+    async with build(make_settings(pg_url, tmp_path, db_pool_size=PG_POOL_SIZE), limiter=limiter) as built:
         yield built
 
 

@@ -23,6 +23,7 @@ import redis
 from redis.asyncio import Redis
 from sqlalchemy import func, select, update
 
+from adapters.clock import SystemClock
 from adapters.db.tables import assignments, email_deliveries, ledger_entries, outbox
 from adapters.jobs.dramatiq_broker import create_broker
 from adapters.jobs.dramatiq_queue import QUEUE, DramatiqJobQueue
@@ -83,7 +84,7 @@ def stack(pg_url: str, redis_url: str, smtp: SmtpInbox, settings_for: Callable[.
 async def api_on(stack: Stack, broker: Any) -> AsyncIterator[Api]:
     """The HTTP app, enqueueing onto `broker`, with an admin and a member."""
     limiter_redis = Redis.from_url(str(stack.settings.redis_url))
-    limiter = RedisRateLimiter(limiter_redis, prefix=f"{stack.namespace}:limits:")
+    limiter = RedisRateLimiter(limiter_redis, SystemClock(), prefix=f"{stack.namespace}:limits:")
     container = build(stack.settings, queue=DramatiqJobQueue(broker), limiter=limiter)
     try:
         async with serve(create_app(container)) as client:
