@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import getpass
-import logging
 import os
 import signal
 import sys
@@ -17,11 +16,8 @@ from adapters.db.migrate import upgrade
 from application.accounts import create_admin
 from domain.errors import DomainError
 from entrypoints.bootstrap import bootstrap
+from entrypoints.logs import configure_logging
 from entrypoints.settings import Settings, SettingsError
-
-
-def _configure_logging(settings: Settings) -> None:
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
 
 def cmd_migrate(settings: Settings, _args: argparse.Namespace) -> int:
@@ -53,10 +49,20 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
             workers=args.workers,
             proxy_headers=True,
             log_level=settings.log_level.lower(),
+            log_config=None,  # our structured logging, set up by the app; requests are logged there, redacted
+            access_log=False,
         )
     else:
         app = create_app(bootstrap(settings), run_embedded_scheduler=not settings.redis_url)
-        uvicorn.run(app, host=args.host, port=args.port, proxy_headers=True, log_level=settings.log_level.lower())
+        uvicorn.run(
+            app,
+            host=args.host,
+            port=args.port,
+            proxy_headers=True,
+            log_level=settings.log_level.lower(),
+            log_config=None,
+            access_log=False,
+        )
     return 0
 
 
@@ -188,7 +194,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"configuration error: {exc}", file=sys.stderr)
         return 2
-    _configure_logging(settings)
+    configure_logging(settings)
     try:
         return int(args.handler(settings, args))
     except SQLAlchemyError as exc:

@@ -6,13 +6,14 @@ import asyncio
 import socket
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email import message_from_bytes
 from email.message import Message
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import pytest
 from aiosmtpd.controller import Controller
 from argon2 import PasswordHasher
@@ -169,7 +170,7 @@ def make_settings(database_url: str, tmp_path: Path, **overrides: Any) -> Settin
         db_pool_size=10,
         redis_namespace=f"taskreward-test-{uuid.uuid4().hex[:12]}",
     )
-    return replace(settings, **overrides)
+    return msgspec.structs.replace(settings, **overrides)
 
 
 @pytest.fixture

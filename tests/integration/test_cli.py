@@ -236,3 +236,36 @@ def test_run_job_closes_its_container_in_every_path(
     else:
         assert cli.main(["run-job", "purge"]) == code
     assert closed == [True]
+
+
+def test_settings_come_from_the_environment_by_name(tmp_path: Path) -> None:
+    base = {"TASKREWARD_VAR_DIR": str(tmp_path)}
+    embedded = Settings.from_env(base)
+    assert (embedded.log_format, embedded.logs_as_json, embedded.otel_exporter_otlp_endpoint) == (None, False, None)
+    production = Settings.from_env({"DATABASE_URL": PG, "SECRET_KEY": GOOD_SECRET})
+    assert production.logs_as_json is True
+    given = Settings.from_env(
+        {
+            **base,
+            "LOG_FORMAT": "json",
+            "LOG_LEVEL": "debug",
+            "OTEL_EXPORTER_OTLP_ENDPOINT": "http://collector:4318",
+            "EMAIL_USE_TLS": "yes",
+            "FORCE_HTTPS": "On",
+            "EMAIL_PORT": "587",
+            "CORS_ALLOWED_ORIGINS": " https://a.example , ,https://b.example",
+            "BASE_URL": "https://tasks.example.com/",
+            "MEDIA_ROOT": str(tmp_path / "media"),
+        }
+    )
+    assert (given.logs_as_json, given.log_level, given.otel_exporter_otlp_endpoint) == (
+        True,
+        "DEBUG",
+        "http://collector:4318",
+    )
+    assert (given.email_use_tls, given.force_https, given.email_port) == (True, True, 587)
+    assert given.cors_allowed_origins == ("https://a.example", "https://b.example")
+    assert (given.base_url, given.media_root) == ("https://tasks.example.com", tmp_path / "media")
+    assert Settings.from_env({**base, "LOG_FORMAT": "console"}).logs_as_json is False
+    with pytest.raises(SettingsError, match="LOG_FORMAT"):
+        Settings.from_env({**base, "LOG_FORMAT": "xml"})
