@@ -62,7 +62,7 @@ class PagesController(Controller):
             return Template("invite_register.html", context=context, status_code=status)
         try:
             cmd = invitations.Accept(data.token, password=data.password, full_name=data.full_name)
-            await invitations.accept_from_page(cmd, client_address(request), container.auth)
+            await invitations.accept_from_page(cmd, client_address(request), container.identity)
         except DomainError as exc:
             status = STATUS_BY_KIND[exc.kind]
             return Template("invite_register.html", context={**context, "error": exc.detail}, status_code=status)
