@@ -195,7 +195,7 @@ class AlreadyRewarded(Conflict):
 class ImageTooLarge(DomainError):
     code = "image_too_large"
     kind = ErrorKind.TOO_LARGE
-    message = "The image is larger than 5 MB or 40 megapixels."
+    message = "The image is larger than 5 MB or 24 megapixels."
 
 
 class UnsupportedImage(DomainError):

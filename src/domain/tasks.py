@@ -33,7 +33,9 @@ MAX_CLAIM_LIMIT = 10_000
 MIN_DURATION_SECONDS = 60
 MAX_DURATION_SECONDS = 366 * 24 * 3600
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
-MAX_IMAGE_PIXELS = 40_000_000
+# 6000 x 4000: Pillow holds up to 4 bytes a pixel, and scaling an RGBA image copies it once more, so one
+# image needs at most about 200 MB.
+MAX_IMAGE_PIXELS = 24_000_000
 EDITABLE = frozenset(
     {
         "name",

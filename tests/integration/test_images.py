@@ -17,7 +17,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 from PIL import ExifTags, Image
 
-from adapters.media.images import PillowImageProcessor
+from adapters.media.images import MAX_SIDE, PillowImageProcessor
 from domain.errors import ImageTooLarge
 from domain.tasks import MAX_IMAGE_BYTES as MAX_BYTES
 from domain.tasks import MAX_IMAGE_PIXELS as MAX_PIXELS
@@ -93,7 +93,19 @@ def decompression_bomb() -> bytes:
 
 
 def just_over_the_limit() -> bytes:
-    return bilevel_png(7_500, 6_000)  # 45 MP: over our 40 MP, under even Pillow's warning threshold
+    return bilevel_png(7_500, 6_000)  # 45 MP: over our cap, under even Pillow's warning threshold
+
+
+CAP_WIDTH = 6_000  # the cap as a 6000-pixel-wide image, one row over it, and a wide photo twice MAX_SIDE
+
+
+def at_the_cap() -> bytes:
+    assert MAX_PIXELS % CAP_WIDTH == 0
+    return bilevel_png(CAP_WIDTH, MAX_PIXELS // CAP_WIDTH)
+
+
+def one_row_over_the_cap() -> bytes:
+    return bilevel_png(CAP_WIDTH, MAX_PIXELS // CAP_WIDTH + 1)
 
 
 def beyond_pillows_error_threshold() -> bytes:
@@ -272,12 +284,51 @@ async def test_replacing_an_image_removes_the_old_files(
     assert media_files(container) == {media_path(container, url).relative_to(root) for url in new_urls}
 
 
+async def test_an_image_at_the_pixel_cap_is_stored_scaled_down_with_a_thumbnail(
+    client: AsyncTestClient[Any], board: Board
+) -> None:
+    response = await upload(client, board.slug, at_the_cap(), board.admin.headers, "cap.png", "image/png")
+    assert response.status_code == 200, response.text
+    image = Image.open(io.BytesIO((await client.get(response.json()["image_url"])).content))
+    thumbnail = Image.open(io.BytesIO((await client.get(response.json()["thumbnail_url"])).content))
+    height = MAX_SIDE * (MAX_PIXELS // CAP_WIDTH) // CAP_WIDTH
+    assert image.size == (MAX_SIDE, height), "the long side is scaled down to MAX_SIDE, keeping the aspect ratio"
+    assert thumbnail.size == (THUMBNAIL_BOX, THUMBNAIL_BOX * height // MAX_SIDE)
+
+
+async def test_a_large_photo_is_stored_upright_scaled_down_and_without_metadata(
+    client: AsyncTestClient[Any], board: Board
+) -> None:
+    """A JPEG is decoded at a reduced scale straight away; the result is the same upright picture."""
+    data = encode(two_tone(2 * MAX_SIDE, MAX_SIDE), "JPEG", exif=tagged_exif(), quality=90)
+    response = await upload(client, board.slug, data, board.admin.headers)
+    assert response.status_code == 200, response.text
+    image = assert_clean((await client.get(response.json()["image_url"])).content, "JPEG")
+    assert image.size == (MAX_SIDE // 2, MAX_SIDE), "scaled to fit MAX_SIDE, then turned upright"
+    assert_mostly(image.getpixel((MAX_SIDE // 4, MAX_SIDE // 4)), RED)
+    assert_mostly(image.getpixel((MAX_SIDE // 4, 3 * MAX_SIDE // 4)), BLUE)
+    thumbnail = assert_clean((await client.get(response.json()["thumbnail_url"])).content, "JPEG")
+    assert thumbnail.size == (THUMBNAIL_BOX // 2, THUMBNAIL_BOX)
+
+
+async def test_an_image_over_the_pixel_cap_is_refused_with_a_message_that_names_the_cap(
+    client: AsyncTestClient[Any], board: Board
+) -> None:
+    response = await upload(client, board.slug, one_row_over_the_cap(), board.admin.headers, "big.png", "image/png")
+    assert response.status_code == 413, response.text
+    body = response.json()
+    assert body["code"] == "image_too_large"
+    assert f"{MAX_PIXELS // 1_000_000} megapixels" in body["detail"]
+    assert f"{MAX_BYTES // (1024 * 1024)} MB" in body["detail"]
+
+
 # --- refused uploads --------------------------------------------------------------------------
 
 REFUSED: dict[str, tuple[Callable[[], bytes], str, str, int]] = {
     # name: (content, filename, content type, status)
     "decompression-bomb-100mp": (decompression_bomb, "bomb.png", "image/png", 413),
-    "just-over-40mp": (just_over_the_limit, "big.png", "image/png", 413),
+    "45mp": (just_over_the_limit, "big.png", "image/png", 413),
+    "one-row-over-the-pixel-cap": (one_row_over_the_cap, "big.png", "image/png", 413),
     "over-pillows-hard-limit": (beyond_pillows_error_threshold, "huge.png", "image/png", 413),
     "gif-renamed-png": (gif_bytes, "image.png", "image/png", 415),
     "truncated-jpeg": (truncated_jpeg, "cut.jpg", "image/jpeg", 415),

@@ -14,7 +14,9 @@ import httpx
 import pytest
 from argon2 import PasswordHasher
 from litestar.testing import AsyncTestClient
+from prometheus_client.parser import text_string_to_metric_families
 from redis.asyncio import Redis
+from sqlalchemy import event
 
 from adapters.ratelimit import MemoryRateLimiter, RedisRateLimiter
 from adapters.security.passwords import Argon2PasswordHasher
@@ -260,3 +262,43 @@ async def test_metrics_answer_prometheus_text(client: AsyncTestClient[Any]) -> N
     assert 'taskreward_requests_total{app_name="taskreward",method="GET",path="/health/live",status_code="200"}' in (
         response.text
     )
+
+
+def database_work(text: str) -> dict[str, float]:
+    """Sums each taskreward_db_* counter over its labels."""
+    totals: dict[str, float] = {}
+    for family in text_string_to_metric_families(text):
+        if family.name.startswith("taskreward_db_"):
+            totals[family.name] = sum(s.value for s in family.samples if s.name.endswith("_total"))
+    return totals
+
+
+async def test_metrics_count_the_database_work_of_each_request(
+    client: AsyncTestClient[Any], container: Container, accounts: Any
+) -> None:
+    admin = await accounts("admin")
+    created = await client.post("/api/tasks/", json={"name": "Count my statements", "points": 1}, headers=admin.headers)
+    assert created.status_code == 201, created.text
+    seen = {"statements": 0, "transactions": 0}
+
+    def on_statement(*_args: Any) -> None:
+        seen["statements"] += 1
+
+    def on_begin(*_args: Any) -> None:
+        seen["transactions"] += 1
+
+    engine = container.engine.sync_engine
+    before = database_work((await client.get("/metrics")).text)
+    event.listen(engine, "before_cursor_execute", on_statement)
+    event.listen(engine, "begin", on_begin)
+    try:
+        response = await client.get(f"/api/tasks/{created.json()['slug']}/", headers=admin.headers)
+    finally:
+        event.remove(engine, "before_cursor_execute", on_statement)
+        event.remove(engine, "begin", on_begin)
+    assert response.status_code == 200, response.text
+    after = database_work((await client.get("/metrics")).text)
+    assert seen["statements"] >= 2, "authentication and the task itself are read from the database"
+    assert after["taskreward_db_statements"] - before["taskreward_db_statements"] == seen["statements"]
+    assert after["taskreward_db_transactions"] - before["taskreward_db_transactions"] == seen["transactions"]
+    assert after["taskreward_db_checkouts"] - before["taskreward_db_checkouts"] >= 1

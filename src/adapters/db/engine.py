@@ -1,12 +1,24 @@
-"""Builds the async engine, with SQLite tuned to behave like a careful single-writer database."""
+"""Builds the async engine, with SQLite tuned to behave like a careful single-writer database.
+
+Every engine counts its statements, transactions and pool checkouts in Prometheus counters (served on
+/metrics), so the database work each operation costs can be read off a live server.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from prometheus_client import Counter
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+STATEMENTS = Counter(
+    "taskreward_db_statements_total", "SQL statements sent to the database, by first keyword", ["verb"]
+)
+TRANSACTIONS = Counter("taskreward_db_transactions_total", "Database transactions begun")
+CHECKOUTS = Counter("taskreward_db_checkouts_total", "Connections checked out of the pool")
+_VERBS = {verb: STATEMENTS.labels(verb) for verb in ("select", "insert", "update", "delete", "with", "other")}
 
 
 def is_sqlite(url: str) -> bool:
@@ -17,16 +29,33 @@ def create_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> Async
     if is_sqlite(url):
         engine = create_async_engine(url, echo=echo, hide_parameters=True, connect_args={"timeout": 30})
         _make_sqlite_transactions_immediate(engine)
-        return engine
-    return create_async_engine(
-        url,
-        echo=echo,
-        pool_size=pool_size,
-        max_overflow=pool_size,
-        pool_pre_ping=True,
-        pool_recycle=1800,
-        hide_parameters=True,  # values such as digests and emails never reach the logs
-    )
+    else:
+        engine = create_async_engine(
+            url,
+            echo=echo,
+            pool_size=pool_size,
+            max_overflow=pool_size,
+            pool_pre_ping=True,
+            pool_recycle=1800,
+            hide_parameters=True,  # values such as digests and emails never reach the logs
+        )
+    _count_database_work(engine)
+    return engine
+
+
+def _count_database_work(engine: AsyncEngine) -> None:
+    @event.listens_for(engine.sync_engine, "before_cursor_execute")
+    def _on_statement(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        verb = statement.lstrip()[:6].lower()
+        (_VERBS.get(verb) or _VERBS["with" if verb.startswith("with") else "other"]).inc()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(_conn: Any) -> None:
+        TRANSACTIONS.inc()
+
+    @event.listens_for(engine.sync_engine, "checkout")
+    def _on_checkout(*_args: Any) -> None:
+        CHECKOUTS.inc()
 
 
 def _make_sqlite_transactions_immediate(engine: AsyncEngine) -> None:
