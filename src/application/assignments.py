@@ -31,7 +31,7 @@ async def _notify_reviewers(uow: UnitOfWork, task: Task, assignment: Assignment)
                     reviewer_id,
                     NotificationKind.SUBMISSION_WAITING,
                     f"A submission for “{task.name}” is waiting for review.",
-                    f"/assignments/{assignment.id}/",
+                    "/review/",
                     assignment.submitted_at or assignment.claimed_at,
                 )
             )

@@ -10,12 +10,12 @@ from uuid import UUID
 from application.access import release_open_claims
 from application.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from application.slugging import add_under_free_slug, free_slug
-from domain.access import ProjectRole, can_manage_project, can_view_project
+from domain.access import ProjectRole, can_create_project, can_manage_project, can_view_project
 from domain.audit import AuditEntry
 from domain.errors import LastManager, MemberNotFound, PermissionDenied, ProjectNotFound
 from domain.notifications import Notification, NotificationKind
 from domain.projects import RESERVED_SLUGS, Membership, Project, ProjectStatus
-from domain.users import Role, User
+from domain.users import User
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,7 @@ async def managed_project(uow: UnitOfWork, user: User, slug: str, *, for_update:
 
 
 async def create_project(cmd: CreateProject, user: User, uow: UnitOfWorkFactory, clock: Clock) -> Project:
-    if user.role not in (Role.ADMIN, Role.MANAGER):
+    if not can_create_project(user):
         raise PermissionDenied("Only managers and admins create projects.")
     now = clock.now()
     async with uow() as work:

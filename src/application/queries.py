@@ -62,6 +62,8 @@ class AssignmentSummary:
     submitted_at: datetime | None
     reviewed_at: datetime | None
     expires_at: datetime | None
+    task_name: str = ""
+    user_name: str = ""
 
 
 @dataclass(frozen=True)

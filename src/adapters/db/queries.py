@@ -120,11 +120,15 @@ _ASSIGNMENT_COLUMNS = [
     assignments.c.submitted_at,
     assignments.c.reviewed_at,
     assignments.c.expires_at,
+    tasks.c.name.label("task_name"),
+    users.c.full_name.label("user_name"),
 ]
 
 
 def assignment_select() -> Select[Any]:
-    return select(*_ASSIGNMENT_COLUMNS).select_from(assignments.join(tasks, tasks.c.id == assignments.c.task_id))
+    return select(*_ASSIGNMENT_COLUMNS).select_from(
+        assignments.join(tasks, tasks.c.id == assignments.c.task_id).join(users, users.c.id == assignments.c.user_id)
+    )
 
 
 class SqlAssignmentQueries(_Reader):

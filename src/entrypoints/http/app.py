@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncGenerator
 from contextlib import asynccontextmanager
-from pathlib import Path
 from typing import Any
 
 from litestar import Litestar, Request
@@ -16,6 +15,7 @@ from litestar.di import Provide
 from litestar.middleware.rate_limit import RateLimitConfig
 from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
+from litestar.plugins.flash import FlashConfig, FlashPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
 from litestar.static_files import create_static_files_router
@@ -37,12 +37,21 @@ from entrypoints.http.controllers.projects import ProjectController
 from entrypoints.http.controllers.tasks import TaskController
 from entrypoints.http.controllers.wallet import WalletController
 from entrypoints.http.dependencies import provide_current_user, provide_optional_user
-from entrypoints.http.pages import PagesController
-from entrypoints.http.problems import internal_error_handler, problem, problem_details_plugin
+from entrypoints.http.pages import TEMPLATES, page_handlers
+from entrypoints.http.pages.errors import internal_error_page, problem_response
+from entrypoints.http.pages.https import HttpsRedirect
+from entrypoints.http.pages.layout import TEMPLATE_FILTERS
+from entrypoints.http.pages.session import session_config
+from entrypoints.http.problems import problem, problem_details_plugin, problem_handlers
 from entrypoints.scheduler import run_scheduler
 
 MAX_JSON_BODY = 64 * 1024
-UNMETERED_PATHS = ["/health", "/metrics", "/schema"]
+UNMETERED_PATHS = ["/health", "/metrics", "/schema", "/static"]
+# Pages load nothing from elsewhere; the schema viewer at /schema does, so it is left out.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'self'; object-src 'none'"
+)
 
 
 class MetricsController(PrometheusController):
@@ -61,11 +70,13 @@ def _security_headers(force_https: bool) -> Any:
     if force_https:
         values["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
 
-    async def before_send(message: Message, _scope: Scope) -> None:
+    async def before_send(message: Message, scope: Scope) -> None:
         if message["type"] == "http.response.start":
             headers = MutableScopeHeaders.from_message(message)
             for name, value in values.items():
                 headers.setdefault(name, value)
+            if not scope["path"].startswith("/schema"):
+                headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
 
     return before_send
 
@@ -112,9 +123,18 @@ def create_app(container: Container, *, debug: bool = False, run_embedded_schedu
     )
     # Outermost first: metrics see every answer, the 429s of the rate limit included.
     middleware: list[Any] = [PrometheusConfig(app_name="taskreward", prefix="taskreward", group_path=True).middleware]
+    if settings.force_https:
+        middleware.append(HttpsRedirect())
     if settings.rate_limit_per_minute > 0:
         rate_limit = RateLimitConfig(rate_limit=("minute", settings.rate_limit_per_minute), exclude=UNMETERED_PATHS)
         middleware.append(rate_limit.middleware)
+    sessions = session_config(secure=settings.force_https, max_age=settings.refresh_token_ttl_seconds)
+    middleware.append(sessions.middleware)
+    templates = TemplateConfig(
+        directory=TEMPLATES,
+        engine=JinjaTemplateEngine,
+        engine_callback=lambda engine: engine.engine.filters.update(TEMPLATE_FILTERS),
+    )
 
     return Litestar(
         route_handlers=[
@@ -127,7 +147,7 @@ def create_app(container: Container, *, debug: bool = False, run_embedded_schedu
             WalletController,
             NotificationController,
             AdminController,
-            PagesController,
+            *page_handlers(),
             HealthController,
             MetricsController,
             create_static_files_router(
@@ -140,8 +160,8 @@ def create_app(container: Container, *, debug: bool = False, run_embedded_schedu
             "current_user": Provide(provide_current_user),
             "optional_user": Provide(provide_optional_user),
         },
-        plugins=[problem_details_plugin()],
-        exception_handlers={Exception: internal_error_handler},
+        plugins=[problem_details_plugin(problem_response), FlashPlugin(FlashConfig(template_config=templates))],
+        exception_handlers={**problem_handlers(problem_response), Exception: internal_error_page},
         middleware=middleware,
         before_send=[_security_headers(settings.force_https)],
         before_request=require_json_body,
@@ -149,7 +169,7 @@ def create_app(container: Container, *, debug: bool = False, run_embedded_schedu
         if settings.cors_allowed_origins
         else None,
         stores=stores,
-        template_config=TemplateConfig(directory=Path(__file__).with_name("templates"), engine=JinjaTemplateEngine),
+        template_config=templates,
         csrf_config=CSRFConfig(
             secret=settings.secret_key,
             cookie_secure=settings.force_https,

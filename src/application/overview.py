@@ -1,0 +1,94 @@
+"""Read use cases that gather what one screen shows: the header, the home page, one task with my work on it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from application.access import may_review_something, role_for, visible_task
+from application.listing import my_projects
+from application.ports import ListCache, UnitOfWorkFactory
+from application.queries import AssignmentSummary, PageRequest, ProjectSummary, Queries, TaskSummary
+from domain.access import can_review_task
+from domain.assignments import AssignmentStatus
+from domain.errors import DomainError, TaskNotFound
+from domain.projects import ProjectStatus
+from domain.tasks import Task
+from domain.users import User
+
+DUE_SOON = timedelta(days=14)
+HOME_LIST = 5
+
+
+@dataclass(frozen=True)
+class Header:
+    unread: int
+    may_review: bool
+
+
+@dataclass(frozen=True)
+class Home:
+    in_progress: list[AssignmentSummary]
+    to_review: list[AssignmentSummary]
+    may_review: bool
+    due_soon: list[ProjectSummary]
+    today: date
+
+
+@dataclass(frozen=True)
+class TaskView:
+    task: TaskSummary
+    mine: AssignmentSummary | None
+    reviews: bool
+    may_claim: bool
+
+
+async def header(user: User, queries: Queries, uow: UnitOfWorkFactory) -> Header:
+    async with uow() as work:
+        may_review = await may_review_something(work, user)
+    return Header(await queries.notifications.unread_count(user.id), may_review)
+
+
+def local_today(user: User, now: datetime) -> date:
+    return now.astimezone(ZoneInfo(user.time_zone)).date()
+
+
+async def home(user: User, now: datetime, queries: Queries, cache: ListCache, uow: UnitOfWorkFactory) -> Home:
+    """My work in progress, the oldest submissions I may review, and my projects due within two weeks."""
+    today = local_today(user, now)
+    in_progress = await queries.assignments.mine(user.id, AssignmentStatus.IN_PROGRESS, PageRequest(HOME_LIST))
+    async with uow() as work:
+        may_review = await may_review_something(work, user)
+    to_review = (await queries.assignments.review_queue(user, PageRequest(HOME_LIST))).items if may_review else []
+    # The newest hundred projects are searched: enough for a person's own list.
+    projects = await my_projects(user, PageRequest(100), queries, cache)
+    due_soon = sorted(
+        (
+            p
+            for p in projects.items
+            if p.due_date is not None and p.status != ProjectStatus.COMPLETED.value and p.due_date <= today + DUE_SOON
+        ),
+        key=lambda p: (p.due_date, p.name),
+    )
+    return Home(in_progress.items, to_review, may_review, due_soon[:HOME_LIST], today)
+
+
+async def task_view(slug: str, user: User, queries: Queries, uow: UnitOfWorkFactory) -> TaskView:
+    async with uow() as work:
+        task = await visible_task(work, user, slug)
+        reviews = can_review_task(user, task, await role_for(work, user, task))
+        mine = await work.assignments.find(task.id, user.id)
+    summary = await queries.tasks.summary(task.id)
+    if summary is None:
+        raise TaskNotFound()
+    mine_summary = await queries.assignments.summary(mine.id) if mine else None
+    return TaskView(summary, mine_summary, reviews, may_claim=mine is None and _claimable(task))
+
+
+def _claimable(task: Task) -> bool:
+    try:
+        task.ensure_claimable()
+    except DomainError:
+        return False
+    return True
