@@ -10,6 +10,7 @@ import os
 import signal
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -35,6 +36,11 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
 
     from entrypoints.http.app import create_app
 
+    if not settings.base_url_given:
+        # The links in emails point at this server, whatever port it was given.
+        settings = replace(settings, base_url=f"http://{args.host}:{args.port}")
+        os.environ["BASE_URL"] = settings.base_url  # for the worker processes, which read the environment
+
     if settings.is_embedded:
         upgrade(settings.database_url)
         print(
@@ -52,11 +58,19 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
             port=args.port,
             workers=args.workers,
             proxy_headers=True,
+            forwarded_allow_ips=settings.forwarded_allow_ips,
             log_level=settings.log_level.lower(),
         )
     else:
         app = create_app(bootstrap(settings), run_embedded_scheduler=not settings.redis_url)
-        uvicorn.run(app, host=args.host, port=args.port, proxy_headers=True, log_level=settings.log_level.lower())
+        uvicorn.run(
+            app,
+            host=args.host,
+            port=args.port,
+            proxy_headers=True,
+            forwarded_allow_ips=settings.forwarded_allow_ips,
+            log_level=settings.log_level.lower(),
+        )
     return 0
 
 

@@ -53,6 +53,8 @@ class Settings:
     media_root: Path = DEFAULT_VAR_DIR / "media"
     cors_allowed_origins: tuple[str, ...] = ()
     force_https: bool = False
+    forwarded_allow_ips: str = "127.0.0.1"
+    base_url_given: bool = False
     log_level: str = "INFO"
     access_token_ttl_seconds: int = 15 * 60
     refresh_token_ttl_seconds: int = 7 * 24 * 3600
@@ -110,6 +112,8 @@ class Settings:
             media_root=Path(env.get("MEDIA_ROOT") or var_dir / "media"),
             cors_allowed_origins=origins,
             force_https=_flag(env.get("FORCE_HTTPS")),
+            forwarded_allow_ips=env.get("FORWARDED_ALLOW_IPS") or "127.0.0.1",
+            base_url_given=bool(env.get("BASE_URL")),
             log_level=(env.get("LOG_LEVEL") or "INFO").upper(),
             access_token_ttl_seconds=_int(env, "ACCESS_TOKEN_TTL_SECONDS", 15 * 60),
             refresh_token_ttl_seconds=_int(env, "REFRESH_TOKEN_TTL_SECONDS", 7 * 24 * 3600),

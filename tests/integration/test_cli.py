@@ -6,10 +6,12 @@ import os
 import sqlite3
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from litestar.testing import AsyncTestClient
 
@@ -197,3 +199,44 @@ def test_the_cli_keeps_the_same_secret_across_runs(cli: Cli) -> None:
     secret = (cli.var_dir / "secret_key").read_text()
     assert cli("migrate").returncode == 0
     assert (cli.var_dir / "secret_key").read_text() == secret
+
+
+def wait_until(ready: Callable[[], bool], seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while not ready():
+        assert time.monotonic() < deadline, "gave up waiting"
+        time.sleep(0.1)
+
+
+def test_serve_on_a_chosen_port_links_emails_to_it(cli: Cli) -> None:
+    """`make run PORT=...` passes the port on; with no BASE_URL the emails' links follow it."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(
+        [str(TASKREWARD), "serve", "--port", str(port)],
+        env=cli.env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+    def answering() -> bool:
+        assert server.poll() is None, "the server stopped"
+        try:
+            return httpx.get(f"{base}/health/live", timeout=1).status_code == 200
+        except httpx.TransportError:
+            return False
+
+    outbox = cli.var_dir / "outbox"
+    try:
+        wait_until(answering)
+        sent = httpx.post(f"{base}/api/auth/send-otp/", json={"email": "port@cli.test"}, timeout=10)
+        assert sent.status_code == 202, sent.text
+        assert httpx.get(f"{base}/signin/", timeout=10).status_code == 200
+        wait_until(lambda: outbox.exists() and any(outbox.glob("*.eml")))
+        [email] = outbox.glob("*.eml")
+        assert f"{base}/signup/" in email.read_text()
+    finally:
+        server.terminate()
+        output, _ = server.communicate(timeout=30)
+    assert f"Serving on {base}/" in output

@@ -122,6 +122,13 @@ async def test_a_project_from_sign_up_to_payment_through_the_pages(
     for path in submit_paths:
         done = await nina.post(path, {"note": "all done, see the shed", "back": "/work/"})
         assert "Submitted for review" in (await nina.follow(done)).text
+    assert (await maya.post("/projects/garden/tasks/", {"name": "Rake the leaves"})).status_code == 303
+    await nina.post("/tasks/rake-the-leaves/claim/", {"back": "/tasks/rake-the-leaves/"})
+    task_page = (await nina.get("/tasks/rake-the-leaves/")).text
+    released = await nina.post(first(r'action="(/work/[0-9a-f-]{36}/release/)"', task_page), {"back": "/work/"})
+    assert "Released: the task is free for someone else." in (await nina.follow(released)).text
+    assert "Rake the leaves" in (await nina.get("/work/?status=released")).text
+    assert "Rake the leaves" not in (await nina.get("/work/?status=in_progress")).text
 
     queue = (await maya.get("/review/")).text
     assert "all done, see the shed" in queue

@@ -11,6 +11,7 @@ from litestar.response import Redirect, Template
 from application import accounts, sessions
 from domain.errors import DomainError
 from domain.users import Role
+from domain.verification import OTP_LIFETIME
 from entrypoints.http.dependencies import client_address
 from entrypoints.http.pages import session
 from entrypoints.http.pages.forms import parse, read_form
@@ -20,6 +21,7 @@ from entrypoints.http.schemas.auth import ChangePasswordIn, LoginIn, RegisterIn,
 
 NextParam = Annotated[str | None, QueryParameter(name="next", max_length=500)]
 _SIGNUP = "signup"  # the session keeps a verified code's email token until the account exists
+CODE_MINUTES = int(OTP_LIFETIME.total_seconds() // 60)
 
 
 class AccountPages(Controller):
@@ -59,10 +61,20 @@ class AccountPages(Controller):
             data = parse(SendOtpIn, fields)
             await accounts.send_otp(accounts.SendOtp(data.email, client_address(request)), container.auth)
         except DomainError as exc:
-            context = {"step": "email", "email": fields.get("email", ""), "error": exc.detail}
-            return page("signup.html", None, status=STATUS_BY_KIND[exc.kind], **context)
+            email = fields.get("email", "")
+            return page(
+                "signup.html", None, status=STATUS_BY_KIND[exc.kind], step="email", email=email, error=exc.detail
+            )
         request.session.pop(_SIGNUP, None)
-        return page("signup.html", None, step="details", email=data.email, full_name="", manager=False)
+        return page(
+            "signup.html",
+            None,
+            step="details",
+            email=data.email,
+            full_name="",
+            manager=False,
+            code_minutes=CODE_MINUTES,
+        )
 
     @post("/signup/")
     async def sign_up(self, request: Request[Any, Any, Any], container: ContainerDep) -> Template | Redirect:
@@ -94,6 +106,7 @@ class AccountPages(Controller):
                 "full_name": fields.get("full_name", ""),
                 "manager": manager,
                 "verified": _SIGNUP in request.session,
+                "code_minutes": CODE_MINUTES,
                 "error": exc.detail,
             }
             return page("signup.html", None, status=STATUS_BY_KIND[exc.kind], **context)
