@@ -24,6 +24,8 @@ _READABLE = [
     (re.compile(r"Expected `str` of length >= (\d+)"), "must be at least {0} characters"),
     (re.compile(r"Expected `str` of length <= (\d+)"), "must be at most {0} characters"),
     (re.compile(r"Expected `str` matching regex"), "holds characters that are not allowed"),
+    (re.compile(r"Expected `array` of length >= 1"), "is required"),
+    (re.compile(r"Expected `array` of length <= (\d+)"), "may hold at most {0} entries"),
     (re.compile(r"Invalid (RFC3339 encoded )?date"), "must be a date (YYYY-MM-DD)"),
     (re.compile(r"Object missing required field `(\w+)`"), "is required"),
 ]

@@ -22,7 +22,7 @@ from litestar.types import Empty, Message, ScopeSession
 
 from application import overview, sessions
 from application.auth import AuthDeps
-from domain.errors import AuthenticationFailed, DomainError
+from domain.errors import AccountInactive, AuthenticationFailed, DomainError
 from domain.sessions import TokenKind, TokenPair
 from domain.users import User
 from entrypoints.bootstrap import Container
@@ -119,7 +119,7 @@ async def provide_session_user(request: Request[Any, Any, Any], auth: NamedDepen
         return None
     try:
         return await sessions.resume_session(UUID(str(data["user_id"])), int(data.get("version", -1)), auth)
-    except (AuthenticationFailed, ValueError):
+    except (AuthenticationFailed, AccountInactive, ValueError):
         # Ended elsewhere (sign-out, new password, deactivation): the record goes now, even if an error follows.
         await _forget(request)
         request.clear_session()
