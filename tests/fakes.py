@@ -10,8 +10,8 @@ from types import TracebackType
 from typing import Any, Self
 from uuid import UUID
 
-from application.auth import AuthDeps
-from application.ports import DigestLine, EmailDelivery, IdempotencyRecord, OutboxMessage, OutgoingEmail, OverdueNotice
+from application.identity import Identity
+from application.ports.repositories import DigestLine, IdempotencyRecord, OverdueNotice
 from domain.access import ProjectRole
 from domain.assignments import Assignment, AssignmentStatus, Origin
 from domain.audit import AuditEntry
@@ -24,9 +24,12 @@ from domain.errors import (
     InsufficientPoints,
     InvalidToken,
     SlugTaken,
+    TaskClosed,
+    TaskFull,
 )
 from domain.invitations import Invitation, InvitationStatus
 from domain.notifications import Notification
+from domain.outbox import EmailDelivery, OutboxMessage, OutgoingEmail
 from domain.projects import Membership, Project
 from domain.sessions import RefreshSession, TokenClaims, TokenKind
 from domain.tasks import Task
@@ -134,8 +137,18 @@ class FakeTaskRepository(_Repo):
         await super().add(obj)
 
     async def update(self, obj: Task) -> None:
-        assert 0 <= obj.slots_taken <= obj.claim_limit, "the database refuses more slots than the limit"
+        if not 0 <= obj.slots_taken <= obj.claim_limit:
+            raise TaskFull()  # as the database's CHECK refuses it
         await super().update(obj)
+
+    async def take_slot(self, task: Task) -> None:
+        stored = self.rows[task.id]
+        if not stored.is_open or stored.deleted_at is not None:
+            raise TaskClosed()
+        if stored.slots_taken >= stored.claim_limit:
+            raise TaskFull()
+        stored.slots_taken += 1
+        task.slots_taken = stored.slots_taken
 
     async def get_by_slug(self, slug: str, *, for_update: bool = False) -> Task | None:
         found = (t for t in self.rows.values() if t.slug == slug and t.deleted_at is None)
@@ -296,13 +309,13 @@ class FakeInvitationRepository(_Repo):
 class FakeOutboxRepository:
     def __init__(self, rows: dict[UUID, OutboxMessage]) -> None:
         self.rows = rows
-        self._written: list[UUID] = []
+        self._written: list[OutboxMessage] = []
 
     async def add(self, message: OutboxMessage) -> None:
         if message.dedupe_key and any(m.dedupe_key == message.dedupe_key for m in self.rows.values()):
             return
         self.rows[message.id] = message
-        self._written.append(message.id)
+        self._written.append(message)
 
     async def add_many(self, messages: list[OutboxMessage]) -> None:
         for message in messages:
@@ -310,9 +323,6 @@ class FakeOutboxRepository:
 
     async def get(self, message_id: UUID) -> OutboxMessage | None:
         return self.rows.get(message_id)
-
-    async def by_ids(self, ids: list[UUID]) -> list[OutboxMessage]:
-        return [self.rows[i] for i in ids if i in self.rows]
 
     async def unsent(self, created_before: datetime, limit: int) -> list[OutboxMessage]:
         waiting = [m for m in self.rows.values() if m.sent_at is None and m.created_at <= created_before]
@@ -324,11 +334,9 @@ class FakeOutboxRepository:
                 self.rows[message_id] = replace(self.rows[message_id], sent_at=now)
 
     async def redact(self, message_id: UUID) -> None:
-        message = self.rows[message_id]
-        payload = {key: value for key, value in message.payload.items() if key != "context"}
-        self.rows[message_id] = replace(message, payload=payload)
+        self.rows[message_id] = self.rows[message_id].redacted()
 
-    def written(self) -> list[UUID]:
+    def written(self) -> list[OutboxMessage]:
         return list(self._written)
 
 
@@ -350,7 +358,7 @@ class FakeDeliveryRepository:
 _ACTIVE = (AssignmentStatus.IN_PROGRESS, AssignmentStatus.SUBMITTED)
 
 
-class FakeJobQueries:
+class FakeScheduledQueries:
     """The scheduled jobs' statements, done the slow and obvious way over the store."""
 
     def __init__(self, store: Store) -> None:
@@ -448,7 +456,7 @@ class FakeUnitOfWork:
         self.invitations = FakeInvitationRepository(self._work.invitations)
         self.outbox = FakeOutboxRepository(self._work.outbox)
         self.deliveries = FakeDeliveryRepository(self._work.deliveries)
-        self.jobs = FakeJobQueries(self._work)
+        self.scheduled = FakeScheduledQueries(self._work)
         self.assignments.tasks = self._work.tasks
         return self
 
@@ -462,11 +470,11 @@ class FakeUnitOfWork:
         self.committed = True
         if self._mailer is not None:
             # Stands in for the relay and the email job: committed emails are delivered at once.
-            for message_id in self.outbox.written():
-                message = self._store.outbox[message_id]
+            for written in self.outbox.written():
+                message = self._store.outbox[written.id]
                 if message.job == "send_email":
                     await self._mailer.send(message.as_email())
-                    self._store.outbox[message_id] = replace(message, sent_at=message.created_at)
+                    self._store.outbox[message.id] = replace(message, sent_at=message.created_at)
 
 
 class FakeUnitOfWorkFactory:
@@ -553,20 +561,16 @@ class FakeRateLimiter:
         self.cooldowns[key] = self._clock.now() + timedelta(seconds=seconds)
         return True
 
-    async def end_cooldown(self, key: str) -> None:
-        self.cooldowns.pop(key, None)
 
-
-def fake_auth_deps(clock: FakeClock | None = None) -> AuthDeps:
+def fake_auth_deps(clock: FakeClock | None = None) -> Identity:
     clock = clock or FakeClock()
     mailer = FakeMailer()
-    return AuthDeps(
+    return Identity(
         uow=FakeUnitOfWorkFactory(mailer),
         clock=clock,
         hasher=FakePasswordHasher(),
         tokens=FakeTokenCodec(clock),
         digest=lambda value: "digest:" + value,
-        mailer=mailer,
         limiter=FakeRateLimiter(clock),
     )
 
@@ -580,23 +584,24 @@ from application.accounts import SendOtp, VerifyOtp, send_otp, verify_otp  # noq
 CLIENT_ADDRESS = "203.0.113.7"
 
 
-def fake_store(deps: AuthDeps) -> Store:
+def fake_store(deps: Identity) -> Store:
     assert isinstance(deps.uow, FakeUnitOfWorkFactory)
     return deps.uow.store
 
 
-def fake_clock(deps: AuthDeps) -> FakeClock:
+def fake_clock(deps: Identity) -> FakeClock:
     assert isinstance(deps.clock, FakeClock)
     return deps.clock
 
 
-def fake_mailer(deps: AuthDeps) -> FakeMailer:
-    assert isinstance(deps.mailer, FakeMailer)
-    return deps.mailer
+def fake_mailer(deps: Identity) -> FakeMailer:
+    assert isinstance(deps.uow, FakeUnitOfWorkFactory)
+    assert deps.uow.mailer is not None
+    return deps.uow.mailer
 
 
 async def seed_user(
-    deps: AuthDeps,
+    deps: Identity,
     email: str = "ada@example.com",
     password: str = "Analytical-Engine-1843",
     *,
@@ -618,7 +623,7 @@ async def seed_user(
     return user
 
 
-async def edit_user(deps: AuthDeps, user_id: UUID, change: Callable[[User], None]) -> None:
+async def edit_user(deps: Identity, user_id: UUID, change: Callable[[User], None]) -> None:
     async with deps.uow() as uow:
         user = await uow.users.get(user_id)
         assert user is not None
@@ -627,10 +632,10 @@ async def edit_user(deps: AuthDeps, user_id: UUID, change: Callable[[User], None
         await uow.commit()
 
 
-async def mailed_code(deps: AuthDeps, email: str) -> str:
+async def mailed_code(deps: Identity, email: str) -> str:
     await send_otp(SendOtp(email, CLIENT_ADDRESS), deps)
     return str(fake_mailer(deps).last_to(email).context["code"])
 
 
-async def email_token_for(deps: AuthDeps, email: str) -> str:
+async def email_token_for(deps: Identity, email: str) -> str:
     return await verify_otp(VerifyOtp(email, await mailed_code(deps, email)), deps)

@@ -45,9 +45,6 @@ class RedisRateLimiter:
     async def cooldown(self, key: str, seconds: int) -> bool:
         return bool(await self._redis.set(self._prefix + key, b"1", nx=True, ex=seconds))
 
-    async def end_cooldown(self, key: str) -> None:
-        await self._redis.delete(self._prefix + key)
-
 
 class MemoryRateLimiter:
     def __init__(self, now: Callable[[], float] = time.time) -> None:
@@ -86,6 +83,3 @@ class MemoryRateLimiter:
             return False
         self._counts[key] = (self._now() + seconds, 1)
         return True
-
-    async def end_cooldown(self, key: str) -> None:
-        self._counts.pop(key, None)

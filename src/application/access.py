@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
-from application.ports import UnitOfWork
+from application.ports.repositories import UnitOfWork
 from domain.access import ProjectRole, can_review_task, can_view_task
 from domain.assignments import Assignment, AssignmentStatus
 from domain.errors import AssignmentNotFound, OwnSubmission, PermissionDenied, TaskNotFound

@@ -5,11 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from application import limits
-from application.auth import AuthDeps
-from application.ports import OutboxMessage, OutgoingEmail
-from application.sessions import issue_new_session
+from application.identity import Identity, issue_new_session
 from domain.audit import AuditEntry
 from domain.errors import EmailTaken, EmailTokenInvalid, InvalidCredentials, OtpInvalid
+from domain.outbox import OutboxMessage, OutgoingEmail
 from domain.sessions import TokenPair
 from domain.users import Role, User, check_full_name, check_password_policy, normalize_email
 from domain.verification import (
@@ -50,7 +49,7 @@ class ChangePassword:
     new_password: str
 
 
-async def send_otp(cmd: SendOtp, deps: AuthDeps) -> None:
+async def send_otp(cmd: SendOtp, deps: Identity) -> None:
     """Mails a code to a new address. Known addresses get a notice instead; the answer is the same."""
     email = normalize_email(cmd.email)
     await limits.consume(deps.limiter, limits.OTP_SEND_PER_ADDRESS_HOURLY, cmd.client_address)
@@ -69,7 +68,7 @@ async def send_otp(cmd: SendOtp, deps: AuthDeps) -> None:
         await uow.commit()
 
 
-async def verify_otp(cmd: VerifyOtp, deps: AuthDeps) -> str:
+async def verify_otp(cmd: VerifyOtp, deps: Identity) -> str:
     """Spends a correct code and returns the email token that registration asks for."""
     email = normalize_email(cmd.email)
     checks: list[limits.Check] = [
@@ -94,7 +93,7 @@ async def verify_otp(cmd: VerifyOtp, deps: AuthDeps) -> str:
     return token
 
 
-async def register(cmd: Register, deps: AuthDeps) -> User:
+async def register(cmd: Register, deps: Identity) -> User:
     full_name = check_full_name(cmd.full_name)
     if cmd.role is Role.ADMIN:
         raise EmailTokenInvalid("Admins are created from the command line.")
@@ -129,7 +128,7 @@ async def register(cmd: Register, deps: AuthDeps) -> User:
     return user
 
 
-async def create_admin(email: str, password: str, full_name: str, deps: AuthDeps) -> tuple[User, bool]:
+async def create_admin(email: str, password: str, full_name: str, deps: Identity) -> tuple[User, bool]:
     """Makes sure an active admin with this email and password exists; returns it and whether it changed."""
     email = normalize_email(email)
     check_password_policy(password, email=email)
@@ -159,7 +158,7 @@ async def create_admin(email: str, password: str, full_name: str, deps: AuthDeps
     return user, True
 
 
-async def change_password(cmd: ChangePassword, deps: AuthDeps) -> TokenPair:
+async def change_password(cmd: ChangePassword, deps: Identity) -> TokenPair:
     """Ends every session of the user and hands back a fresh one for the caller."""
     checks: list[limits.Check] = [(limits.LOGIN_FAILURES_PER_MINUTE, str(cmd.user.id))]
     await limits.start_attempt(deps.limiter, checks)

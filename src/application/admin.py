@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from application.access import ensure_admin, release_open_claims
-from application.ports import Clock, UnitOfWorkFactory
+from application.ports.clock import Clock
+from application.ports.repositories import UnitOfWorkFactory
 from domain.audit import AuditEntry
 from domain.errors import PermissionDenied, UserNotFound
 from domain.users import Role, User

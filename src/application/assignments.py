@@ -6,13 +6,15 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from application.access import own_assignment, reviewable_task, reviewed_assignment, visible_task
-from application.ports import Clock, OutboxMessage, OutgoingEmail, UnitOfWork, UnitOfWorkFactory
+from application.ports.clock import Clock
+from application.ports.repositories import UnitOfWork, UnitOfWorkFactory
 from application.rewards import credit_approval
 from domain.access import can_review_task, can_view_task
 from domain.assignments import Assignment, AssignmentStatus, Origin
 from domain.audit import AuditEntry
 from domain.errors import ActiveClaimHeld, AlreadyClaimed, AssignmentNotFound, TaskClosed, UserNotFound, WrongState
 from domain.notifications import Notification, NotificationKind
+from domain.outbox import OutboxMessage, OutgoingEmail
 from domain.tasks import Task
 from domain.users import User
 
@@ -46,14 +48,15 @@ async def _ensure_project_accepts_work(uow: UnitOfWork, task: Task) -> None:
 
 async def claim_task(slug: str, user: User, uow: UnitOfWorkFactory, clock: Clock) -> Assignment:
     async with uow() as work:
-        task = await visible_task(work, user, slug, for_update=True)
+        # Read without a lock: the conditional UPDATE of take_slot is the guard when claims race.
+        task = await visible_task(work, user, slug)
         await _ensure_project_accepts_work(work, task)
         if await work.assignments.find(task.id, user.id) is not None:
             raise AlreadyClaimed()
         if await work.assignments.active_claim_of(user.id) is not None:
             raise ActiveClaimHeld()
         assignment = task.start_assignment(user.id, Origin.CLAIMED, clock.now())
-        await work.tasks.update(task)
+        await work.tasks.take_slot(task)
         await work.assignments.add(assignment)
         await work.commit()
     return assignment
@@ -72,7 +75,7 @@ async def assign_task(slug: str, assignee_id: UUID, reviewer: User, uow: UnitOfW
         if await work.assignments.find(task.id, assignee_id) is not None:
             raise AlreadyClaimed("This user already has (or had) an assignment for this task.")
         assignment = task.start_assignment(assignee_id, Origin.ASSIGNED, now, assigned_by=reviewer.id)
-        await work.tasks.update(task)
+        await work.tasks.take_slot(task)
         await work.assignments.add(assignment)
         text = f"You were assigned “{task.name}”."
         await work.notifications.add(
@@ -137,7 +140,7 @@ async def approve(cmd: Review, reviewer: User, uow: UnitOfWorkFactory, clock: Cl
         if assignment.status is AssignmentStatus.REJECTED:
             assignment.overturn(reviewer.id, cmd.feedback, now)
             task.take_slot()
-            await work.tasks.update(task)
+            await work.tasks.take_slot(task)
         else:
             assignment.approve(reviewer.id, cmd.feedback, now)
         await work.assignments.update(assignment)

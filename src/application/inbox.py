@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from application.ports import Clock, UnitOfWorkFactory
+from application.ports.clock import Clock
+from application.ports.repositories import UnitOfWorkFactory
 from domain.errors import NotificationNotFound
 from domain.notifications import Notification
 from domain.users import User

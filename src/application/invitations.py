@@ -7,10 +7,11 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from uuid import UUID
 
-from application.auth import AuthDeps
-from application.ports import Clock, OutboxMessage, OutgoingEmail, UnitOfWork, UnitOfWorkFactory
+from application.identity import Identity, issue_new_session
+from application.ports.clock import Clock
+from application.ports.repositories import UnitOfWork, UnitOfWorkFactory
 from application.projects import managed_project
-from application.sessions import Login, issue_new_session, login
+from application.sessions import Login, login
 from domain.access import ProjectRole
 from domain.audit import AuditEntry
 from domain.errors import (
@@ -23,6 +24,7 @@ from domain.errors import (
 )
 from domain.invitations import INVITATION_LIFETIME, MAX_EMAILS_PER_INVITE, Invitation, InvitationStatus
 from domain.notifications import Notification, NotificationKind
+from domain.outbox import OutboxMessage, OutgoingEmail
 from domain.projects import Membership, Project
 from domain.sessions import TokenPair
 from domain.users import Role, User, check_full_name, check_password_policy, normalize_email
@@ -159,7 +161,7 @@ async def describe_invitation(token: str, uow: UnitOfWorkFactory, clock: Clock) 
     return InvitationView(invitation, project, invitation.state(clock.now()), has_account)
 
 
-async def accept_invitation(cmd: Accept, deps: AuthDeps) -> Accepted:
+async def accept_invitation(cmd: Accept, deps: Identity) -> Accepted:
     """Signed in as the invited email: join. Not signed in and new: register and join. A token works once."""
     password_hash = await _hash_for_invitee(cmd, deps)
     now = deps.clock.now()
@@ -190,7 +192,7 @@ async def accept_invitation(cmd: Accept, deps: AuthDeps) -> Accepted:
     return Accepted(project, user, role, tokens)
 
 
-async def accept_from_page(cmd: Accept, client_address: str, deps: AuthDeps) -> Accepted:
+async def accept_from_page(cmd: Accept, client_address: str, deps: Identity) -> Accepted:
     """The invitation page's one form: an existing account proves itself with its password, a new one registers."""
     async with deps.uow() as work:
         invitation = await work.invitations.get_by_digest(token_digest(cmd.token))
@@ -203,7 +205,7 @@ async def accept_from_page(cmd: Accept, client_address: str, deps: AuthDeps) -> 
     return replace(accepted, tokens=tokens)
 
 
-async def _hash_for_invitee(cmd: Accept, deps: AuthDeps) -> str | None:
+async def _hash_for_invitee(cmd: Accept, deps: Identity) -> str | None:
     """Checks and hashes a new invitee's password before any lock is taken (argon2 is slow)."""
     if cmd.user is not None or not cmd.password:
         return None
@@ -221,7 +223,7 @@ async def _hash_for_invitee(cmd: Accept, deps: AuthDeps) -> str | None:
 
 
 async def _register_invitee(
-    uow: UnitOfWork, invitation: Invitation, cmd: Accept, password_hash: str | None, deps: AuthDeps, now: datetime
+    uow: UnitOfWork, invitation: Invitation, cmd: Accept, password_hash: str | None, deps: Identity, now: datetime
 ) -> User:
     if await uow.users.get_by_email(invitation.email) is not None:
         raise SignInRequired()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from application.ports import RateLimiter
+from application.ports.security import RateLimiter
 from domain.errors import TooManyAttempts
 
 MINUTE = 60

@@ -5,9 +5,12 @@ from __future__ import annotations
 from uuid import UUID
 
 from application.access import ensure_admin, ensure_may_review_something
-from application.ports import BOARD, Clock, ListCache, UnitOfWorkFactory
+from application.ports.clock import Clock
+from application.ports.messaging import ListCache
+from application.ports.repositories import UnitOfWorkFactory
 from application.projects import managed_project, visible_project
 from application.queries import (
+    BOARD,
     AssignmentSummary,
     InvitationSummary,
     Page,

@@ -6,14 +6,18 @@ import logging
 from datetime import timedelta
 from uuid import UUID
 
-from application.ports import Clock, JobQueue, OutboxMessage, QueueUnavailable, UnitOfWorkFactory
+from application.ports.clock import Clock
+from application.ports.messaging import JobQueue, QueueUnavailable
+from application.ports.repositories import UnitOfWorkFactory
+from domain.outbox import OutboxMessage
 
 log = logging.getLogger(__name__)
 SWEEP_GRACE = timedelta(seconds=30)
 SWEEP_BATCH = 500
 
 
-async def _relay(messages: list[OutboxMessage], uow: UnitOfWorkFactory, queue: JobQueue, clock: Clock) -> int:
+async def relay(messages: list[OutboxMessage], uow: UnitOfWorkFactory, queue: JobQueue, clock: Clock) -> int:
+    """Enqueues each message, then marks those the queue took as sent; the rest wait for the sweep."""
     sent: list[UUID] = []
     try:
         for message in messages:
@@ -28,15 +32,8 @@ async def _relay(messages: list[OutboxMessage], uow: UnitOfWorkFactory, queue: J
     return len(sent)
 
 
-async def relay_written(ids: list[UUID], uow: UnitOfWorkFactory, queue: JobQueue, clock: Clock) -> int:
-    """Called after a commit with the ids that transaction wrote."""
-    async with uow() as work:
-        messages = await work.outbox.by_ids(ids)
-    return await _relay([m for m in messages if m.sent_at is None], uow, queue, clock)
-
-
 async def sweep_outbox(uow: UnitOfWorkFactory, queue: JobQueue, clock: Clock) -> int:
     """Re-sends messages still unsent after a grace period (for example while Redis was down)."""
     async with uow() as work:
         messages = await work.outbox.unsent(clock.now() - SWEEP_GRACE, SWEEP_BATCH)
-    return await _relay(messages, uow, queue, clock)
+    return await relay(messages, uow, queue, clock)

@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 
 from application.access import may_review_something, role_for, visible_task
 from application.listing import my_projects
-from application.ports import ListCache, UnitOfWorkFactory
+from application.ports.messaging import ListCache
+from application.ports.repositories import UnitOfWorkFactory
 from application.queries import AssignmentSummary, PageRequest, ProjectSummary, Queries, TaskSummary
 from domain.access import can_review_task
 from domain.assignments import AssignmentStatus

@@ -8,7 +8,8 @@ from typing import Any
 from uuid import UUID
 
 from application.access import release_open_claims
-from application.ports import Clock, UnitOfWork, UnitOfWorkFactory
+from application.ports.clock import Clock
+from application.ports.repositories import UnitOfWork, UnitOfWorkFactory
 from application.slugging import add_under_free_slug, free_slug
 from domain.access import ProjectRole, can_create_project, can_manage_project, can_view_project
 from domain.audit import AuditEntry

@@ -15,6 +15,7 @@ from domain.wallets import LedgerEntry, Wallet
 T = TypeVar("T")
 DEFAULT_PAGE = 20
 MAX_PAGE = 100
+BOARD = "board"  # the cache scope of every list built from tasks, assignments, projects and memberships
 
 
 @dataclass(frozen=True)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from application.ports import OutboxMessage, OutgoingEmail, UnitOfWork
+from application.ports.repositories import UnitOfWork
 from domain.assignments import Assignment
 from domain.notifications import Notification, NotificationKind
+from domain.outbox import OutboxMessage, OutgoingEmail
 from domain.tasks import Task
 
 

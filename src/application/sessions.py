@@ -6,11 +6,10 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from application import limits
-from application.auth import AuthDeps
-from application.ports import UnitOfWork
+from application.identity import Identity, issue_new_session, token_pair
 from domain.audit import AuditEntry
 from domain.errors import AccountInactive, InvalidCredentials, InvalidToken, TokenReused
-from domain.sessions import RefreshSession, TokenClaims, TokenKind, TokenPair
+from domain.sessions import TokenKind, TokenPair
 from domain.users import User, normalize_email
 
 # Verified against when the email is unknown, so both answers take as long.
@@ -25,39 +24,7 @@ class Login:
     totp: str | None = None
 
 
-def _pair(user: User, session: RefreshSession, deps: AuthDeps) -> TokenPair:
-    now = session.issued_at
-    access = TokenClaims(
-        kind=TokenKind.ACCESS,
-        user_id=user.id,
-        token_id=session.id,
-        issued_at=now,
-        expires_at=now + deps.access_ttl,
-        session_version=user.session_version,
-    )
-    refresh = TokenClaims(
-        kind=TokenKind.REFRESH,
-        user_id=user.id,
-        token_id=session.id,
-        issued_at=now,
-        expires_at=session.expires_at,
-        family_id=session.family_id,
-    )
-    return TokenPair(
-        access=deps.tokens.encode(access),
-        refresh=deps.tokens.encode(refresh),
-        expires_in=int(deps.access_ttl.total_seconds()),
-    )
-
-
-async def issue_new_session(uow: UnitOfWork, user: User, deps: AuthDeps) -> TokenPair:
-    now = deps.clock.now()
-    session = RefreshSession.start_family(user.id, now, now + deps.refresh_ttl)
-    await uow.sessions.add(session)
-    return _pair(user, session, deps)
-
-
-async def login(cmd: Login, deps: AuthDeps) -> TokenPair:
+async def login(cmd: Login, deps: Identity) -> TokenPair:
     email = normalize_email(cmd.email)
     checks: list[limits.Check] = [
         (limits.LOGIN_FAILURES_PER_MINUTE, email),
@@ -96,7 +63,7 @@ async def login(cmd: Login, deps: AuthDeps) -> TokenPair:
     return pair
 
 
-async def refresh(refresh_token: str, deps: AuthDeps) -> TokenPair:
+async def refresh(refresh_token: str, deps: Identity) -> TokenPair:
     """Spends the presented token for a new pair; a spent token coming back ends its whole family."""
     claims = deps.tokens.decode(refresh_token, TokenKind.REFRESH)
     now = deps.clock.now()
@@ -123,10 +90,10 @@ async def refresh(refresh_token: str, deps: AuthDeps) -> TokenPair:
         await uow.sessions.update(session)
         await uow.sessions.add(successor)
         await uow.commit()
-    return _pair(user, successor, deps)
+    return token_pair(user, successor, deps)
 
 
-async def logout(refresh_token: str, deps: AuthDeps) -> None:
+async def logout(refresh_token: str, deps: Identity) -> None:
     """Ends every session of the token's owner: refresh tokens revoked, access tokens outdated."""
     claims = deps.tokens.decode(refresh_token, TokenKind.REFRESH)
     now = deps.clock.now()
@@ -144,13 +111,13 @@ async def logout(refresh_token: str, deps: AuthDeps) -> None:
         await uow.commit()
 
 
-async def authenticate(access_token: str, deps: AuthDeps) -> User:
+async def authenticate(access_token: str, deps: Identity) -> User:
     """The user behind an access token, provided it is still current and the account active."""
     claims = deps.tokens.decode(access_token, TokenKind.ACCESS)
     return await resume_session(claims.user_id, claims.session_version, deps)
 
 
-async def resume_session(user_id: UUID, session_version: int, deps: AuthDeps) -> User:
+async def resume_session(user_id: UUID, session_version: int, deps: Identity) -> User:
     """The user of a session held by the server (a page session), ended exactly as their tokens are."""
     async with deps.uow() as uow:
         user = await uow.users.get(user_id)

@@ -8,7 +8,9 @@ from typing import Any
 from uuid import UUID
 
 from application.access import ensure_admin, release_open_claims, reviewable_task, visible_task
-from application.ports import Clock, ImageProcessor, MediaStorage, UnitOfWorkFactory
+from application.ports.clock import Clock
+from application.ports.media import ImageProcessor, MediaStorage
+from application.ports.repositories import UnitOfWorkFactory
 from application.projects import managed_project
 from application.slugging import add_under_free_slug, free_slug
 from domain.audit import AuditEntry

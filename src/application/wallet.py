@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from application.access import ensure_admin
-from application.ports import Clock, IdempotencyRecord, UnitOfWorkFactory
+from application.ports.clock import Clock
+from application.ports.repositories import IdempotencyRecord, UnitOfWorkFactory
 from domain.audit import AuditEntry
 from domain.errors import IdempotencyKeyReused, InvalidInput, UserNotFound
 from domain.users import User

@@ -20,25 +20,21 @@ from adapters.jobs.inline import InlineJobQueue
 from adapters.media.images import PillowImageProcessor
 from adapters.media.storage import LocalMediaStorage
 from adapters.ratelimit import MemoryRateLimiter, RedisRateLimiter
+from adapters.schedule_lock import MemoryScheduleLock, RedisScheduleLock
 from adapters.security.digest import HmacDigest
 from adapters.security.passwords import Argon2PasswordHasher
 from adapters.security.tokens import JwtTokenCodec
-from application.auth import AuthDeps
-from application.jobs import MAX_EMAIL_ATTEMPTS, JobDeps
-from application.outbox import relay_written
-from application.ports import (
-    Clock,
-    ImageProcessor,
-    JobQueue,
-    ListCache,
-    Mailer,
-    MediaStorage,
-    PasswordHasher,
-    RateLimiter,
-    UnitOfWorkFactory,
-)
+from application.identity import Identity
+from application.outbox import relay
+from application.ports.clock import Clock
+from application.ports.locks import ScheduleLock
+from application.ports.media import ImageProcessor, MediaStorage
+from application.ports.messaging import JobQueue, ListCache, Mailer
+from application.ports.repositories import UnitOfWorkFactory
+from application.ports.security import PasswordHasher, RateLimiter
 from application.queries import Queries
-from entrypoints.jobs import Handler, job_handlers
+from domain.outbox import MAX_EMAIL_ATTEMPTS
+from entrypoints.job_table import Handler, JobDeps, job_handlers
 from entrypoints.settings import Settings
 
 
@@ -46,26 +42,24 @@ from entrypoints.settings import Settings
 class Container:
     settings: Settings
     engine: AsyncEngine
-    auth: AuthDeps
+    identity: Identity
+    jobs: JobDeps
     queries: Queries
     images: ImageProcessor
     media: MediaStorage
     queue: JobQueue
     handlers: dict[str, Handler]
     cache: ListCache
+    schedule_lock: ScheduleLock
     redis: Redis | None = None
 
     @property
     def uow(self) -> UnitOfWorkFactory:
-        return self.auth.uow
+        return self.identity.uow
 
     @property
     def clock(self) -> Clock:
-        return self.auth.clock
-
-    @property
-    def job_deps(self) -> JobDeps:
-        return JobDeps(self.uow, self.clock, self.auth.mailer, self.settings.time_zone)
+        return self.identity.clock
 
     async def close(self) -> None:
         if isinstance(self.queue, InlineJobQueue):
@@ -125,32 +119,38 @@ def bootstrap(
             else MemoryListCache()
         )
     uow = SqlUnitOfWorkFactory(engine, cache=cache)
-    uow.after_commit = lambda ids: relay_written(ids, uow, queue, clock)
-    auth = AuthDeps(
+    uow.after_commit = lambda messages: relay(messages, uow, queue, clock)
+    identity = Identity(
         uow=uow,
         clock=clock,
         hasher=hasher or Argon2PasswordHasher(),
         tokens=JwtTokenCodec(settings.secret_key, issuer=settings.jwt_issuer, audience=settings.jwt_audience),
         digest=HmacDigest(settings.secret_key),
-        mailer=mailer or build_mailer(settings),
         limiter=limiter,
         access_ttl=timedelta(seconds=settings.access_token_ttl_seconds),
         refresh_ttl=timedelta(seconds=settings.refresh_token_ttl_seconds),
         default_time_zone=settings.time_zone,
     )
-    handlers = job_handlers(JobDeps(uow, clock, auth.mailer, settings.time_zone), queue)
+    jobs = JobDeps(uow, clock, mailer or build_mailer(settings), queue, settings.time_zone)
+    handlers = job_handlers(jobs)
     if isinstance(queue, InlineJobQueue):
         for name, handler in handlers.items():
             queue.register(name, handler)
     return Container(
         settings=settings,
         engine=engine,
-        auth=auth,
+        identity=identity,
+        jobs=jobs,
         queries=sql_queries(engine),
         images=PillowImageProcessor(),
         media=LocalMediaStorage(settings.media_root),
         queue=queue,
         handlers=handlers,
         cache=cache,
+        schedule_lock=(
+            RedisScheduleLock(redis, prefix=f"{settings.redis_namespace}:")
+            if redis is not None
+            else MemoryScheduleLock(clock)
+        ),
         redis=redis,
     )

@@ -85,7 +85,7 @@ def cmd_create_admin(settings: Settings, args: argparse.Namespace) -> int:
     async def run() -> int:
         container = bootstrap(settings)
         try:
-            user, changed = await create_admin(args.email, password, args.full_name, container.auth)
+            user, changed = await create_admin(args.email, password, args.full_name, container.identity)
         except DomainError as exc:
             print(f"error: {exc.detail}", file=sys.stderr)
             return 2
@@ -126,7 +126,9 @@ def cmd_scheduler(settings: Settings, _args: argparse.Namespace) -> int:
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signum, stop.set)
         try:
-            await run_scheduler(container.queue, container.auth.limiter, container.clock, settings.time_zone, stop=stop)
+            await run_scheduler(
+                container.queue, container.schedule_lock, container.clock, settings.time_zone, stop=stop
+            )
         finally:
             await container.close()
 

@@ -23,7 +23,7 @@ PEOPLE = [
 
 async def load_demo(container: Container) -> dict[str, str]:
     """Returns each demo email with its generated password; running it twice changes nothing."""
-    auth, now = container.auth, container.clock.now()
+    identity, now = container.identity, container.clock.now()
     passwords: dict[str, str] = {}
     users: dict[str, User] = {}
     async with container.uow() as work:
@@ -32,9 +32,11 @@ async def load_demo(container: Container) -> dict[str, str]:
     for email, name, role in PEOPLE:
         password = f"demo-{secrets.token_urlsafe(9)}"
         if role is Role.ADMIN:
-            user, _ = await accounts.create_admin(email, password, name, auth)
+            user, _ = await accounts.create_admin(email, password, name, identity)
         else:
-            user = User(email, name, role, await auth.hasher.hash(password), now, time_zone=auth.default_time_zone)
+            user = User(
+                email, name, role, await identity.hasher.hash(password), now, time_zone=identity.default_time_zone
+            )
             async with container.uow() as work:
                 await work.users.add(user)
                 await work.commit()

@@ -1,4 +1,4 @@
-"""The scheduler only enqueues: each due run once, even with several schedulers (a Redis dedupe key)."""
+"""The scheduler only enqueues: each due run once, even with several schedulers (a shared lock per run)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ from datetime import datetime, timedelta
 
 from redis.exceptions import RedisError
 
-from application.ports import Clock, JobQueue, QueueUnavailable, RateLimiter
+from application.ports.clock import Clock
+from application.ports.locks import ScheduleLock
+from application.ports.messaging import JobQueue, QueueUnavailable
 from application.schedule import runs_between
 
 log = logging.getLogger(__name__)
@@ -18,16 +20,16 @@ DEDUPE_SECONDS = 3 * 24 * 3600
 LOOK_BACK = timedelta(minutes=15)
 
 
-async def enqueue_due(start: datetime, end: datetime, time_zone: str, queue: JobQueue, guard: RateLimiter) -> list[str]:
+async def enqueue_due(start: datetime, end: datetime, time_zone: str, queue: JobQueue, lock: ScheduleLock) -> list[str]:
     """Enqueues the runs in (start, end] that no other scheduler has claimed; returns their keys."""
     enqueued = []
     for run in runs_between(start, end, time_zone):
-        if await guard.cooldown(run.dedupe_key, DEDUPE_SECONDS):
+        if await lock.claim(run.dedupe_key, DEDUPE_SECONDS):
             try:
                 await queue.enqueue(run.job, **run.arguments)
             except QueueUnavailable:
                 # Unclaimed again, or the retry on the next tick would find it taken and the run be lost.
-                await guard.end_cooldown(run.dedupe_key)
+                await lock.release(run.dedupe_key)
                 raise
             enqueued.append(run.dedupe_key)
     return enqueued
@@ -35,7 +37,7 @@ async def enqueue_due(start: datetime, end: datetime, time_zone: str, queue: Job
 
 async def run_scheduler(
     queue: JobQueue,
-    guard: RateLimiter,
+    lock: ScheduleLock,
     clock: Clock,
     time_zone: str,
     *,
@@ -48,12 +50,12 @@ async def run_scheduler(
     while not stop.is_set():
         now = clock.now()
         try:
-            for key in await enqueue_due(last, now, time_zone, queue, guard):
+            for key in await enqueue_due(last, now, time_zone, queue, lock):
                 log.info("enqueued %s", key)
             last = now
         except (QueueUnavailable, RedisError):
-            # The queue or the dedupe guard (Redis) is down: keep the window, or its runs would be lost.
-            log.warning("job queue or dedupe guard unavailable; will retry these runs on the next tick")
+            # The queue or the lock (Redis) is down: keep the window, or its runs would be lost.
+            log.warning("job queue or schedule lock unavailable; will retry these runs on the next tick")
         except Exception:
             log.exception("scheduler tick failed")
             last = now

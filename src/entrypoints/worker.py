@@ -14,7 +14,7 @@ from dramatiq.brokers.redis import RedisBroker
 from dramatiq.middleware.asyncio import AsyncIO
 
 from adapters.jobs.dramatiq_queue import QUEUE, DramatiqJobQueue
-from application.jobs import MAX_EMAIL_ATTEMPTS
+from domain.outbox import MAX_EMAIL_ATTEMPTS
 from entrypoints.settings import Settings
 
 NAMESPACE = "taskreward"

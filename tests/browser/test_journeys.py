@@ -57,7 +57,7 @@ async def account(site: Site, email: str, password: str) -> None:
     """An account made directly in the database, for tests about something other than signing up."""
     from domain.users import Role, User
 
-    auth = site.container.auth
+    auth = site.container.identity
     user = User(email, "Ada Browser", Role.MEMBER, await auth.hasher.hash(password), auth.clock.now())
     async with auth.uow() as uow:
         await uow.users.add(user)

@@ -215,15 +215,15 @@ PASSWORD = "integration-pass-7419"
 async def add_account(container: Container, client: AsyncTestClient[Any], role: str, email: str) -> Account:
     from domain.users import Role, User
 
-    auth = container.auth
+    identity = container.identity
     user = User(
         email=email,
         full_name=email.split("@")[0].title(),
         role=Role(role),
-        password_hash=await auth.hasher.hash(PASSWORD),
-        created_at=auth.clock.now(),
+        password_hash=await identity.hasher.hash(PASSWORD),
+        created_at=identity.clock.now(),
     )
-    async with auth.uow() as uow:
+    async with identity.uow() as uow:
         await uow.users.add(user)
         await uow.commit()
     response = await client.post("/api/auth/login/", json={"email": email, "password": PASSWORD})
@@ -292,12 +292,12 @@ async def pg_client(pg_in_flight: InFlight) -> AsyncIterator[Any]:
 
 async def quick_accounts(container: Container, role: str, count: int, prefix: str | None = None) -> list[Account]:
     """Many accounts at once: rows written directly and a real session issued for each, without argon2."""
-    from application.sessions import issue_new_session
+    from application.identity import issue_new_session
     from domain.users import Role, User
 
     prefix = prefix or role
     made: list[Account] = []
-    async with container.auth.uow() as uow:
+    async with container.identity.uow() as uow:
         for n in range(count):
             email = f"{prefix}{n}-{uuid.uuid4().hex[:6]}@example.com"
             user = User(
@@ -305,10 +305,10 @@ async def quick_accounts(container: Container, role: str, count: int, prefix: st
                 full_name=f"{role.title()} {n}",
                 role=Role(role),
                 password_hash="!unusable",
-                created_at=container.auth.clock.now(),
+                created_at=container.identity.clock.now(),
             )
             await uow.users.add(user)
-            pair = await issue_new_session(uow, user, container.auth)
+            pair = await issue_new_session(uow, user, container.identity)
             made.append(Account(user=user, access=pair.access, refresh=pair.refresh))
         await uow.commit()
     return made

@@ -162,7 +162,7 @@ async def test_register_manager_gives_the_manager_role(client: AsyncTestClient[A
 async def test_send_otp_answers_alike_for_a_known_address(
     client: AsyncTestClient[Any], smtp: SmtpInbox, container: Container
 ) -> None:
-    await create_admin("known@example.com", PASSWORD, "Known Person", container.auth)
+    await create_admin("known@example.com", PASSWORD, "Known Person", container.identity)
 
     known = await client.post(f"{AUTH}/send-otp/", json={"email": "known@example.com"})
     unknown = await client.post(f"{AUTH}/send-otp/", json={"email": "unknown@example.com"})

@@ -145,7 +145,7 @@ async def test_bad_input_is_a_client_error(client: AsyncTestClient[Any], path: s
 async def test_bad_input_with_a_valid_bearer_is_a_client_error(
     client: AsyncTestClient[Any], container: Container
 ) -> None:
-    await create_admin("changer@example.com", PASSWORD, "Changer", container.auth)
+    await create_admin("changer@example.com", PASSWORD, "Changer", container.identity)
     response = await client.post("/api/auth/login/", json={"email": "changer@example.com", "password": PASSWORD})
     assert response.status_code == 200, response.text
     await run_table(client, "password/change", response.json()["access"])

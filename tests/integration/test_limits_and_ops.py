@@ -100,7 +100,7 @@ def address() -> str:
 async def test_wrong_passwords_lock_the_account_for_a_while(limited: Container, clock: Clock) -> None:
     victim, bystander = unique("victim"), unique("bystander")
     for email in (victim, bystander):
-        await create_admin(email, PASSWORD, "Some One", limited.auth)
+        await create_admin(email, PASSWORD, "Some One", limited.identity)
     async with from_addresses(limited, address(), address()) as (attacker, owner):
         for _ in range(5):
             assert_problem(
@@ -113,7 +113,7 @@ async def test_wrong_passwords_lock_the_account_for_a_while(limited: Container, 
             assert_retry_after(refused)
         # Another account is not affected.
         assert (await owner.post(LOGIN, json={"email": bystander, "password": PASSWORD})).status_code == 200
-        if isinstance(limited.auth.limiter, MemoryRateLimiter):
+        if isinstance(limited.identity.limiter, MemoryRateLimiter):
             clock.now += 61
             assert (await owner.post(LOGIN, json={"email": victim, "password": PASSWORD})).status_code == 200
 
@@ -121,9 +121,9 @@ async def test_wrong_passwords_lock_the_account_for_a_while(limited: Container, 
 async def test_failures_from_one_address_lock_that_address(limited: Container) -> None:
     # Cheap argon2 parameters here: this test is about counting, and it makes 31 attempts.
     cheap = Argon2PasswordHasher(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
-    limited.auth = replace(limited.auth, hasher=cheap)
+    limited.identity = replace(limited.identity, hasher=cheap)
     owner_email = unique("owner")
-    await create_admin(owner_email, PASSWORD, "Owner", limited.auth)
+    await create_admin(owner_email, PASSWORD, "Owner", limited.identity)
     async with from_addresses(limited, address(), address()) as (attacker, owner):
         for n in range(30):  # 3 tries on each of 10 accounts: no account reaches its own limit
             body = {"email": f"target{n // 3}-{owner_email}", "password": WRONG}

@@ -148,7 +148,7 @@ def tallies(url: str) -> tuple[dict[bool, int], int, int, dict[uuid.UUID, int]]:
 
 
 # Flag tasks, flag projects, find who is owed a notice, record the notices, the notifications and the
-# outbox rows; after commit the relay reads the new outbox rows and marks them sent.
+# outbox rows; after commit the relay hands over the rows it wrote (no re-read) and marks them sent.
 STATEMENTS = [
     "UPDATE tasks",
     "UPDATE projects",
@@ -156,7 +156,6 @@ STATEMENTS = [
     "INSERT INTO overdue_notices",
     "INSERT INTO notifications",
     "INSERT INTO outbox",
-    "SELECT",
     "UPDATE outbox",
 ]
 

@@ -51,7 +51,7 @@ def container(pg_app: tuple[Client, Container]) -> Container:
 
 @pytest.fixture
 async def admin(container: Container) -> None:
-    await create_admin(EMAIL, PASSWORD, "Ada Lovelace", container.auth)
+    await create_admin(EMAIL, PASSWORD, "Ada Lovelace", container.identity)
 
 
 async def login(client: Client, password: str = PASSWORD) -> dict[str, Any]:
@@ -154,8 +154,8 @@ async def test_password_change_ends_every_other_session(client: Client) -> None:
 
 async def issue_email_token(container: Container, email: str) -> str:
     token = generate_secret_token()
-    async with container.auth.uow() as uow:
-        await uow.email_tokens.add(EmailToken.issue(email, token_digest(token), container.auth.clock.now()))
+    async with container.identity.uow() as uow:
+        await uow.email_tokens.add(EmailToken.issue(email, token_digest(token), container.identity.clock.now()))
         await uow.commit()
     return token
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from adapters.db.engine import create_engine
 from adapters.db.tables import audit_log
 from adapters.db.uow import SqlUnitOfWorkFactory
-from application.ports import UnitOfWorkFactory
+from application.ports.repositories import UnitOfWorkFactory
 from domain.audit import AuditEntry
 from domain.errors import EmailTaken
 from domain.ids import new_id

@@ -12,8 +12,8 @@ import pytest
 from redis.asyncio import Redis
 
 from adapters.jobs.dramatiq_queue import DramatiqJobQueue
-from adapters.ratelimit import RedisRateLimiter
-from application.ports import QueueUnavailable
+from adapters.schedule_lock import RedisScheduleLock
+from application.ports.messaging import QueueUnavailable
 from application.schedule import Run, runs_between
 from entrypoints.scheduler import DEDUPE_SECONDS, enqueue_due, run_scheduler
 from entrypoints.worker import create_broker
@@ -95,7 +95,7 @@ async def test_two_schedulers_enqueue_each_run_once_in_total(redis_url: str) -> 
     prefix = f"taskreward-test-{uuid.uuid4().hex[:12]}:"
     clients = [Redis.from_url(redis_url) for _ in range(2)]
     try:
-        guards = [RedisRateLimiter(client, prefix=prefix) for client in clients]
+        guards = [RedisScheduleLock(client, prefix=prefix) for client in clients]
         start = utc("2026-03-09 18:00:00")  # 23:30 in Kolkata: the window spans local midnight and 01:00
         end = start + timedelta(hours=2)
         expected = runs_between(start, end, ZONE)
@@ -138,7 +138,7 @@ async def test_a_run_the_queue_refused_is_enqueued_on_the_next_tick(redis_url: s
     client = Redis.from_url(redis_url)
     dead = create_broker(f"redis://127.0.0.1:{free_port()}/0", namespace=prefix, connect_timeout=1)
     try:
-        guard = RedisRateLimiter(client, prefix=prefix)
+        guard = RedisScheduleLock(client, prefix=prefix)
         start, end = utc("2026-03-09 19:29:00"), utc("2026-03-09 19:31:00")  # 01:00 in Kolkata is inside
         with pytest.raises(QueueUnavailable):
             await enqueue_due(start, end, ZONE, DramatiqJobQueue(dead), guard)
@@ -155,19 +155,19 @@ async def test_a_run_the_queue_refused_is_enqueued_on_the_next_tick(redis_url: s
 
 
 class Reconnecting:
-    """The scheduler's guard: a limiter on a Redis that is down, until `back()` swaps in one that is up."""
+    """The scheduler's lock: one on a Redis that is down, until `back()` swaps in one that is up."""
 
-    def __init__(self, down: RedisRateLimiter, up: RedisRateLimiter) -> None:
-        self.limiter, self.up = down, up
+    def __init__(self, down: RedisScheduleLock, up: RedisScheduleLock) -> None:
+        self.lock, self.up = down, up
 
     def back(self) -> None:
-        self.limiter = self.up
+        self.lock = self.up
 
-    async def cooldown(self, key: str, seconds: int) -> bool:
-        return await self.limiter.cooldown(key, seconds)
+    async def claim(self, key: str, seconds: int) -> bool:
+        return await self.lock.claim(key, seconds)
 
-    async def end_cooldown(self, key: str) -> None:
-        await self.limiter.end_cooldown(key)
+    async def release(self, key: str) -> None:
+        await self.lock.release(key)
 
 
 @pytest.mark.redis
@@ -175,7 +175,7 @@ async def test_a_daily_run_missed_while_redis_was_down_runs_when_it_is_back(redi
     prefix = f"taskreward-test-{uuid.uuid4().hex[:12]}:"
     down = Redis.from_url(f"redis://127.0.0.1:{free_port()}/0", socket_connect_timeout=1)
     up = Redis.from_url(redis_url)
-    guard = Reconnecting(RedisRateLimiter(down, prefix=prefix), RedisRateLimiter(up, prefix=prefix))
+    guard = Reconnecting(RedisScheduleLock(down, prefix=prefix), RedisScheduleLock(up, prefix=prefix))
     clock, queue, stop = FakeClock(utc("2026-03-09 19:30:30")), RecordingQueue(), asyncio.Event()
     scheduler = asyncio.create_task(run_scheduler(queue, guard, clock, ZONE, tick_seconds=0.05, stop=stop))  # type: ignore[arg-type]
     try:

@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy import insert, select
 
 from adapters.db.tables import email_deliveries, ledger_entries, outbox, tasks
-from application.jobs import RetryLater
+from application.email_delivery import RetryLater
 from application.schedule import local_today
 from domain.access import ProjectRole
 from domain.projects import Membership

@@ -6,7 +6,8 @@ import pytest
 
 from adapters.email.rendering import EmailRenderer
 from adapters.email.senders import SmtpMailer
-from application.ports import DeliveryFailed, OutgoingEmail
+from application.ports.messaging import DeliveryFailed
+from domain.outbox import OutgoingEmail
 from tests.integration.conftest import SmtpInbox, free_port
 
 

@@ -44,7 +44,7 @@ class Account:
 @pytest.fixture
 async def account(client: AsyncTestClient[Any], container: Container) -> Account:
     """A real session from the real codec and database; skips argon2, which login tests cover elsewhere."""
-    deps = container.auth
+    deps = container.identity
     user = User("ada@example.com", "Ada Lovelace", Role.MEMBER, "not-a-usable-hash", deps.clock.now())
     async with deps.uow() as uow:
         await uow.users.add(user)
@@ -143,7 +143,7 @@ async def test_login_tokens_and_re_signed_claims_are_accepted(
     client: AsyncTestClient[Any], container: Container
 ) -> None:
     """The control: forging starts from the real claims, so each refusal below is due to its one defect."""
-    await create_admin("root@example.com", PASSWORD, "Root", container.auth)
+    await create_admin("root@example.com", PASSWORD, "Root", container.identity)
     response = await client.post(f"{AUTH}/login/", json={"email": "root@example.com", "password": PASSWORD})
     assert response.status_code == 200, response.text
     account = Account(response.json()["access"], response.json()["refresh"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from application.accounts import ChangePassword, change_password
-from application.auth import AuthDeps
+from application.identity import Identity
 from application.sessions import Login, authenticate, login, logout, refresh
 from domain.errors import InvalidCredentials, InvalidToken, TooManyAttempts, WeakPassword
 from domain.sessions import TokenPair
@@ -17,14 +17,14 @@ PASSWORD = "Analytical-Engine-1843"
 NEW_PASSWORD = "Difference-Engine-1822"
 
 
-async def two_devices(deps: AuthDeps) -> tuple[User, TokenPair, TokenPair]:
+async def two_devices(deps: Identity) -> tuple[User, TokenPair, TokenPair]:
     user = await seed_user(deps, EMAIL, PASSWORD)
     laptop = await login(Login(EMAIL, PASSWORD, CLIENT_ADDRESS), deps)
     phone = await login(Login(EMAIL, PASSWORD, CLIENT_ADDRESS), deps)
     return user, laptop, phone
 
 
-async def assert_ended(pair: TokenPair, deps: AuthDeps) -> None:
+async def assert_ended(pair: TokenPair, deps: Identity) -> None:
     with pytest.raises(InvalidToken):
         await authenticate(pair.access, deps)
     with pytest.raises(InvalidToken):

@@ -18,7 +18,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 
 from application.assignments import Review, approve, claim_task, reject, release, submit
 from application.inbox import mark_all_read, mark_read
-from application.jobs import JobDeps, auto_approve, auto_approve_one, expire_claim, expire_claims
+from application.scheduled import auto_approve, auto_approve_one, expire_claim, expire_claims
 from application.tasks import CreateTask, create_public_task
 from application.wallet import Redeem, adjust_wallet, redeem
 from domain.assignments import OVERTURN_WINDOW, SLOT_HOLDING, AssignmentStatus
@@ -39,7 +39,7 @@ from domain.errors import (
 from domain.notifications import NotificationKind
 from domain.users import Role, User
 from domain.wallets import EntryKind, Wallet
-from tests.fakes import FakeClock, FakeMailer, FakeUnitOfWorkFactory
+from tests.fakes import FakeClock, FakeUnitOfWorkFactory
 
 T = TypeVar("T")
 S = AssignmentStatus
@@ -377,7 +377,7 @@ class RewardMachine(RuleBasedStateMachine):
 
     def run_the_scheduled_jobs(self) -> None:
         """Expires claims and auto-approves submissions that are due; a job delivered twice, or early, does nothing."""
-        deps, now = JobDeps(self.uow, self.clock, FakeMailer()), self.clock.now()
+        uow, clock, now = self.uow, self.clock, self.clock.now()
         due = {
             i: a
             for i, a in self.assignments.items()
@@ -385,8 +385,8 @@ class RewardMachine(RuleBasedStateMachine):
             or (a.status is S.SUBMITTED and a.auto_approve_at and a.auto_approve_at <= now)
         }
         expiring = [i for i, a in due.items() if a.status is S.IN_PROGRESS]
-        assert self.attempt(expire_claims(deps), None) == len(expiring)
-        assert self.attempt(auto_approve(deps), None) == len(due) - len(expiring)
+        assert self.attempt(expire_claims(uow, clock), None) == len(expiring)
+        assert self.attempt(auto_approve(uow, clock), None) == len(due) - len(expiring)
         for model in due.values():
             if model.status is S.IN_PROGRESS:
                 model.status = S.EXPIRED
@@ -394,9 +394,9 @@ class RewardMachine(RuleBasedStateMachine):
             else:
                 self.approved(model, None)
         for assignment_id in due.keys() | self.open_work():
-            assert self.attempt(expire_claim(assignment_id, deps), None) == 0
-            assert self.attempt(auto_approve_one(assignment_id, deps), None) == 0
-        assert self.attempt(expire_claims(deps), None) == self.attempt(auto_approve(deps), None) == 0
+            assert self.attempt(expire_claim(assignment_id, uow, clock), None) == 0
+            assert self.attempt(auto_approve_one(assignment_id, uow, clock), None) == 0
+        assert self.attempt(expire_claims(uow, clock), None) == self.attempt(auto_approve(uow, clock), None) == 0
 
     @precondition(lambda self: self.store.notifications)
     @rule(data=st.data(), who=anyone, everything=st.booleans())
@@ -603,12 +603,16 @@ async def test_a_retried_redemption_gets_the_first_answer_and_a_changed_one_is_r
 async def test_auto_approval_credits_once_and_early_or_repeated_jobs_do_nothing() -> None:
     world = World(points=4, auto_approve_after=timedelta(days=2))
     _, assignment_id = await world.submitted_by(world.admin)
-    deps = JobDeps(world.uow, world.clock, FakeMailer())
+    uow, clock = world.uow, world.clock
 
     world.clock.advance(timedelta(days=2) - timedelta(seconds=1))
-    assert (await auto_approve(deps), await auto_approve_one(assignment_id, deps)) == (0, 0)
+    assert (await auto_approve(uow, clock), await auto_approve_one(assignment_id, uow, clock)) == (0, 0)
     world.clock.advance(timedelta(seconds=1))
-    assert (await auto_approve(deps), await auto_approve(deps), await auto_approve_one(assignment_id, deps)) == (
+    assert (
+        await auto_approve(uow, clock),
+        await auto_approve(uow, clock),
+        await auto_approve_one(assignment_id, uow, clock),
+    ) == (
         1,
         0,
         0,

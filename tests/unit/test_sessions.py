@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from application.auth import AuthDeps
+from application.identity import Identity
 from application.sessions import Login, authenticate, login, logout, refresh
 from domain.errors import AccountInactive, InvalidCredentials, InvalidToken, TokenReused, TooManyAttempts
 from domain.sessions import TokenKind, TokenPair
@@ -19,7 +19,7 @@ EMAIL = "ada@example.com"
 PASSWORD = "Analytical-Engine-1843"
 
 
-async def signed_in(deps: AuthDeps, email: str = EMAIL, address: str = CLIENT_ADDRESS) -> TokenPair:
+async def signed_in(deps: Identity, email: str = EMAIL, address: str = CLIENT_ADDRESS) -> TokenPair:
     return await login(Login(email, PASSWORD, address), deps)
 
 
@@ -165,7 +165,7 @@ async def test_a_deactivated_user_can_neither_authenticate_nor_refresh() -> None
         await refresh(pair.refresh, deps)
 
 
-EXPECTS: dict[str, tuple[TokenKind, Callable[[str, AuthDeps], Awaitable[object]]]] = {
+EXPECTS: dict[str, tuple[TokenKind, Callable[[str, Identity], Awaitable[object]]]] = {
     "authenticate": (TokenKind.ACCESS, authenticate),
     "refresh": (TokenKind.REFRESH, refresh),
     "logout": (TokenKind.REFRESH, logout),

@@ -7,12 +7,10 @@ from typing import Any
 from uuid import UUID
 
 from sqlalchemy import Row, insert, select, update
-from sqlalchemy.exc import IntegrityError
 
 from adapters.db.base import TableRepository
 from adapters.db.tables import audit_log, email_otps, email_tokens, refresh_sessions, users
 from domain.audit import AuditEntry
-from domain.errors import EmailTaken
 from domain.sessions import RefreshSession
 from domain.users import Role, User
 from domain.verification import EmailOtp, EmailToken
@@ -27,19 +25,10 @@ def user_from_row(row: Row[Any]) -> User:
 class SqlUserRepository(TableRepository[User]):
     table = users
     entity = User
+    savepoint_on_add = True  # registration is rare, so the savepoint is cheap
 
     def from_row(self, row: Row[Any]) -> User:
         return user_from_row(row)
-
-    async def add(self, user: User) -> None:
-        # A savepoint keeps the unit of work usable after a duplicate (registration is rare, so it is cheap).
-        try:
-            async with self._conn.begin_nested():
-                await super().add(user)
-        except IntegrityError as exc:
-            if "uq_users_email" in str(exc.orig) or "users.email" in str(exc.orig):
-                raise EmailTaken() from exc
-            raise
 
     async def get_by_email(self, email: str, *, for_update: bool = False) -> User | None:
         query = select(users).where(users.c.email == email)

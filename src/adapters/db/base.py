@@ -8,8 +8,11 @@ from enum import Enum
 from typing import Any, ClassVar, Generic, TypeVar
 from uuid import UUID
 
-from sqlalchemy import Row, Table, insert, select, update
+from sqlalchemy import Executable, Row, Table, insert, select, update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncConnection
+
+from adapters.db.errors import refusals
 
 T = TypeVar("T")
 
@@ -17,6 +20,8 @@ T = TypeVar("T")
 class TableRepository(Generic[T]):
     table: ClassVar[Table]
     entity: ClassVar[type[Any]]
+    # A refused insert keeps the unit of work usable (a savepoint) where a use case goes on after it.
+    savepoint_on_add: ClassVar[bool] = False
 
     def __init__(self, connection: AsyncConnection, on_write: Callable[[], None] | None = None) -> None:
         self._conn = connection
@@ -26,14 +31,25 @@ class TableRepository(Generic[T]):
         return {
             f.name: (value.value if isinstance(value := getattr(obj, f.name), Enum) else value)
             for f in dataclasses.fields(obj)  # type: ignore[arg-type]
+            if f.init
         }
 
     def from_row(self, row: Row[Any]) -> T:
         return self.entity(**row._mapping)  # type: ignore[no-any-return]
 
-    async def add(self, obj: T) -> None:
-        await self._conn.execute(insert(self.table).values(self.to_row(obj)))
+    async def write(self, statement: Executable, *, savepoint: bool = False) -> CursorResult[Any]:
+        """Executes a write; a known constraint violation comes back as its domain error."""
+        async with refusals():
+            if savepoint:
+                async with self._conn.begin_nested():
+                    result = await self._conn.execute(statement)
+            else:
+                result = await self._conn.execute(statement)
         self._on_write()
+        return result
+
+    async def add(self, obj: T) -> None:
+        await self.write(insert(self.table).values(self.to_row(obj)), savepoint=self.savepoint_on_add)
 
     async def get(self, obj_id: UUID, *, for_update: bool = False) -> T | None:
         query = select(self.table).where(self.table.c.id == obj_id)
@@ -42,8 +58,7 @@ class TableRepository(Generic[T]):
     async def update(self, obj: T) -> None:
         values = self.to_row(obj)
         obj_id = values.pop("id")
-        await self._conn.execute(update(self.table).where(self.table.c.id == obj_id).values(values))
-        self._on_write()
+        await self.write(update(self.table).where(self.table.c.id == obj_id).values(values))
 
     async def first(self, query: Any) -> T | None:
         row = (await self._conn.execute(query)).first()

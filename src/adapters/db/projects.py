@@ -7,12 +7,11 @@ from typing import Any
 from uuid import UUID
 
 from sqlalchemy import Row, delete, exists, func, insert, select
-from sqlalchemy.exc import IntegrityError
 
 from adapters.db.base import TableRepository
+from adapters.db.errors import refusals
 from adapters.db.tables import invitations, memberships, projects, users
 from domain.access import ProjectRole
-from domain.errors import AlreadyMember, SlugTaken
 from domain.invitations import Invitation, InvitationStatus
 from domain.projects import Membership, Project, ProjectStatus
 
@@ -26,18 +25,10 @@ def project_from_row(row: Row[Any]) -> Project:
 class SqlProjectRepository(TableRepository[Project]):
     table = projects
     entity = Project
+    savepoint_on_add = True  # a slug taken meanwhile is retried with another
 
     def from_row(self, row: Row[Any]) -> Project:
         return project_from_row(row)
-
-    async def add(self, project: Project) -> None:
-        try:
-            async with self._conn.begin_nested():
-                await super().add(project)
-        except IntegrityError as exc:
-            if "uq_projects_live_slug" in str(exc.orig) or "projects.slug" in str(exc.orig):
-                raise SlugTaken() from exc
-            raise
 
     async def get_by_slug(self, slug: str, *, for_update: bool = False) -> Project | None:
         query = select(projects).where(projects.c.slug == slug, projects.c.deleted_at.is_(None))
@@ -77,18 +68,16 @@ class SqlMembershipRepository:
         self._on_write = on_write
 
     async def add(self, membership: Membership) -> None:
-        try:
-            async with self._conn.begin_nested():
-                await self._conn.execute(
-                    insert(memberships).values(
-                        project_id=membership.project_id,
-                        user_id=membership.user_id,
-                        role=membership.role.value,
-                        created_at=membership.created_at,
-                    )
+        # A savepoint: accepting an invitation goes on when the person joined meanwhile.
+        async with refusals(), self._conn.begin_nested():
+            await self._conn.execute(
+                insert(memberships).values(
+                    project_id=membership.project_id,
+                    user_id=membership.user_id,
+                    role=membership.role.value,
+                    created_at=membership.created_at,
                 )
-        except IntegrityError as exc:
-            raise AlreadyMember() from exc
+            )
         self._on_write()
 
     async def remove(self, project_id: UUID, user_id: UUID) -> None:

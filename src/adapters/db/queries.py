@@ -10,6 +10,8 @@ from sqlalchemy import Select, and_, exists, func, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.db.accounts import user_from_row
+from adapters.db.ledger import entry_from_row
+from adapters.db.notifications import notification_from_row
 from adapters.db.pagination import decode_id_cursor, decode_time_id_cursor, encode_cursor, page_limit, split_page
 from adapters.db.tables import (
     assignments,
@@ -22,7 +24,6 @@ from adapters.db.tables import (
     users,
     wallets,
 )
-from adapters.db.work import entry_from_row, notification_from_row
 from application.queries import (
     AssignmentSummary,
     InvitationSummary,

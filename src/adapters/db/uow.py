@@ -1,12 +1,15 @@
-"""The SQL unit of work: one connection, one transaction, rolled back unless committed."""
+"""The SQL unit of work: one connection, one transaction, rolled back unless committed.
+
+Repositories are built on first use, so a use case that touches two tables builds two of them.
+"""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from functools import cached_property
 from types import TracebackType
 from typing import Self
-from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncTransaction
 
@@ -17,61 +20,22 @@ from adapters.db.accounts import (
     SqlRefreshSessionRepository,
     SqlUserRepository,
 )
-from adapters.db.jobs import SqlDeliveryRepository, SqlJobQueries, SqlOutboxRepository
+from adapters.db.assignments import SqlAssignmentRepository
+from adapters.db.ledger import SqlIdempotencyRepository, SqlLedgerRepository, SqlWalletRepository
+from adapters.db.notifications import SqlNotificationRepository
+from adapters.db.outbox import SqlDeliveryRepository, SqlOutboxRepository
 from adapters.db.projects import SqlInvitationRepository, SqlMembershipRepository, SqlProjectRepository
-from adapters.db.work import (
-    SqlAssignmentRepository,
-    SqlIdempotencyRepository,
-    SqlLedgerRepository,
-    SqlNotificationRepository,
-    SqlTaskRepository,
-    SqlWalletRepository,
-)
-from application.ports import (
-    BOARD,
-    AssignmentRepository,
-    AuditLog,
-    DeliveryRepository,
-    EmailTokenRepository,
-    IdempotencyRepository,
-    InvitationRepository,
-    JobQueries,
-    LedgerRepository,
-    ListCache,
-    MembershipRepository,
-    NotificationRepository,
-    OtpRepository,
-    OutboxRepository,
-    ProjectRepository,
-    RefreshSessionRepository,
-    TaskRepository,
-    UserRepository,
-    WalletRepository,
-)
+from adapters.db.scheduled import SqlScheduledQueries
+from adapters.db.tasks import SqlTaskRepository
+from application.ports.messaging import ListCache
+from application.queries import BOARD
+from domain.outbox import OutboxMessage
 
 log = logging.getLogger(__name__)
-AfterCommit = Callable[[list[UUID]], Awaitable[object]]
+AfterCommit = Callable[[list[OutboxMessage]], Awaitable[object]]
 
 
 class SqlUnitOfWork:
-    users: UserRepository
-    otps: OtpRepository
-    email_tokens: EmailTokenRepository
-    sessions: RefreshSessionRepository
-    audit: AuditLog
-    tasks: TaskRepository
-    assignments: AssignmentRepository
-    wallets: WalletRepository
-    ledger: LedgerRepository
-    notifications: NotificationRepository
-    idempotency: IdempotencyRepository
-    memberships: MembershipRepository
-    projects: ProjectRepository
-    invitations: InvitationRepository
-    outbox: OutboxRepository
-    deliveries: DeliveryRepository
-    jobs: JobQueries
-
     def __init__(
         self, engine: AsyncEngine, after_commit: AfterCommit | None = None, cache: ListCache | None = None
     ) -> None:
@@ -85,23 +49,6 @@ class SqlUnitOfWork:
     async def __aenter__(self) -> Self:
         self._conn = await self._engine.connect()
         self._tx = await self._conn.begin()
-        self.users = SqlUserRepository(self._conn)
-        self.otps = SqlOtpRepository(self._conn)
-        self.email_tokens = SqlEmailTokenRepository(self._conn)
-        self.sessions = SqlRefreshSessionRepository(self._conn)
-        self.audit = SqlAuditLog(self._conn)
-        self.tasks = SqlTaskRepository(self._conn, self._mark_board_changed)
-        self.assignments = SqlAssignmentRepository(self._conn, self._mark_board_changed)
-        self.wallets = SqlWalletRepository(self._conn)
-        self.ledger = SqlLedgerRepository(self._conn)
-        self.notifications = SqlNotificationRepository(self._conn)
-        self.idempotency = SqlIdempotencyRepository(self._conn)
-        self.memberships = SqlMembershipRepository(self._conn, self._mark_board_changed)
-        self.projects = SqlProjectRepository(self._conn, self._mark_board_changed)
-        self.invitations = SqlInvitationRepository(self._conn)
-        self.outbox = SqlOutboxRepository(self._conn, [])
-        self.deliveries = SqlDeliveryRepository(self._conn)
-        self.jobs = SqlJobQueries(self._conn, self._mark_board_changed)
         return self
 
     async def __aexit__(
@@ -115,8 +62,81 @@ class SqlUnitOfWork:
         finally:
             await self._conn.close()
 
+    @property
+    def connection(self) -> AsyncConnection:
+        assert self._conn is not None, "enter the unit of work first"
+        return self._conn
+
     def _mark_board_changed(self) -> None:
         self._board_changed = True
+
+    @cached_property
+    def users(self) -> SqlUserRepository:
+        return SqlUserRepository(self.connection)
+
+    @cached_property
+    def otps(self) -> SqlOtpRepository:
+        return SqlOtpRepository(self.connection)
+
+    @cached_property
+    def email_tokens(self) -> SqlEmailTokenRepository:
+        return SqlEmailTokenRepository(self.connection)
+
+    @cached_property
+    def sessions(self) -> SqlRefreshSessionRepository:
+        return SqlRefreshSessionRepository(self.connection)
+
+    @cached_property
+    def audit(self) -> SqlAuditLog:
+        return SqlAuditLog(self.connection)
+
+    @cached_property
+    def tasks(self) -> SqlTaskRepository:
+        return SqlTaskRepository(self.connection, self._mark_board_changed)
+
+    @cached_property
+    def assignments(self) -> SqlAssignmentRepository:
+        return SqlAssignmentRepository(self.connection, self._mark_board_changed)
+
+    @cached_property
+    def wallets(self) -> SqlWalletRepository:
+        return SqlWalletRepository(self.connection)
+
+    @cached_property
+    def ledger(self) -> SqlLedgerRepository:
+        return SqlLedgerRepository(self.connection)
+
+    @cached_property
+    def notifications(self) -> SqlNotificationRepository:
+        return SqlNotificationRepository(self.connection)
+
+    @cached_property
+    def idempotency(self) -> SqlIdempotencyRepository:
+        return SqlIdempotencyRepository(self.connection)
+
+    @cached_property
+    def memberships(self) -> SqlMembershipRepository:
+        return SqlMembershipRepository(self.connection, self._mark_board_changed)
+
+    @cached_property
+    def projects(self) -> SqlProjectRepository:
+        return SqlProjectRepository(self.connection, self._mark_board_changed)
+
+    @cached_property
+    def invitations(self) -> SqlInvitationRepository:
+        return SqlInvitationRepository(self.connection)
+
+    @cached_property
+    def outbox(self) -> SqlOutboxRepository:
+        return SqlOutboxRepository(self.connection)
+
+    @cached_property
+    def deliveries(self) -> SqlDeliveryRepository:
+        return SqlDeliveryRepository(self.connection)
+
+    @cached_property
+    def scheduled(self) -> SqlScheduledQueries:
+        return SqlScheduledQueries(self.connection, self._mark_board_changed)
 
     async def commit(self) -> None:
         assert self._tx is not None
@@ -128,7 +148,7 @@ class SqlUnitOfWork:
             except Exception:
                 log.exception("could not invalidate the list cache")
             self._board_changed = False
-        written = self.outbox.written()
+        written = self.outbox.written() if "outbox" in self.__dict__ else []
         if written and self._after_commit is not None:
             try:
                 await self._after_commit(written)

@@ -9,7 +9,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from application.ports import OutgoingEmail
+from domain.outbox import OutgoingEmail
 
 
 @dataclass(frozen=True)

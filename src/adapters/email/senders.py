@@ -10,8 +10,9 @@ from pathlib import Path
 import aiosmtplib
 
 from adapters.email.rendering import EmailRenderer
-from application.ports import DeliveryFailed, OutgoingEmail
+from application.ports.messaging import DeliveryFailed
 from domain.ids import new_id
+from domain.outbox import OutgoingEmail
 
 log = logging.getLogger(__name__)
 

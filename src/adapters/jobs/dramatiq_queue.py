@@ -7,7 +7,7 @@ import asyncio
 import dramatiq
 import redis
 
-from application.ports import QueueUnavailable
+from application.ports.messaging import QueueUnavailable
 
 QUEUE = "default"
 

@@ -8,7 +8,7 @@ import warnings
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from application.ports import ProcessedImage
+from application.ports.media import ProcessedImage
 from domain.errors import ImageTooLarge, UnsupportedImage
 
 MAX_BYTES = 5 * 1024 * 1024

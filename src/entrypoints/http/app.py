@@ -100,7 +100,7 @@ def create_app(container: Container, *, debug: bool = False, run_embedded_schedu
         # The embedded default has no separate scheduler process: it schedules in here.
         scheduler = (
             asyncio.create_task(
-                run_scheduler(container.queue, container.auth.limiter, container.clock, settings.time_zone, stop=stop)
+                run_scheduler(container.queue, container.schedule_lock, container.clock, settings.time_zone, stop=stop)
             )
             if run_embedded_scheduler
             else None
@@ -156,7 +156,7 @@ def create_app(container: Container, *, debug: bool = False, run_embedded_schedu
         ],
         dependencies={
             "container": Provide(lambda: container, use_cache=True, sync_to_thread=False),
-            "auth": Provide(lambda: container.auth, use_cache=True, sync_to_thread=False),
+            "identity": Provide(lambda: container.identity, use_cache=True, sync_to_thread=False),
             "current_user": Provide(provide_current_user),
             "optional_user": Provide(provide_optional_user),
         },

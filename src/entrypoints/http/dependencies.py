@@ -7,7 +7,7 @@ from typing import Any
 from litestar import Request
 from litestar.di import NamedDependency
 
-from application.auth import AuthDeps
+from application.identity import Identity
 from application.sessions import authenticate
 from domain.errors import InvalidToken
 from domain.users import User
@@ -20,16 +20,16 @@ def bearer_token(request: Request[Any, Any, Any]) -> str:
     return token.strip()
 
 
-async def provide_current_user(request: Request[Any, Any, Any], auth: NamedDependency[AuthDeps]) -> User:
-    return await authenticate(bearer_token(request), auth)
+async def provide_current_user(request: Request[Any, Any, Any], identity: NamedDependency[Identity]) -> User:
+    return await authenticate(bearer_token(request), identity)
 
 
 def client_address(request: Request[Any, Any, Any]) -> str:
     return request.client.host if request.client else "unknown"
 
 
-async def provide_optional_user(request: Request[Any, Any, Any], auth: NamedDependency[AuthDeps]) -> User | None:
+async def provide_optional_user(request: Request[Any, Any, Any], identity: NamedDependency[Identity]) -> User | None:
     """The signed-in user when a bearer token is sent (a bad one is still refused), else None."""
     if "authorization" not in request.headers:
         return None
-    return await authenticate(bearer_token(request), auth)
+    return await authenticate(bearer_token(request), identity)

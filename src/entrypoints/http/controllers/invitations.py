@@ -47,7 +47,7 @@ class InvitationController(Controller):
             password=data.password if data else None,
             full_name=data.full_name if data else None,
         )
-        accepted = await invitations.accept_invitation(cmd, container.auth)
+        accepted = await invitations.accept_invitation(cmd, container.identity)
         body = AcceptedOut(project=accepted.project.slug, role=accepted.role.value, user_id=accepted.user.id)
         if accepted.tokens is not None:
             pair = accepted.tokens

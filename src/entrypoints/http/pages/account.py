@@ -40,12 +40,12 @@ class AccountPages(Controller):
         try:
             data = parse(LoginIn, fields)
             pair = await sessions.login(
-                sessions.Login(data.email, data.password, client_address(request)), container.auth
+                sessions.Login(data.email, data.password, client_address(request)), container.identity
             )
         except DomainError as exc:
             context = {"email": fields.get("email", ""), "next": fields.get("next", ""), "error": exc.detail}
             return page("signin.html", None, status=STATUS_BY_KIND[exc.kind], **context)
-        await session.start(request, pair, container.auth)
+        await session.start(request, pair, container.identity)
         return go(back)
 
     @get("/signup/")
@@ -59,7 +59,7 @@ class AccountPages(Controller):
         fields = await read_form(request)
         try:
             data = parse(SendOtpIn, fields)
-            await accounts.send_otp(accounts.SendOtp(data.email, client_address(request)), container.auth)
+            await accounts.send_otp(accounts.SendOtp(data.email, client_address(request)), container.identity)
         except DomainError as exc:
             email = fields.get("email", "")
             return page(
@@ -87,17 +87,17 @@ class AccountPages(Controller):
             if token is None:
                 code = parse(VerifyOtpIn, fields)
                 token = await accounts.verify_otp(
-                    accounts.VerifyOtp(email, code.otp, client_address(request)), container.auth
+                    accounts.VerifyOtp(email, code.otp, client_address(request)), container.identity
                 )
                 # Kept server-side, so a refused password does not cost the person a new code.
                 request.session[_SIGNUP] = {"email": email, "email_token": token}
             data = parse(RegisterIn, {**fields, "email_token": token})
             role = Role.MANAGER if manager else Role.MEMBER
             user = await accounts.register(
-                accounts.Register(data.email_token, data.password, data.full_name, role), container.auth
+                accounts.Register(data.email_token, data.password, data.full_name, role), container.identity
             )
             pair = await sessions.login(
-                sessions.Login(user.email, data.password, client_address(request)), container.auth
+                sessions.Login(user.email, data.password, client_address(request)), container.identity
             )
         except DomainError as exc:
             context = {
@@ -110,7 +110,7 @@ class AccountPages(Controller):
                 "error": exc.detail,
             }
             return page("signup.html", None, status=STATUS_BY_KIND[exc.kind], **context)
-        await session.start(request, pair, container.auth)
+        await session.start(request, pair, container.identity)
         return done(request, f"Welcome, {user.full_name}! Your account is ready.", "/")
 
     @get("/signout/")
@@ -121,7 +121,7 @@ class AccountPages(Controller):
 
     @post("/signout/")
     async def sign_out(self, request: Request[Any, Any, Any], container: ContainerDep) -> Redirect:
-        await session.end(request, container.auth)
+        await session.end(request, container.identity)
         return go("/signin/")
 
     @get("/settings/")
@@ -136,8 +136,8 @@ class AccountPages(Controller):
         try:
             data = parse(ChangePasswordIn, fields)
             cmd = accounts.ChangePassword(viewer.user, data.current_password, data.new_password)
-            pair = await accounts.change_password(cmd, container.auth)
+            pair = await accounts.change_password(cmd, container.identity)
         except DomainError as exc:
             return page("settings.html", viewer, status=STATUS_BY_KIND[exc.kind], error=exc.detail)
-        await session.start(request, pair, container.auth)
+        await session.start(request, pair, container.identity)
         return done(request, "Your password is changed. Every other session was signed out.", "/settings/")

@@ -65,10 +65,10 @@ class InvitationPage(Controller):
             return page("invite_register.html", visitor, status=status, **context)
         try:
             cmd = invitations.Accept(data.token, password=data.password, full_name=data.full_name)
-            accepted = await invitations.accept_from_page(cmd, client_address(request), container.auth)
+            accepted = await invitations.accept_from_page(cmd, client_address(request), container.identity)
         except DomainError as exc:
             return page("invite_register.html", visitor, status=STATUS_BY_KIND[exc.kind], error=exc.detail, **context)
         if accepted.tokens is not None:
-            await session.start(request, accepted.tokens, container.auth)
+            await session.start(request, accepted.tokens, container.identity)
         welcome = f"Welcome to {accepted.project.name}: you joined as a {accepted.role.value}."
         return done(request, welcome, f"/projects/{accepted.project.slug}/")

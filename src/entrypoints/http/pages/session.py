@@ -21,7 +21,7 @@ from litestar.middleware.session.server_side import ServerSideSessionBackend, Se
 from litestar.types import Empty, Message, ScopeSession
 
 from application import overview, sessions
-from application.auth import AuthDeps
+from application.identity import Identity
 from domain.errors import AccountInactive, AuthenticationFailed, DomainError
 from domain.sessions import TokenKind, TokenPair
 from domain.users import User
@@ -98,27 +98,27 @@ async def _renew_id(request: Request[Any, Any, Any]) -> None:
     request.state[_RENEWED] = secrets.token_hex(32)
 
 
-async def start(request: Request[Any, Any, Any], pair: TokenPair, auth: AuthDeps) -> None:
-    claims = auth.tokens.decode(pair.access, TokenKind.ACCESS)
+async def start(request: Request[Any, Any, Any], pair: TokenPair, identity: Identity) -> None:
+    claims = identity.tokens.decode(pair.access, TokenKind.ACCESS)
     await _renew_id(request)
     request.set_session({"user_id": str(claims.user_id), "version": claims.session_version, "refresh": pair.refresh})
 
 
-async def end(request: Request[Any, Any, Any], auth: AuthDeps) -> None:
+async def end(request: Request[Any, Any, Any], identity: Identity) -> None:
     """Signs out the way the API does (every session of the user ends), then forgets the record."""
     refresh = request.session.get("refresh")
     if refresh:
         with contextlib.suppress(DomainError):  # already ended elsewhere: nothing left to end
-            await sessions.logout(str(refresh), auth)
+            await sessions.logout(str(refresh), identity)
     request.clear_session()
 
 
-async def provide_session_user(request: Request[Any, Any, Any], auth: NamedDependency[AuthDeps]) -> User | None:
+async def provide_session_user(request: Request[Any, Any, Any], identity: NamedDependency[Identity]) -> User | None:
     data = request.session
     if "user_id" not in data:
         return None
     try:
-        return await sessions.resume_session(UUID(str(data["user_id"])), int(data.get("version", -1)), auth)
+        return await sessions.resume_session(UUID(str(data["user_id"])), int(data.get("version", -1)), identity)
     except (AuthenticationFailed, AccountInactive, ValueError):
         # Ended elsewhere (sign-out, new password, deactivation): the record goes now, even if an error follows.
         await _forget(request)

@@ -1,85 +1,32 @@
-"""The background jobs as use cases; every one is safe to run twice (delivery is at least once)."""
+"""The scheduled background use cases; every one is safe to run twice (delivery is at least once)."""
 
 from __future__ import annotations
 
-import logging
 from collections import defaultdict
-from dataclasses import dataclass
 from datetime import date
 from uuid import UUID
 
 from application.access import locked_assignment
-from application.ports import (
-    Clock,
-    DeliveryFailed,
-    EmailDelivery,
-    Mailer,
-    OutboxMessage,
-    OutgoingEmail,
-    UnitOfWorkFactory,
-)
+from application.ports.clock import Clock
+from application.ports.repositories import UnitOfWorkFactory
 from application.rewards import credit_approval
 from domain.assignments import AssignmentStatus
 from domain.notifications import Notification, NotificationKind
+from domain.outbox import OutboxMessage, OutgoingEmail
 
-log = logging.getLogger(__name__)
-MAX_EMAIL_ATTEMPTS = 5
 BATCH = 500
 
 
-class RetryLater(Exception):
-    """Raised so the job runner retries with backoff."""
-
-
-@dataclass(frozen=True)
-class JobDeps:
-    uow: UnitOfWorkFactory
-    clock: Clock
-    mailer: Mailer
-    time_zone: str = "UTC"
-
-
-async def send_email(outbox_id: UUID, deps: JobDeps) -> str:
-    """Sends one outbox email once; a failure is retried until MAX_EMAIL_ATTEMPTS, then recorded as failed."""
-    async with deps.uow() as work:
-        message = await work.outbox.get(outbox_id)
-        if message is None:
-            return "missing"
-        email = message.as_email()
-        # Claiming the row (inserted if missing, then locked) makes a duplicate delivery of this job wait,
-        # then see the outcome; locking a row that does not exist yet would let both send.
-        delivery = await work.deliveries.claim(EmailDelivery(outbox_id, email.to, email.template))
-        if delivery.status in ("sent", "failed"):
-            return "already " + delivery.status
-        delivery.attempts += 1
-        delivery.updated_at = deps.clock.now()
-        try:
-            await deps.mailer.send(email)
-            delivery.status = "sent"
-            delivery.last_error = ""
-        except DeliveryFailed as exc:
-            delivery.last_error = str(exc)[:500]
-            delivery.status = "failed" if delivery.attempts >= MAX_EMAIL_ATTEMPTS else "pending"
-        await work.deliveries.save(delivery)
-        if delivery.status != "pending":
-            # Codes and invitation links must not outlive their delivery in the database.
-            await work.outbox.redact(outbox_id)
-        await work.commit()
-    if delivery.status == "pending":
-        raise RetryLater(f"email {outbox_id} not delivered yet: {delivery.last_error}")
-    return delivery.status
-
-
-async def expire_claims(deps: JobDeps) -> int:
+async def expire_claims(uow: UnitOfWorkFactory, clock: Clock) -> int:
     """In-progress claims past their duration become expired and give their slot back."""
-    async with deps.uow() as work:
-        ids = await work.jobs.expired_claims(deps.clock.now(), BATCH)
-    return sum([await expire_claim(assignment_id, deps) for assignment_id in ids])
+    async with uow() as work:
+        ids = await work.scheduled.expired_claims(clock.now(), BATCH)
+    return sum([await expire_claim(assignment_id, uow, clock) for assignment_id in ids])
 
 
-async def expire_claim(assignment_id: UUID, deps: JobDeps) -> int:
-    now = deps.clock.now()
-    async with deps.uow() as work:
+async def expire_claim(assignment_id: UUID, uow: UnitOfWorkFactory, clock: Clock) -> int:
+    now = clock.now()
+    async with uow() as work:
         locked = await locked_assignment(work, assignment_id)
         if locked is None or locked[0].status is not AssignmentStatus.IN_PROGRESS:
             return 0
@@ -98,16 +45,16 @@ async def expire_claim(assignment_id: UUID, deps: JobDeps) -> int:
     return 1
 
 
-async def auto_approve(deps: JobDeps) -> int:
+async def auto_approve(uow: UnitOfWorkFactory, clock: Clock) -> int:
     """Submissions left unreviewed past their task's auto-approve delay are approved and credited."""
-    async with deps.uow() as work:
-        ids = await work.jobs.due_auto_approvals(deps.clock.now(), BATCH)
-    return sum([await auto_approve_one(assignment_id, deps) for assignment_id in ids])
+    async with uow() as work:
+        ids = await work.scheduled.due_auto_approvals(clock.now(), BATCH)
+    return sum([await auto_approve_one(assignment_id, uow, clock) for assignment_id in ids])
 
 
-async def auto_approve_one(assignment_id: UUID, deps: JobDeps) -> int:
-    now = deps.clock.now()
-    async with deps.uow() as work:
+async def auto_approve_one(assignment_id: UUID, uow: UnitOfWorkFactory, clock: Clock) -> int:
+    now = clock.now()
+    async with uow() as work:
         locked = await locked_assignment(work, assignment_id)
         if locked is None or locked[0].status is not AssignmentStatus.SUBMITTED or locked[1].is_deleted:
             return 0
@@ -121,11 +68,11 @@ async def auto_approve_one(assignment_id: UUID, deps: JobDeps) -> int:
     return 1
 
 
-async def mark_overdue(today: date, deps: JobDeps) -> int:
+async def mark_overdue(today: date, uow: UnitOfWorkFactory, clock: Clock) -> int:
     """Flags overdue projects and tasks in a few set-based statements and notifies each person once."""
-    now = deps.clock.now()
-    async with deps.uow() as work:
-        notices = await work.jobs.flag_overdue(today, now)
+    now = clock.now()
+    async with uow() as work:
+        notices = await work.scheduled.flag_overdue(today, now)
         await work.notifications.add_many(
             [
                 Notification(
@@ -162,11 +109,11 @@ async def mark_overdue(today: date, deps: JobDeps) -> int:
     return len(notices)
 
 
-async def daily_digest(today: date, deps: JobDeps) -> int:
+async def daily_digest(today: date, uow: UnitOfWorkFactory, clock: Clock) -> int:
     """One email per person with the tasks due today and those overdue; nobody with nothing gets one."""
-    now = deps.clock.now()
-    async with deps.uow() as work:
-        lines = await work.jobs.digest_lines(today)
+    now = clock.now()
+    async with uow() as work:
+        lines = await work.scheduled.digest_lines(today)
         by_user: dict[UUID, list[dict[str, object]]] = defaultdict(list)
         people: dict[UUID, tuple[str, str]] = {}
         for line in lines:
@@ -197,8 +144,8 @@ async def daily_digest(today: date, deps: JobDeps) -> int:
     return written
 
 
-async def purge(deps: JobDeps) -> dict[str, int]:
-    async with deps.uow() as work:
-        counts = await work.jobs.purge(deps.clock.now())
+async def purge(uow: UnitOfWorkFactory, clock: Clock) -> dict[str, int]:
+    async with uow() as work:
+        counts = await work.scheduled.purge(clock.now())
         await work.commit()
     return counts

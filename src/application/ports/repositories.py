@@ -1,34 +1,33 @@
-"""The ports: what the use cases need from the outside world, as Protocols the adapters implement."""
+"""The repositories and the unit of work that hands them out, one transaction at a time."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime
 from types import TracebackType
-from typing import Any, Protocol, Self, TypeVar
+from typing import Protocol, Self
 from uuid import UUID
 
+from application.ports.messaging import DeliveryRepository, OutboxRepository
 from domain.access import ProjectRole
 from domain.assignments import Assignment
 from domain.audit import AuditEntry
-from domain.ids import new_id
 from domain.invitations import Invitation
 from domain.notifications import Notification
 from domain.projects import Membership, Project
-from domain.sessions import RefreshSession, TokenClaims, TokenKind
+from domain.sessions import RefreshSession
 from domain.tasks import Task
 from domain.users import User
 from domain.verification import EmailOtp, EmailToken
 from domain.wallets import LedgerEntry, Wallet
 
 
-class Clock(Protocol):
-    def now(self) -> datetime: ...
-
-
 class UserRepository(Protocol):
-    async def add(self, user: User) -> None: ...
+    async def add(self, user: User) -> None:
+        """Raises `EmailTaken` for a second account with one email; the unit of work stays usable."""
+        ...
+
     async def get(self, user_id: UUID, *, for_update: bool = False) -> User | None: ...
     async def get_by_email(self, email: str, *, for_update: bool = False) -> User | None: ...
     async def update(self, user: User) -> None: ...
@@ -59,13 +58,21 @@ class AuditLog(Protocol):
 
 
 class TaskRepository(Protocol):
-    async def add(self, task: Task) -> None: ...
+    async def add(self, task: Task) -> None:
+        """Raises `SlugTaken` when a live task has the slug; the unit of work stays usable."""
+        ...
+
     async def get(self, task_id: UUID, *, for_update: bool = False) -> Task | None: ...
     async def get_by_slug(self, slug: str, *, for_update: bool = False) -> Task | None:
         """Live tasks only: a soft-deleted task is not found."""
         ...
 
     async def update(self, task: Task) -> None: ...
+    async def take_slot(self, task: Task) -> None:
+        """Holds one more slot if one is free and the task open and live, in one conditional statement: the
+        guard under concurrency. Raises `TaskFull` or `TaskClosed`; else `task.slots_taken` is the stored count."""
+        ...
+
     async def slug_taken(self, slug: str) -> bool: ...
     async def delete_for_project(self, project_id: UUID, now: datetime) -> int: ...
 
@@ -125,7 +132,10 @@ class IdempotencyRepository(Protocol):
 
 
 class ProjectRepository(Protocol):
-    async def add(self, project: Project) -> None: ...
+    async def add(self, project: Project) -> None:
+        """Raises `SlugTaken` when a live project has the slug; the unit of work stays usable."""
+        ...
+
     async def get(self, project_id: UUID, *, for_update: bool = False) -> Project | None: ...
     async def get_by_slug(self, slug: str, *, for_update: bool = False) -> Project | None:
         """Live projects only."""
@@ -145,7 +155,7 @@ class InvitationRepository(Protocol):
 
 class MembershipRepository(Protocol):
     async def add(self, membership: Membership) -> None:
-        """Raises `AlreadyMember` when the pair exists."""
+        """Raises `AlreadyMember` when the pair exists; the unit of work stays usable."""
         ...
 
     async def remove(self, project_id: UUID, user_id: UUID) -> None: ...
@@ -180,7 +190,7 @@ class DigestLine:
     is_overdue: bool
 
 
-class JobQueries(Protocol):
+class ScheduledQueries(Protocol):
     """The set-based statements behind the scheduled jobs."""
 
     async def flag_overdue(self, today: date, now: datetime) -> list[OverdueNotice]:
@@ -196,23 +206,40 @@ class JobQueries(Protocol):
 class UnitOfWork(Protocol):
     """One transaction. Leaving the block without `commit()` rolls everything back."""
 
-    users: UserRepository
-    otps: OtpRepository
-    email_tokens: EmailTokenRepository
-    sessions: RefreshSessionRepository
-    audit: AuditLog
-    tasks: TaskRepository
-    assignments: AssignmentRepository
-    wallets: WalletRepository
-    ledger: LedgerRepository
-    notifications: NotificationRepository
-    idempotency: IdempotencyRepository
-    memberships: MembershipRepository
-    projects: ProjectRepository
-    invitations: InvitationRepository
-    outbox: OutboxRepository
-    deliveries: DeliveryRepository
-    jobs: JobQueries
+    @property
+    def users(self) -> UserRepository: ...
+    @property
+    def otps(self) -> OtpRepository: ...
+    @property
+    def email_tokens(self) -> EmailTokenRepository: ...
+    @property
+    def sessions(self) -> RefreshSessionRepository: ...
+    @property
+    def audit(self) -> AuditLog: ...
+    @property
+    def tasks(self) -> TaskRepository: ...
+    @property
+    def assignments(self) -> AssignmentRepository: ...
+    @property
+    def wallets(self) -> WalletRepository: ...
+    @property
+    def ledger(self) -> LedgerRepository: ...
+    @property
+    def notifications(self) -> NotificationRepository: ...
+    @property
+    def idempotency(self) -> IdempotencyRepository: ...
+    @property
+    def memberships(self) -> MembershipRepository: ...
+    @property
+    def projects(self) -> ProjectRepository: ...
+    @property
+    def invitations(self) -> InvitationRepository: ...
+    @property
+    def outbox(self) -> OutboxRepository: ...
+    @property
+    def deliveries(self) -> DeliveryRepository: ...
+    @property
+    def scheduled(self) -> ScheduledQueries: ...
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(
@@ -222,166 +249,3 @@ class UnitOfWork(Protocol):
 
 
 UnitOfWorkFactory = Callable[[], UnitOfWork]
-
-
-class PasswordHasher(Protocol):
-    async def hash(self, password: str) -> str: ...
-    async def verify(self, password_hash: str, password: str) -> bool: ...
-    def needs_rehash(self, password_hash: str) -> bool: ...
-
-
-class TokenCodec(Protocol):
-    def encode(self, claims: TokenClaims) -> str: ...
-    def decode(self, token: str, kind: TokenKind) -> TokenClaims:
-        """Raises `InvalidToken` for anything but a valid, unexpired token of exactly this kind."""
-        ...
-
-
-class SecretDigest(Protocol):
-    """A keyed digest for short secrets (OTP codes) so a leaked table cannot be brute-forced offline."""
-
-    def __call__(self, value: str) -> str: ...
-
-
-@dataclass(frozen=True)
-class OutgoingEmail:
-    to: str
-    template: str
-    context: Mapping[str, Any] = field(default_factory=dict)
-
-
-class DeliveryFailed(Exception):
-    """The mail server refused or could not be reached; worth trying again later."""
-
-
-class Mailer(Protocol):
-    async def send(self, email: OutgoingEmail) -> None:
-        """Raises `DeliveryFailed` when the message could not be handed over."""
-        ...
-
-
-class QueueUnavailable(Exception):
-    """The job broker cannot be reached; the outbox keeps the message for the sweep."""
-
-
-class JobQueue(Protocol):
-    async def enqueue(self, job: str, **arguments: str) -> None:
-        """Hands a job to the workers by name, with string arguments (ids, never objects)."""
-        ...
-
-
-@dataclass(frozen=True)
-class OutboxMessage:
-    """A side effect written in the same transaction as the change that causes it."""
-
-    job: str
-    payload: Mapping[str, Any]
-    created_at: datetime
-    dedupe_key: str | None = None
-    sent_at: datetime | None = None
-    id: UUID = field(default_factory=new_id)
-
-    @classmethod
-    def email(cls, email: OutgoingEmail, now: datetime, dedupe_key: str | None = None) -> OutboxMessage:
-        payload = {"to": email.to, "template": email.template, "context": dict(email.context)}
-        return cls("send_email", payload, now, dedupe_key)
-
-    def as_email(self) -> OutgoingEmail:
-        return OutgoingEmail(self.payload["to"], self.payload["template"], self.payload.get("context", {}))
-
-
-class OutboxRepository(Protocol):
-    async def add(self, message: OutboxMessage) -> None:
-        """A message whose dedupe key was already used is dropped silently."""
-        ...
-
-    async def add_many(self, messages: list[OutboxMessage]) -> None: ...
-    async def get(self, message_id: UUID) -> OutboxMessage | None: ...
-    async def unsent(self, created_before: datetime, limit: int) -> list[OutboxMessage]: ...
-    async def by_ids(self, ids: list[UUID]) -> list[OutboxMessage]: ...
-    async def mark_sent(self, ids: list[UUID], now: datetime) -> None: ...
-    async def redact(self, message_id: UUID) -> None:
-        """Drops the message's context (codes, links), keeping who and what for the record."""
-        ...
-
-    def written(self) -> list[UUID]:
-        """Ids added in this unit of work, for the relay after commit."""
-        ...
-
-
-@dataclass
-class EmailDelivery:
-    outbox_id: UUID
-    to: str
-    template: str
-    status: str = "pending"  # pending, sent or failed
-    attempts: int = 0
-    last_error: str = ""
-    updated_at: datetime | None = None
-
-
-class DeliveryRepository(Protocol):
-    async def get(self, outbox_id: UUID, *, for_update: bool = False) -> EmailDelivery | None: ...
-    async def claim(self, delivery: EmailDelivery) -> EmailDelivery:
-        """Stores `delivery` unless its message has one, then returns the stored one locked until the end of
-        the transaction: a concurrent delivery of the same message waits here, then sees the outcome."""
-        ...
-
-    async def save(self, delivery: EmailDelivery) -> None: ...
-
-
-T = TypeVar("T")
-BOARD = "board"  # the cache scope of every list built from tasks, assignments, projects and memberships
-
-
-class ListCache(Protocol):
-    async def fetch(self, scope: str, key: str, load: Callable[[], Awaitable[T]], result_type: type[T]) -> T:
-        """The cached value under the scope's current version, or `load()` stored for next time."""
-        ...
-
-    async def invalidate(self, scope: str) -> None:
-        """Hides every entry of the scope from the very next read, in every process."""
-        ...
-
-
-class RateLimiter(Protocol):
-    """Fixed-window counters shared by every process (Redis in production)."""
-
-    async def hit(self, key: str, window_seconds: int) -> int:
-        """Counts one event in the current window and returns the count so far."""
-        ...
-
-    async def count(self, key: str, window_seconds: int) -> int: ...
-    async def give_back(self, key: str, window_seconds: int) -> None:
-        """Takes back one event of the current window (an attempt that turned out fine)."""
-        ...
-
-    async def reset(self, key: str, window_seconds: int) -> None: ...
-    async def cooldown(self, key: str, seconds: int) -> bool:
-        """Starts a cooldown of exactly `seconds`; False when one is already running for the key."""
-        ...
-
-    async def end_cooldown(self, key: str) -> None:
-        """Ends the key's cooldown early, for a claim whose work could not be done after all."""
-        ...
-
-
-@dataclass(frozen=True)
-class ProcessedImage:
-    image: bytes
-    thumbnail: bytes
-    extension: str
-
-
-class ImageProcessor(Protocol):
-    async def process(self, data: bytes) -> ProcessedImage:
-        """Decodes, checks and re-encodes an upload; raises `ImageTooLarge` or `UnsupportedImage`."""
-        ...
-
-
-class MediaStorage(Protocol):
-    async def save(self, folder: str, extension: str, data: bytes) -> str:
-        """Stores the bytes under a new random name and returns its path relative to the media root."""
-        ...
-
-    async def delete(self, path: str) -> None: ...

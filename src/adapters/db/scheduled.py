@@ -1,4 +1,4 @@
-"""The outbox, email deliveries, and the set-based statements behind the scheduled jobs."""
+"""The set-based statements behind the scheduled jobs: overdue flags, digests, expiries, purges."""
 
 from __future__ import annotations
 
@@ -7,12 +7,11 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Row, and_, delete, exists, func, literal, select, union_all, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import and_, delete, exists, func, literal, select, union_all, update
 
+from adapters.db.outbox import dialect_insert
 from adapters.db.tables import (
     assignments,
-    email_deliveries,
     email_otps,
     email_tokens,
     invitations,
@@ -24,110 +23,9 @@ from adapters.db.tables import (
     tasks,
     users,
 )
-from application.ports import DigestLine, EmailDelivery, OutboxMessage, OverdueNotice
+from application.ports.repositories import DigestLine, OverdueNotice
 
 ACTIVE = ("in_progress", "submitted")
-
-
-def dialect_insert(connection: Any, table: Any) -> Any:
-    return (postgresql if connection.dialect.name == "postgresql" else sqlite).insert(table)
-
-
-def _message_from_row(row: Row[Any]) -> OutboxMessage:
-    return OutboxMessage(**row._mapping)
-
-
-class SqlOutboxRepository:
-    def __init__(self, connection: Any, written: list[UUID]) -> None:
-        self._conn = connection
-        self._written = written
-
-    @staticmethod
-    def _values(message: OutboxMessage) -> dict[str, Any]:
-        return {
-            "id": message.id,
-            "job": message.job,
-            "payload": dict(message.payload),
-            "dedupe_key": message.dedupe_key,
-            "created_at": message.created_at,
-            "sent_at": message.sent_at,
-        }
-
-    async def add(self, message: OutboxMessage) -> None:
-        await self.add_many([message])
-
-    async def add_many(self, messages: list[OutboxMessage]) -> None:
-        if not messages:
-            return
-        statement = dialect_insert(self._conn, outbox).on_conflict_do_nothing().returning(outbox.c.id)
-        result = await self._conn.execute(statement, [self._values(m) for m in messages])
-        self._written.extend(result.scalars().all())
-
-    async def get(self, message_id: UUID) -> OutboxMessage | None:
-        row = (await self._conn.execute(select(outbox).where(outbox.c.id == message_id))).first()
-        return None if row is None else _message_from_row(row)
-
-    async def by_ids(self, ids: list[UUID]) -> list[OutboxMessage]:
-        rows = (await self._conn.execute(select(outbox).where(outbox.c.id.in_(ids)))).all()
-        return [_message_from_row(row) for row in rows]
-
-    async def unsent(self, created_before: datetime, limit: int) -> list[OutboxMessage]:
-        query = (
-            select(outbox)
-            .where(outbox.c.sent_at.is_(None), outbox.c.created_at <= created_before)
-            .order_by(outbox.c.created_at)
-            .limit(limit)
-        )
-        return [_message_from_row(row) for row in (await self._conn.execute(query)).all()]
-
-    async def mark_sent(self, ids: list[UUID], now: datetime) -> None:
-        await self._conn.execute(
-            update(outbox).where(outbox.c.id.in_(ids), outbox.c.sent_at.is_(None)).values(sent_at=now)
-        )
-
-    async def redact(self, message_id: UUID) -> None:
-        message = await self.get(message_id)
-        if message is not None and "context" in message.payload:
-            payload = {key: value for key, value in message.payload.items() if key != "context"}
-            await self._conn.execute(update(outbox).where(outbox.c.id == message_id).values(payload=payload))
-
-    def written(self) -> list[UUID]:
-        return list(self._written)
-
-
-class SqlDeliveryRepository:
-    def __init__(self, connection: Any) -> None:
-        self._conn = connection
-
-    async def get(self, outbox_id: UUID, *, for_update: bool = False) -> EmailDelivery | None:
-        query = select(email_deliveries).where(email_deliveries.c.outbox_id == outbox_id)
-        row = (await self._conn.execute(query.with_for_update() if for_update else query)).first()
-        return None if row is None else EmailDelivery(**row._mapping)
-
-    async def claim(self, delivery: EmailDelivery) -> EmailDelivery:
-        values = self._values(delivery)
-        await self._conn.execute(dialect_insert(self._conn, email_deliveries).values(values).on_conflict_do_nothing())
-        claimed = await self.get(delivery.outbox_id, for_update=True)
-        assert claimed is not None
-        return claimed
-
-    @staticmethod
-    def _values(delivery: EmailDelivery) -> dict[str, Any]:
-        return {
-            "outbox_id": delivery.outbox_id,
-            "to": delivery.to,
-            "template": delivery.template,
-            "status": delivery.status,
-            "attempts": delivery.attempts,
-            "last_error": delivery.last_error,
-            "updated_at": delivery.updated_at,
-        }
-
-    async def save(self, delivery: EmailDelivery) -> None:
-        values = self._values(delivery)
-        statement = dialect_insert(self._conn, email_deliveries).values(values)
-        changed = {k: v for k, v in values.items() if k != "outbox_id"}
-        await self._conn.execute(statement.on_conflict_do_update(index_elements=["outbox_id"], set_=changed))
 
 
 def _task_overdue(today: date) -> Any:
@@ -148,7 +46,7 @@ def _project_overdue(today: date) -> Any:
     return and_(projects.c.deleted_at.is_(None), projects.c.due_date < today, projects.c.status != "completed")
 
 
-class SqlJobQueries:
+class SqlScheduledQueries:
     def __init__(self, connection: Any, on_write: Callable[[], None]) -> None:
         self._conn = connection
         self._on_write = on_write

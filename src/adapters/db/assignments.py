@@ -1,0 +1,58 @@
+"""The assignment repository: claims and assignments, refused as the unique indexes refuse them."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import Row, select
+
+from adapters.db.base import TableRepository
+from adapters.db.tables import assignments, tasks
+from domain.assignments import Assignment, AssignmentStatus, Origin
+
+
+def assignment_from_row(row: Row[Any]) -> Assignment:
+    assignment = Assignment(**row._mapping)
+    assignment.origin = Origin(assignment.origin)
+    assignment.status = AssignmentStatus(assignment.status)
+    return assignment
+
+
+class SqlAssignmentRepository(TableRepository[Assignment]):
+    table = assignments
+    entity = Assignment
+
+    def from_row(self, row: Row[Any]) -> Assignment:
+        return assignment_from_row(row)
+
+    async def find(self, task_id: UUID, user_id: UUID) -> Assignment | None:
+        return await self.first(
+            select(assignments).where(assignments.c.task_id == task_id, assignments.c.user_id == user_id)
+        )
+
+    async def open_claims(
+        self, *, task_id: UUID | None = None, project_id: UUID | None = None, user_id: UUID | None = None
+    ) -> list[Assignment]:
+        query = (
+            select(assignments)
+            .join(tasks, tasks.c.id == assignments.c.task_id)
+            .where(assignments.c.status == AssignmentStatus.IN_PROGRESS.value)
+        )
+        for column, value in (
+            (tasks.c.id, task_id),
+            (tasks.c.project_id, project_id),
+            (assignments.c.user_id, user_id),
+        ):
+            if value is not None:
+                query = query.where(column == value)
+        return [assignment_from_row(row) for row in (await self._conn.execute(query)).all()]
+
+    async def active_claim_of(self, user_id: UUID) -> Assignment | None:
+        return await self.first(
+            select(assignments).where(
+                assignments.c.user_id == user_id,
+                assignments.c.status == AssignmentStatus.IN_PROGRESS.value,
+                assignments.c.origin == Origin.CLAIMED.value,
+            )
+        )

@@ -1,0 +1,70 @@
+"""Messages leaving the transaction: the outbox and its deliveries, the job queue, mail, and the list cache."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import Protocol, TypeVar
+from uuid import UUID
+
+from domain.outbox import EmailDelivery, OutboxMessage, OutgoingEmail
+
+T = TypeVar("T")
+
+
+class DeliveryFailed(Exception):
+    """The mail server refused or could not be reached; worth trying again later."""
+
+
+class Mailer(Protocol):
+    async def send(self, email: OutgoingEmail) -> None:
+        """Raises `DeliveryFailed` when the message could not be handed over."""
+        ...
+
+
+class QueueUnavailable(Exception):
+    """The job broker cannot be reached; the outbox keeps the message for the sweep."""
+
+
+class JobQueue(Protocol):
+    async def enqueue(self, job: str, **arguments: str) -> None:
+        """Hands a job to the workers by name, with string arguments (ids, never objects)."""
+        ...
+
+
+class OutboxRepository(Protocol):
+    async def add(self, message: OutboxMessage) -> None:
+        """A message whose dedupe key was already used is dropped silently."""
+        ...
+
+    async def add_many(self, messages: list[OutboxMessage]) -> None: ...
+    async def get(self, message_id: UUID) -> OutboxMessage | None: ...
+    async def unsent(self, created_before: datetime, limit: int) -> list[OutboxMessage]: ...
+    async def mark_sent(self, ids: list[UUID], now: datetime) -> None: ...
+    async def redact(self, message_id: UUID) -> None:
+        """Drops the message's context (codes, links), keeping who and what for the record."""
+        ...
+
+    def written(self) -> list[OutboxMessage]:
+        """The messages this unit of work wrote (not those a dedupe key dropped), for the relay after commit."""
+        ...
+
+
+class DeliveryRepository(Protocol):
+    async def get(self, outbox_id: UUID, *, for_update: bool = False) -> EmailDelivery | None: ...
+    async def claim(self, delivery: EmailDelivery) -> EmailDelivery:
+        """Stores `delivery` unless its message has one, then returns the stored one locked until the end of
+        the transaction: a concurrent delivery of the same message waits here, then sees the outcome."""
+        ...
+
+    async def save(self, delivery: EmailDelivery) -> None: ...
+
+
+class ListCache(Protocol):
+    async def fetch(self, scope: str, key: str, load: Callable[[], Awaitable[T]], result_type: type[T]) -> T:
+        """The cached value under the scope's current version, or `load()` stored for next time."""
+        ...
+
+    async def invalidate(self, scope: str) -> None:
+        """Hides every entry of the scope from the very next read, in every process."""
+        ...

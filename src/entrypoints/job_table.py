@@ -1,0 +1,67 @@
+"""The job table: each job name bound to its use case, shared by the inline runner, Dramatiq and the CLI."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import date
+from uuid import UUID
+
+from application import scheduled
+from application.email_delivery import send_email
+from application.outbox import sweep_outbox
+from application.ports.clock import Clock
+from application.ports.messaging import JobQueue, Mailer
+from application.ports.repositories import UnitOfWorkFactory
+from application.schedule import local_today
+
+Handler = Callable[..., Awaitable[object]]
+
+
+@dataclass(frozen=True)
+class JobDeps:
+    """What the background jobs run with, built once by the composition root."""
+
+    uow: UnitOfWorkFactory
+    clock: Clock
+    mailer: Mailer
+    queue: JobQueue
+    time_zone: str = "UTC"
+
+
+def job_handlers(deps: JobDeps) -> dict[str, Handler]:
+    uow, clock = deps.uow, deps.clock
+
+    def day(today: str | None) -> date:
+        return date.fromisoformat(today) if today else local_today(clock.now(), deps.time_zone)
+
+    async def email(outbox_id: str) -> object:
+        return await send_email(UUID(outbox_id), uow, clock, deps.mailer)
+
+    async def expire_claims() -> object:
+        return await scheduled.expire_claims(uow, clock)
+
+    async def auto_approve() -> object:
+        return await scheduled.auto_approve(uow, clock)
+
+    async def mark_overdue(today: str | None = None) -> object:
+        return await scheduled.mark_overdue(day(today), uow, clock)
+
+    async def daily_digest(today: str | None = None) -> object:
+        return await scheduled.daily_digest(day(today), uow, clock)
+
+    async def purge() -> object:
+        return await scheduled.purge(uow, clock)
+
+    async def sweep() -> object:
+        return await sweep_outbox(uow, deps.queue, clock)
+
+    return {
+        "send_email": email,
+        "expire_claims": expire_claims,
+        "auto_approve": auto_approve,
+        "mark_overdue": mark_overdue,
+        "daily_digest": daily_digest,
+        "purge": purge,
+        "sweep_outbox": sweep,
+    }
