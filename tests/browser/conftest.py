@@ -10,11 +10,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from entrypoints.http.app import create_app
 from tests.conftest import service_missing
-from tests.integration.conftest import SmtpInbox, _empty_tables, build, free_port, make_settings, postgres_url
+from tests.integration.conftest import (
+    SmtpInbox,
+    _empty_tables,
+    build,
+    free_port,
+    make_settings,
+    postgres_url,
+    running_smtp,
+)
 from tests.integration.live import serve
 
 __all__ = ["postgres_url"]  # the session's fresh PostgreSQL database, shared with the integration tests
@@ -50,11 +57,8 @@ async def browser() -> AsyncIterator[Any]:
 
 @pytest.fixture(scope="module")
 def smtp_server() -> Iterator[SmtpInbox]:
-    inbox = SmtpInbox("127.0.0.1", free_port())
-    controller = Controller(inbox, hostname=inbox.host, port=inbox.port)
-    controller.start()
-    yield inbox
-    controller.stop()
+    with running_smtp() as inbox:
+        yield inbox
 
 
 class Site:
