@@ -9,7 +9,7 @@ from application.ports.repositories import UnitOfWork
 from domain.access import ProjectRole, can_review_task, can_view_task
 from domain.assignments import Assignment, AssignmentStatus
 from domain.errors import AssignmentNotFound, OwnSubmission, PermissionDenied, TaskNotFound
-from domain.notifications import Notification, NotificationKind
+from domain.events import Withdrawal
 from domain.tasks import Task
 from domain.users import Role, User
 
@@ -57,24 +57,19 @@ async def locked_assignment(uow: UnitOfWork, assignment_id: UUID) -> tuple[Assig
     return (assignment, task) if assignment is not None and task is not None else None
 
 
-async def release_open_claims(uow: UnitOfWork, claims: list[Assignment], now: datetime, why: str) -> int:
-    """Gives back the slots of in-progress work that can no longer be finished, and tells each member."""
-    released = 0
+async def withdraw_open_claims(uow: UnitOfWork, claims: list[Assignment], why: Withdrawal, now: datetime) -> int:
+    """Gives back the slots of in-progress work that can no longer be finished; each member is told why."""
+    withdrawn = 0
     for held in claims:
         locked = await locked_assignment(uow, held.id)
         if locked is None or locked[0].status is not AssignmentStatus.IN_PROGRESS:
             continue
         assignment, task = locked
-        assignment.release(now)
-        task.give_back_slot()
+        task.withdraw(assignment, why, now)
         await uow.assignments.update(assignment)
         await uow.tasks.update(task)
-        text = f"Your claim on “{task.name}” was released: {why}"
-        await uow.notifications.add(
-            Notification(assignment.user_id, NotificationKind.CLAIM_RELEASED, text, "/tasks/", now)
-        )
-        released += 1
-    return released
+        withdrawn += 1
+    return withdrawn
 
 
 async def own_assignment(uow: UnitOfWork, user: User, assignment_id: UUID) -> tuple[Assignment, Task]:

@@ -6,13 +6,11 @@ from dataclasses import dataclass
 
 from application import limits
 from application.identity import Identity, issue_new_session
-from domain.audit import AuditEntry
+from domain.account_events import AccountRegistered, AdminEnsured, PasswordChanged, SignUpOfExistingAccount
 from domain.errors import EmailTaken, EmailTokenInvalid, InvalidCredentials, OtpInvalid
-from domain.outbox import OutboxMessage, OutgoingEmail
 from domain.sessions import TokenPair
 from domain.users import Role, User, check_full_name, check_password_policy, normalize_email
 from domain.verification import (
-    OTP_LIFETIME,
     EmailOtp,
     EmailToken,
     generate_otp,
@@ -57,14 +55,12 @@ async def send_otp(cmd: SendOtp, deps: Identity) -> None:
     await limits.consume(deps.limiter, limits.OTP_SEND_HOURLY, email)
     now = deps.clock.now()
     async with deps.uow() as uow:
-        if await uow.users.get_by_email(email) is not None:
-            message = OutgoingEmail(to=email, template="account_exists")
+        existing = await uow.users.get_by_email(email)
+        if existing is not None:
+            existing.record(SignUpOfExistingAccount(at=now, email=email))
         else:
             code = generate_otp()
-            await uow.otps.add(EmailOtp.issue(email, deps.digest(code), now))
-            minutes = int(OTP_LIFETIME.total_seconds() // 60)
-            message = OutgoingEmail(to=email, template="otp", context={"code": code, "minutes": minutes})
-        await uow.outbox.add(OutboxMessage.email(message, now))
+            await uow.otps.add(EmailOtp.issue(email, code, deps.digest(code), now))
         await uow.commit()
 
 
@@ -123,7 +119,7 @@ async def register(cmd: Register, deps: Identity) -> User:
         )
         await uow.email_tokens.update(token)
         await uow.users.add(user)
-        await uow.audit.add(AuditEntry("account.registered", now, user.id, str(user.id), cmd.role.value))
+        user.record(AccountRegistered(at=now, user_id=user.id, role=cmd.role.value))
         await uow.commit()
     return user
 
@@ -153,7 +149,7 @@ async def create_admin(email: str, password: str, full_name: str, deps: Identity
             user.change_password_hash(await deps.hasher.hash(password))
             await uow.users.update(user)
             await uow.sessions.revoke_all_for_user(user.id, now)
-        await uow.audit.add(AuditEntry("account.admin_ensured", now, None, str(user.id)))
+        user.record(AdminEnsured(at=now, user_id=user.id))
         await uow.commit()
     return user, True
 
@@ -176,6 +172,6 @@ async def change_password(cmd: ChangePassword, deps: Identity) -> TokenPair:
         await uow.users.update(user)
         await uow.sessions.revoke_all_for_user(user.id, now)
         pair = await issue_new_session(uow, user, deps)
-        await uow.audit.add(AuditEntry("account.password_changed", now, user.id, str(user.id)))
+        user.record(PasswordChanged(at=now, user_id=user.id))
         await uow.commit()
     return pair

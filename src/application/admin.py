@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from uuid import UUID
 
-from application.access import ensure_admin, release_open_claims
+from application.access import ensure_admin, withdraw_open_claims
 from application.ports.clock import Clock
 from application.ports.repositories import UnitOfWorkFactory
-from domain.audit import AuditEntry
+from domain.account_events import AccountDeactivated, AccountReactivated, RoleChanged
 from domain.errors import PermissionDenied, UserNotFound
+from domain.events import Withdrawal
 from domain.users import Role, User
 
 
@@ -32,17 +33,17 @@ async def update_user(cmd: UpdateUser, admin: User, uow: UnitOfWorkFactory, cloc
             raise UserNotFound()
         if cmd.role is not None and cmd.role is not user.role:
             user.change_role(cmd.role)
+            user.record(RoleChanged(at=now, user_id=user.id, role=cmd.role.value, by=admin.id))
             await work.sessions.revoke_all_for_user(user.id, now)
-            await work.audit.add(AuditEntry("account.role_changed", now, admin.id, str(user.id), cmd.role.value))
         if cmd.is_active is False and user.is_active:
             user.deactivate()
+            user.record(AccountDeactivated(at=now, user_id=user.id, by=admin.id))
             await work.sessions.revoke_all_for_user(user.id, now)
             claims = await work.assignments.open_claims(user_id=user.id)
-            await release_open_claims(work, claims, now, "the account was deactivated.")
-            await work.audit.add(AuditEntry("account.deactivated", now, admin.id, str(user.id)))
+            await withdraw_open_claims(work, claims, Withdrawal.ACCOUNT_DEACTIVATED, now)
         elif cmd.is_active is True and not user.is_active:
             user.activate()
-            await work.audit.add(AuditEntry("account.reactivated", now, admin.id, str(user.id)))
+            user.record(AccountReactivated(at=now, user_id=user.id, by=admin.id))
         await work.users.update(user)
         await work.commit()
     return user

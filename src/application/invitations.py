@@ -13,7 +13,6 @@ from application.ports.repositories import UnitOfWork, UnitOfWorkFactory
 from application.projects import managed_project
 from application.sessions import Login, login
 from domain.access import ProjectRole
-from domain.audit import AuditEntry
 from domain.errors import (
     AlreadyMember,
     InvalidInput,
@@ -22,9 +21,8 @@ from domain.errors import (
     InvitationNotFound,
     SignInRequired,
 )
-from domain.invitations import INVITATION_LIFETIME, MAX_EMAILS_PER_INVITE, Invitation, InvitationStatus
-from domain.notifications import Notification, NotificationKind
-from domain.outbox import OutboxMessage, OutgoingEmail
+from domain.events import InvitationAccepted, InvitationSent, InvitationsSent
+from domain.invitations import MAX_EMAILS_PER_INVITE, Invitation, InvitationStatus
 from domain.projects import Membership, Project
 from domain.sessions import TokenPair
 from domain.users import Role, User, check_full_name, check_password_policy, normalize_email
@@ -81,26 +79,10 @@ def _normalized(emails: list[str]) -> list[str]:
     return list(unique)
 
 
-def _invitation_email(email: str, project: Project, inviter: User, token: str, base_url: str) -> OutgoingEmail:
-    return OutgoingEmail(
-        to=email,
-        template="invitation",
-        context={
-            "project_name": project.name,
-            "inviter_name": inviter.full_name,
-            "link": f"{base_url.rstrip('/')}/invite_register/?token={token}",
-            "hours": int(INVITATION_LIFETIME.total_seconds() // 3600),
-        },
-    )
-
-
-async def invite(
-    cmd: Invite, inviter: User, uow: UnitOfWorkFactory, clock: Clock, base_url: str
-) -> list[InviteOutcome]:
+async def invite(cmd: Invite, inviter: User, uow: UnitOfWorkFactory, clock: Clock) -> list[InviteOutcome]:
     emails = _normalized(cmd.emails)
     now = clock.now()
     outcomes: list[InviteOutcome] = []
-    messages: list[OutgoingEmail] = []
     async with uow() as work:
         project = await managed_project(work, inviter, cmd.slug, for_update=True)
         for email in emails:
@@ -121,15 +103,19 @@ async def invite(
                 invitation = Invitation.send(project.id, email, cmd.role, inviter.id, token_digest(token), now)
                 await work.invitations.add(invitation)
                 outcome = "invited"
-            if existing is not None:
-                text = f"{inviter.full_name} invited you to the project “{project.name}”."
-                await work.notifications.add(
-                    Notification(existing.id, NotificationKind.INVITED, text, "/projects/", now)
+            invitation.record(
+                InvitationSent(
+                    at=now,
+                    email=email,
+                    project_name=project.name,
+                    invitee_id=existing.id if existing else None,
+                    inviter_name=inviter.full_name,
+                    token=token,
                 )
+            )
             outcomes.append(InviteOutcome(email, outcome, invitation.id))
-            messages.append(_invitation_email(email, project, inviter, token, base_url))
-        await work.outbox.add_many([OutboxMessage.email(message, now) for message in messages])
-        await work.audit.add(AuditEntry("project.invited", now, inviter.id, project.slug, str(len(messages))))
+        sent = sum(o.invitation_id is not None for o in outcomes)
+        project.record(InvitationsSent(at=now, project_slug=project.slug, by=inviter.id, count=sent))
         await work.commit()
     return outcomes
 
@@ -187,7 +173,7 @@ async def accept_invitation(cmd: Accept, deps: Identity) -> Accepted:
         invitation.accept(now)
         await work.invitations.update(invitation)
         role = await work.memberships.role_in(project.id, user.id) or invitation.role
-        await work.audit.add(AuditEntry("project.invitation_accepted", now, user.id, project.slug))
+        invitation.record(InvitationAccepted(at=now, project_slug=project.slug, user_id=user.id))
         await work.commit()
     return Accepted(project, user, role, tokens)
 

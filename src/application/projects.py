@@ -7,14 +7,13 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from application.access import release_open_claims
+from application.access import withdraw_open_claims
 from application.ports.clock import Clock
 from application.ports.repositories import UnitOfWork, UnitOfWorkFactory
 from application.slugging import add_under_free_slug, free_slug
 from domain.access import ProjectRole, can_create_project, can_manage_project, can_view_project
-from domain.audit import AuditEntry
-from domain.errors import LastManager, MemberNotFound, PermissionDenied, ProjectNotFound
-from domain.notifications import Notification, NotificationKind
+from domain.errors import MemberNotFound, PermissionDenied, ProjectNotFound
+from domain.events import ProjectCreated, Withdrawal
 from domain.projects import RESERVED_SLUGS, Membership, Project, ProjectStatus
 from domain.users import User
 
@@ -69,7 +68,7 @@ async def create_project(cmd: CreateProject, user: User, uow: UnitOfWorkFactory,
         )
         await add_under_free_slug(work.projects.add, project, cmd.name)
         await work.memberships.add(Membership(project.id, user.id, ProjectRole.MANAGER, now))
-        await work.audit.add(AuditEntry("project.created", now, user.id, project.slug))
+        project.record(ProjectCreated(at=now, project_slug=project.slug, by=user.id))
         await work.commit()
     return project
 
@@ -93,12 +92,11 @@ async def delete_project(slug: str, user: User, uow: UnitOfWorkFactory, clock: C
     now = clock.now()
     async with uow() as work:
         project = await managed_project(work, user, slug, for_update=True)
-        project.delete(now)
+        project.delete(user.id, now)
         await work.projects.update(project)
         claims = await work.assignments.open_claims(project_id=project.id)
-        await release_open_claims(work, claims, now, "the project was deleted.")
+        await withdraw_open_claims(work, claims, Withdrawal.PROJECT_DELETED, now)
         await work.tasks.delete_for_project(project.id, now)
-        await work.audit.add(AuditEntry("project.deleted", now, user.id, project.slug))
         await work.commit()
 
 
@@ -110,19 +108,8 @@ async def remove_member(slug: str, member_id: UUID, user: User, uow: UnitOfWorkF
         role = await work.memberships.role_in(project.id, member_id)
         if role is None:
             raise MemberNotFound()
-        if role is ProjectRole.MANAGER and await work.memberships.count_managers(project.id) <= 1:
-            raise LastManager()
+        project.remove_member(member_id, role, await work.memberships.count_managers(project.id), user.id, now)
         claims = await work.assignments.open_claims(project_id=project.id, user_id=member_id)
-        await release_open_claims(work, claims, now, "you left the project.")
+        await withdraw_open_claims(work, claims, Withdrawal.LEFT_PROJECT, now)
         await work.memberships.remove(project.id, member_id)
-        await work.notifications.add(
-            Notification(
-                member_id,
-                NotificationKind.REMOVED_FROM_PROJECT,
-                f"You were removed from the project “{project.name}”.",
-                "/projects/",
-                now,
-            )
-        )
-        await work.audit.add(AuditEntry("project.member_removed", now, user.id, f"{project.slug}:{member_id}"))
         await work.commit()

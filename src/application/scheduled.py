@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, datetime
 from uuid import UUID
 
 from application.access import locked_assignment
 from application.ports.clock import Clock
-from application.ports.repositories import UnitOfWorkFactory
+from application.ports.repositories import DigestLine, UnitOfWorkFactory
 from application.rewards import credit_approval
 from domain.assignments import AssignmentStatus
-from domain.notifications import Notification, NotificationKind
-from domain.outbox import OutboxMessage, OutgoingEmail
+from domain.events import DigestDue, DigestItem, ItemOverdue
 
 BATCH = 500
+AUTO_APPROVAL_FEEDBACK = "Approved automatically: nobody reviewed it in time."
 
 
 async def expire_claims(uow: UnitOfWorkFactory, clock: Clock) -> int:
@@ -33,14 +33,9 @@ async def expire_claim(assignment_id: UUID, uow: UnitOfWorkFactory, clock: Clock
         assignment, task = locked
         if assignment.expires_at is None or assignment.expires_at > now:
             return 0
-        assignment.expire(now)
-        task.give_back_slot()
+        task.expire(assignment, now)
         await work.assignments.update(assignment)
         await work.tasks.update(task)
-        text = f"Your claim on “{task.name}” ran out before it was submitted; the task is open again."
-        await work.notifications.add(
-            Notification(assignment.user_id, NotificationKind.CLAIM_EXPIRED, text, f"/tasks/{task.slug}/", now)
-        )
         await work.commit()
     return 1
 
@@ -61,7 +56,7 @@ async def auto_approve_one(assignment_id: UUID, uow: UnitOfWorkFactory, clock: C
         assignment, task = locked
         if assignment.auto_approve_at is None or assignment.auto_approve_at > now:
             return 0
-        assignment.approve(None, "Approved automatically: nobody reviewed it in time.", now)
+        task.approve(assignment, None, AUTO_APPROVAL_FEEDBACK, now)
         await work.assignments.update(assignment)
         await credit_approval(work, assignment, task, now)
         await work.commit()
@@ -73,75 +68,49 @@ async def mark_overdue(today: date, uow: UnitOfWorkFactory, clock: Clock) -> int
     now = clock.now()
     async with uow() as work:
         notices = await work.scheduled.flag_overdue(today, now)
-        await work.notifications.add_many(
-            [
-                Notification(
-                    n.user_id,
-                    NotificationKind.OVERDUE,
-                    f"The {n.item_kind} “{n.item_name}” was due on {n.due_date.isoformat()} and is overdue.",
-                    f"/{n.item_kind}s/{n.item_slug}/",
-                    now,
+        work.record(
+            *(
+                ItemOverdue(
+                    at=now,
+                    user_id=n.user_id,
+                    email=n.email,
+                    full_name=n.full_name,
+                    item_kind=n.item_kind,
+                    item_name=n.item_name,
+                    item_slug=n.item_slug,
+                    due_date=n.due_date,
                 )
                 for n in notices
-            ]
-        )
-        await work.outbox.add_many(
-            [
-                OutboxMessage.email(
-                    OutgoingEmail(
-                        n.email,
-                        "overdue",
-                        {
-                            "full_name": n.full_name,
-                            "item_kind": n.item_kind,
-                            "item_name": n.item_name,
-                            "due_date": n.due_date.isoformat(),
-                            "link": f"/{n.item_kind}s/{n.item_slug}/",
-                        },
-                    ),
-                    now,
-                    dedupe_key=f"overdue:{n.item_kind}:{n.item_slug}:{n.due_date.isoformat()}:{n.user_id}",
-                )
-                for n in notices
-            ]
+            )
         )
         await work.commit()
     return len(notices)
 
 
+def _digests(lines: list[DigestLine], today: date, now: datetime) -> list[DigestDue]:
+    by_user: dict[UUID, list[DigestLine]] = defaultdict(list)
+    for line in lines:
+        by_user[line.user_id].append(line)
+    return [
+        DigestDue(
+            at=now,
+            user_id=user_id,
+            email=mine[0].email,
+            full_name=mine[0].full_name,
+            day=today,
+            items=tuple(DigestItem(line.task_name, line.task_slug, line.due_date, line.is_overdue) for line in mine),
+        )
+        for user_id, mine in by_user.items()
+    ]
+
+
 async def daily_digest(today: date, uow: UnitOfWorkFactory, clock: Clock) -> int:
     """One email per person with the tasks due today and those overdue; nobody with nothing gets one."""
-    now = clock.now()
     async with uow() as work:
-        lines = await work.scheduled.digest_lines(today)
-        by_user: dict[UUID, list[dict[str, object]]] = defaultdict(list)
-        people: dict[UUID, tuple[str, str]] = {}
-        for line in lines:
-            people[line.user_id] = (line.email, line.full_name)
-            by_user[line.user_id].append(
-                {
-                    "name": line.task_name,
-                    "link": f"/tasks/{line.task_slug}/",
-                    "due_date": line.due_date.isoformat(),
-                    "overdue": line.is_overdue,
-                }
-            )
-        messages = [
-            OutboxMessage.email(
-                OutgoingEmail(
-                    people[user_id][0],
-                    "daily_digest",
-                    {"full_name": people[user_id][1], "date": today.isoformat(), "tasks": tasks},
-                ),
-                now,
-                dedupe_key=f"digest:{user_id}:{today.isoformat()}",
-            )
-            for user_id, tasks in by_user.items()
-        ]
-        await work.outbox.add_many(messages)
-        written = len(work.outbox.written())  # a digest already sent for this day is dropped by its dedupe key
+        work.record(*_digests(await work.scheduled.digest_lines(today), today, clock.now()))
         await work.commit()
-    return written
+        # A digest already sent for this day is dropped by its dedupe key, so only new rows count.
+        return len(work.outbox.written())
 
 
 async def purge(uow: UnitOfWorkFactory, clock: Clock) -> dict[str, int]:

@@ -7,7 +7,7 @@ from uuid import UUID
 
 from application import limits
 from application.identity import Identity, issue_new_session, token_pair
-from domain.audit import AuditEntry
+from domain.account_events import LoginFailed, RefreshReplayed, SignedIn, SignedOut
 from domain.errors import AccountInactive, InvalidCredentials, InvalidToken, TokenReused
 from domain.sessions import TokenKind, TokenPair
 from domain.users import User, normalize_email
@@ -46,7 +46,7 @@ async def login(cmd: Login, deps: Identity) -> TokenPair:
     now = deps.clock.now()
     async with deps.uow() as uow:
         if found is None or not password_ok:
-            await uow.audit.add(AuditEntry("login.failed", now, found.id if found else None, email))
+            uow.record(LoginFailed(at=now, email=email, user_id=found.id if found else None))
             await uow.commit()
             raise InvalidCredentials()
         user = await uow.users.get(found.id, for_update=True)
@@ -57,7 +57,7 @@ async def login(cmd: Login, deps: Identity) -> TokenPair:
             user.password_hash = fresh_hash
             await uow.users.update(user)
         pair = await issue_new_session(uow, user, deps)
-        await uow.audit.add(AuditEntry("login.succeeded", now, user.id, str(user.id)))
+        user.record(SignedIn(at=now, user_id=user.id))
         await uow.commit()
     await limits.forgive_attempt(deps.limiter, checks)
     return pair
@@ -80,7 +80,7 @@ async def refresh(refresh_token: str, deps: Identity) -> TokenPair:
             if owner is not None:
                 owner.end_sessions()
                 await uow.users.update(owner)
-            await uow.audit.add(AuditEntry("session.replay_detected", now, session.user_id, str(session.family_id)))
+            uow.record(RefreshReplayed(at=now, user_id=session.user_id, family_id=session.family_id))
             await uow.commit()
             raise
         user = await uow.users.get(session.user_id)
@@ -107,7 +107,7 @@ async def logout(refresh_token: str, deps: Identity) -> None:
         user.end_sessions()
         await uow.users.update(user)
         await uow.sessions.revoke_all_for_user(user.id, now)
-        await uow.audit.add(AuditEntry("session.logout", now, user.id, str(user.id)))
+        user.record(SignedOut(at=now, user_id=user.id))
         await uow.commit()
 
 

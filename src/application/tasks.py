@@ -3,24 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
-from uuid import UUID
 
-from application.access import ensure_admin, release_open_claims, reviewable_task, visible_task
+from application.access import ensure_admin, reviewable_task, visible_task, withdraw_open_claims
 from application.ports.clock import Clock
 from application.ports.media import ImageProcessor, MediaStorage
-from application.ports.repositories import UnitOfWorkFactory
+from application.ports.repositories import UnitOfWork, UnitOfWorkFactory
 from application.projects import managed_project
 from application.slugging import add_under_free_slug, free_slug
-from domain.audit import AuditEntry
-from domain.errors import InvalidInput
+from domain.events import Withdrawal
+from domain.projects import Project
 from domain.tasks import Task
 from domain.users import User
-
-EDITABLE = frozenset(
-    {"name", "description", "points", "claim_limit", "due_date", "claim_duration", "auto_approve_after", "is_open"}
-)
 
 
 @dataclass(frozen=True)
@@ -30,9 +25,8 @@ class CreateTask:
     points: int = 0
     claim_limit: int = 1
     due_date: date | None = None
-    claim_duration: timedelta | None = None
-    auto_approve_after: timedelta | None = None
-    project_id: UUID | None = None
+    claim_duration_seconds: int | None = None
+    auto_approve_after_seconds: int | None = None
 
 
 @dataclass(frozen=True)
@@ -43,7 +37,10 @@ class EditTask:
 
 async def create_public_task(cmd: CreateTask, user: User, uow: UnitOfWorkFactory, clock: Clock) -> Task:
     ensure_admin(user)
-    return await _create(cmd, None, user, uow, clock)
+    async with uow() as work:
+        task = await _add(work, cmd, None, user, clock)
+        await work.commit()
+    return task
 
 
 async def create_project_task(
@@ -51,26 +48,26 @@ async def create_project_task(
 ) -> Task:
     async with uow() as work:
         project = await managed_project(work, user, project_slug)
-    return await _create(cmd, project.id, user, uow, clock)
-
-
-async def _create(cmd: CreateTask, project_id: UUID | None, user: User, uow: UnitOfWorkFactory, clock: Clock) -> Task:
-    async with uow() as work:
-        task = Task(
-            project_id=project_id,
-            slug=await free_slug(cmd.name, work.tasks.slug_taken),
-            name=cmd.name.strip(),
-            description=cmd.description.strip(),
-            points=cmd.points,
-            claim_limit=cmd.claim_limit,
-            due_date=cmd.due_date,
-            claim_duration=cmd.claim_duration,
-            auto_approve_after=cmd.auto_approve_after,
-            created_by=user.id,
-            created_at=clock.now(),
-        )
-        await add_under_free_slug(work.tasks.add, task, cmd.name)
+        task = await _add(work, cmd, project, user, clock)
         await work.commit()
+    return task
+
+
+async def _add(work: UnitOfWork, cmd: CreateTask, project: Project | None, user: User, clock: Clock) -> Task:
+    task = Task(
+        project_id=project.id if project else None,
+        slug=await free_slug(cmd.name, work.tasks.slug_taken),
+        name=cmd.name.strip(),
+        description=cmd.description.strip(),
+        points=cmd.points,
+        claim_limit=cmd.claim_limit,
+        due_date=cmd.due_date,
+        claim_duration_seconds=cmd.claim_duration_seconds,
+        auto_approve_after_seconds=cmd.auto_approve_after_seconds,
+        created_by=user.id,
+        created_at=clock.now(),
+    )
+    await add_under_free_slug(work.tasks.add, task, cmd.name)
     return task
 
 
@@ -80,27 +77,23 @@ async def get_task(slug: str, user: User, uow: UnitOfWorkFactory) -> Task:
 
 
 async def edit_task(cmd: EditTask, user: User, uow: UnitOfWorkFactory, clock: Clock) -> Task:
-    unknown = set(cmd.changes) - EDITABLE
-    if unknown:
-        raise InvalidInput(f"Not editable: {', '.join(sorted(unknown))}.")
     async with uow() as work:
         task = await reviewable_task(work, user, cmd.slug, for_update=True)
-        task.edit(**cmd.changes)
+        task.edit(cmd.changes, user.id, clock.now())
         await work.tasks.update(task)
-        await work.audit.add(AuditEntry("task.edited", clock.now(), user.id, task.slug, ",".join(sorted(cmd.changes))))
         await work.commit()
     return task
 
 
 async def delete_task(slug: str, user: User, uow: UnitOfWorkFactory, clock: Clock) -> None:
+    now = clock.now()
     async with uow() as work:
         task = await reviewable_task(work, user, slug, for_update=True)
         claims = await work.assignments.open_claims(task_id=task.id)
-        await release_open_claims(work, claims, clock.now(), "the task was deleted.")
+        await withdraw_open_claims(work, claims, Withdrawal.TASK_DELETED, now)
         task = await work.tasks.get(task.id, for_update=True) or task  # read again: the slots just changed
-        task.delete(clock.now())
+        task.delete(user.id, now)
         await work.tasks.update(task)
-        await work.audit.add(AuditEntry("task.deleted", clock.now(), user.id, task.slug))
         await work.commit()
 
 

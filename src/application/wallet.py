@@ -9,7 +9,6 @@ from uuid import UUID
 from application.access import ensure_admin
 from application.ports.clock import Clock
 from application.ports.repositories import IdempotencyRecord, UnitOfWorkFactory
-from domain.audit import AuditEntry
 from domain.errors import IdempotencyKeyReused, InvalidInput, UserNotFound
 from domain.users import User
 from domain.wallets import LedgerEntry
@@ -58,7 +57,6 @@ async def redeem(cmd: Redeem, user: User, uow: UnitOfWorkFactory, clock: Clock) 
         await work.ledger.add(entry)
         await work.wallets.update(wallet)
         await work.idempotency.add(IdempotencyRecord(user.id, key, digest, f"{entry.id}:{wallet.balance}", now))
-        await work.audit.add(AuditEntry("wallet.redeemed", now, user.id, str(user.id), str(cmd.points)))
         await work.commit()
     return Posting(entry, wallet.balance), True
 
@@ -75,6 +73,5 @@ async def adjust_wallet(
         entry = wallet.adjust(points, reason, admin.id, now)
         await work.ledger.add(entry)
         await work.wallets.update(wallet)
-        await work.audit.add(AuditEntry("wallet.adjusted", now, admin.id, str(user_id), f"{points}: {reason}"))
         await work.commit()
     return Posting(entry, wallet.balance)

@@ -62,14 +62,14 @@ class Assignment:
         if self.status not in allowed:
             raise WrongState(f"The assignment is {self.status.value}.")
 
-    def submit(self, note: str, now: datetime, auto_approve_after: timedelta | None = None) -> None:
+    def submit(self, note: str, now: datetime, auto_approve_at: datetime | None = None) -> None:
         self._require(AssignmentStatus.IN_PROGRESS)
         if len(note) > MAX_NOTE_LENGTH:
             raise InvalidInput(f"The note may be at most {MAX_NOTE_LENGTH} characters.", field="note")
         self.status = AssignmentStatus.SUBMITTED
         self.note = note.strip()
         self.submitted_at = now
-        self.auto_approve_at = now + auto_approve_after if auto_approve_after is not None else None
+        self.auto_approve_at = auto_approve_at
 
     def release(self, now: datetime) -> None:
         self._require(AssignmentStatus.IN_PROGRESS)

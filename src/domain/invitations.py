@@ -9,6 +9,7 @@ from uuid import UUID
 
 from domain.access import ProjectRole
 from domain.errors import InvitationGone
+from domain.events import Aggregate
 from domain.ids import new_id
 
 INVITATION_LIFETIME = timedelta(hours=48)
@@ -23,7 +24,7 @@ class InvitationStatus(StrEnum):
 
 
 @dataclass
-class Invitation:
+class Invitation(Aggregate):
     project_id: UUID
     email: str
     role: ProjectRole

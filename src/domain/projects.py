@@ -8,7 +8,8 @@ from enum import StrEnum
 from uuid import UUID
 
 from domain.access import ProjectRole
-from domain.errors import InvalidInput
+from domain.errors import InvalidInput, LastManager
+from domain.events import Aggregate, MemberRemoved, ProjectDeleted
 from domain.ids import new_id
 
 MAX_PROJECT_NAME = 200
@@ -24,7 +25,7 @@ class ProjectStatus(StrEnum):
 
 
 @dataclass
-class Project:
+class Project(Aggregate):
     slug: str
     name: str
     created_by: UUID
@@ -58,8 +59,15 @@ class Project:
             self.is_overdue = False
         self.__post_init__()
 
-    def delete(self, now: datetime) -> None:
+    def delete(self, by: UUID, now: datetime) -> None:
         self.deleted_at = now
+        self.record(ProjectDeleted(at=now, project_slug=self.slug, by=by))
+
+    def remove_member(self, user_id: UUID, role: ProjectRole, managers: int, by: UUID, now: datetime) -> None:
+        """A project keeps at least one manager."""
+        if role is ProjectRole.MANAGER and managers <= 1:
+            raise LastManager()
+        self.record(MemberRemoved(at=now, project_name=self.name, project_slug=self.slug, user_id=user_id, by=by))
 
 
 @dataclass

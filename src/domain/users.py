@@ -10,6 +10,7 @@ from uuid import UUID
 
 from domain.common_passwords import COMMON_PASSWORDS
 from domain.errors import AccountInactive, InvalidEmail, InvalidInput, WeakPassword
+from domain.events import Aggregate
 from domain.ids import new_id
 
 MIN_PASSWORD_LENGTH = 8
@@ -57,7 +58,7 @@ def check_full_name(raw: str) -> str:
 
 
 @dataclass
-class User:
+class User(Aggregate):
     email: str
     full_name: str
     role: Role

@@ -8,7 +8,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from uuid import UUID
 
+from domain.account_events import OtpIssued
 from domain.errors import EmailTokenInvalid, OtpInvalid
+from domain.events import Aggregate
 from domain.ids import new_id
 
 OTP_DIGITS = 6
@@ -27,7 +29,7 @@ def generate_secret_token() -> str:
 
 
 @dataclass
-class EmailOtp:
+class EmailOtp(Aggregate):
     email: str
     code_digest: str
     created_at: datetime
@@ -37,8 +39,11 @@ class EmailOtp:
     id: UUID = field(default_factory=new_id)
 
     @classmethod
-    def issue(cls, email: str, code_digest: str, now: datetime) -> EmailOtp:
-        return cls(email=email, code_digest=code_digest, created_at=now, expires_at=now + OTP_LIFETIME)
+    def issue(cls, email: str, code: str, code_digest: str, now: datetime) -> EmailOtp:
+        """Keeps the code's digest; the code itself leaves only in the email the event asks for."""
+        otp = cls(email=email, code_digest=code_digest, created_at=now, expires_at=now + OTP_LIFETIME)
+        otp.record(OtpIssued(at=now, email=email, code=code, minutes=int(OTP_LIFETIME.total_seconds() // 60)))
+        return otp
 
     def is_usable(self, now: datetime) -> bool:
         return self.used_at is None and now < self.expires_at and self.wrong_tries < OTP_MAX_WRONG_TRIES

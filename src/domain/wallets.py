@@ -7,7 +7,9 @@ from datetime import datetime
 from enum import StrEnum
 from uuid import UUID
 
+from domain.account_events import PointsRedeemed, WalletAdjusted
 from domain.errors import InsufficientPoints, InvalidInput
+from domain.events import Aggregate
 from domain.ids import new_id
 
 MAX_REASON_LENGTH = 500
@@ -35,7 +37,7 @@ class LedgerEntry:
 
 
 @dataclass
-class Wallet:
+class Wallet(Aggregate):
     user_id: UUID
     balance: int = 0
     earned: int = 0
@@ -68,7 +70,7 @@ class Wallet:
         if not 1 <= points <= MAX_TRANSFER:
             raise InvalidInput(f"Redeem between 1 and {MAX_TRANSFER} points.", field="points")
         _check_reason(note, "note", required=False)
-        return self._post(
+        entry = self._post(
             LedgerEntry(
                 user_id=self.user_id,
                 kind=EntryKind.REDEMPTION,
@@ -79,12 +81,14 @@ class Wallet:
                 actor_id=self.user_id,
             )
         )
+        self.record(PointsRedeemed(at=now, user_id=self.user_id, points=points))
+        return entry
 
     def adjust(self, points: int, reason: str, actor_id: UUID, now: datetime) -> LedgerEntry:
         if points == 0 or abs(points) > MAX_TRANSFER:
             raise InvalidInput(f"Adjust by a non-zero amount of at most {MAX_TRANSFER} points.", field="points")
         _check_reason(reason, "reason", required=True)
-        return self._post(
+        entry = self._post(
             LedgerEntry(
                 user_id=self.user_id,
                 kind=EntryKind.ADJUSTMENT,
@@ -95,6 +99,8 @@ class Wallet:
                 actor_id=actor_id,
             )
         )
+        self.record(WalletAdjusted(at=now, user_id=self.user_id, points=points, reason=entry.reason, by=actor_id))
+        return entry
 
 
 def _check_reason(text: str, name: str, *, required: bool) -> None:

@@ -33,6 +33,7 @@ from application.ports.messaging import JobQueue, ListCache, Mailer
 from application.ports.repositories import UnitOfWorkFactory
 from application.ports.security import PasswordHasher, RateLimiter
 from application.queries import Queries
+from application.side_effects import SideEffects
 from domain.outbox import MAX_EMAIL_ATTEMPTS
 from entrypoints.job_table import Handler, JobDeps, job_handlers
 from entrypoints.settings import Settings
@@ -118,7 +119,7 @@ def bootstrap(
             if redis is not None
             else MemoryListCache()
         )
-    uow = SqlUnitOfWorkFactory(engine, cache=cache)
+    uow = SqlUnitOfWorkFactory(engine, SideEffects(settings.base_url), cache=cache)
     uow.after_commit = lambda messages: relay(messages, uow, queue, clock)
     identity = Identity(
         uow=uow,

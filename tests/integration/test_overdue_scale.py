@@ -16,7 +16,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from adapters.db.migrate import sync_url
 from adapters.db.tables import assignments, notifications, outbox, overdue_notices, tasks, users
 from entrypoints.settings import Settings
-from tests.fakes import FakeClock
+from tests.fakes.services import FakeClock
 from tests.integration.conftest import _empty_tables, build
 
 pytestmark = pytest.mark.postgres

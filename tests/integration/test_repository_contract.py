@@ -19,7 +19,7 @@ from domain.ids import new_id
 from domain.sessions import RefreshSession
 from domain.users import Role, User
 from domain.verification import EmailOtp, EmailToken
-from tests.fakes import FakeUnitOfWorkFactory
+from tests.fakes.store import FakeUnitOfWorkFactory
 
 T0 = datetime(2026, 3, 1, 12, 30, 15, 123456, tzinfo=UTC)
 MINUTE = timedelta(minutes=1)
@@ -37,7 +37,7 @@ async def backend(request: pytest.FixtureRequest) -> AsyncIterator[Backend]:
         fake = FakeUnitOfWorkFactory()
 
         async def fake_entries() -> list[AuditEntry]:
-            return list(fake.store.audit)
+            return list(fake.store.audit.values())
 
         yield Backend(fake, fake_entries)
         return

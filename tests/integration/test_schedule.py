@@ -17,7 +17,7 @@ from application.ports.messaging import QueueUnavailable
 from application.schedule import Run, runs_between
 from entrypoints.scheduler import DEDUPE_SECONDS, enqueue_due, run_scheduler
 from entrypoints.worker import create_broker
-from tests.fakes import FakeClock
+from tests.fakes.services import FakeClock
 from tests.integration.conftest import free_port
 
 ZONE = "Asia/Kolkata"

@@ -25,7 +25,7 @@ from domain.projects import Membership
 from entrypoints.bootstrap import Container
 from entrypoints.http.app import create_app
 from entrypoints.settings import Settings
-from tests.fakes import FakeClock
+from tests.fakes.services import FakeClock
 from tests.integration.conftest import Account, SmtpInbox, build, free_port, quick_accounts, text_part
 from tests.integration.live import serve
 

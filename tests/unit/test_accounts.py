@@ -11,14 +11,15 @@ from hypothesis import strategies as st
 from application.accounts import Register, register
 from domain.errors import EmailTaken, EmailTokenInvalid, WeakPassword
 from domain.users import Role
-from tests.fakes import email_token_for, fake_auth_deps, fake_clock, fake_store, seed_user
+from tests.fakes.helpers import email_token_for, fake_clock, fake_store, seed_user
+from tests.fakes.services import fake_identity
 
 EMAIL = "grace@example.com"
 PASSWORD = "Cobol-Compiler-1959"
 
 
 async def test_an_email_token_registers_that_email() -> None:
-    deps = fake_auth_deps()
+    deps = fake_identity()
     token = await email_token_for(deps, EMAIL)
 
     user = await register(Register(token, PASSWORD, "  Grace   Hopper "), deps)
@@ -35,7 +36,7 @@ async def test_an_email_token_registers_that_email() -> None:
 
 
 async def test_the_token_is_bound_to_its_email() -> None:
-    deps = fake_auth_deps()
+    deps = fake_identity()
     graces = await email_token_for(deps, EMAIL)
     alans = await email_token_for(deps, "alan@example.com")
 
@@ -47,7 +48,7 @@ async def test_the_token_is_bound_to_its_email() -> None:
 
 
 async def test_the_token_is_good_once() -> None:
-    deps = fake_auth_deps()
+    deps = fake_identity()
     token = await email_token_for(deps, EMAIL)
     await register(Register(token, PASSWORD, "Grace Hopper"), deps)
 
@@ -58,7 +59,7 @@ async def test_the_token_is_good_once() -> None:
 
 
 async def test_an_unknown_token_is_refused() -> None:
-    deps = fake_auth_deps()
+    deps = fake_identity()
     await email_token_for(deps, EMAIL)
 
     with pytest.raises(EmailTokenInvalid):
@@ -69,7 +70,7 @@ async def test_an_unknown_token_is_refused() -> None:
 
 @pytest.mark.parametrize(("elapsed", "accepted"), [(14 * 60 + 59, True), (15 * 60, False), (3600, False)])
 async def test_the_token_lasts_fifteen_minutes(elapsed: int, accepted: bool) -> None:
-    deps = fake_auth_deps()
+    deps = fake_identity()
     token = await email_token_for(deps, EMAIL)
     fake_clock(deps).advance(timedelta(seconds=elapsed))
 
@@ -88,7 +89,7 @@ uncommon_text = st.text(st.characters(exclude_categories=["Cs"]), min_size=200, 
 
 @given(length=st.integers(min_value=0, max_value=200), text=uncommon_text)
 async def test_passwords_of_8_to_128_characters_are_accepted(length: int, text: str) -> None:
-    deps = fake_auth_deps()
+    deps = fake_identity()
     token = await email_token_for(deps, EMAIL)
     password = text[:length]
 
@@ -115,7 +116,7 @@ async def test_passwords_of_8_to_128_characters_are_accepted(length: int, text: 
     ],
 )
 async def test_common_or_guessable_passwords_are_refused(email: str, password: str) -> None:
-    deps = fake_auth_deps()
+    deps = fake_identity()
     token = await email_token_for(deps, email)
 
     with pytest.raises(WeakPassword):
@@ -125,7 +126,7 @@ async def test_common_or_guessable_passwords_are_refused(email: str, password: s
 
 
 async def test_a_refused_registration_leaves_the_token_unspent() -> None:
-    deps = fake_auth_deps()
+    deps = fake_identity()
     token = await email_token_for(deps, EMAIL)
     with pytest.raises(WeakPassword):
         await register(Register(token, "password1", "Grace Hopper"), deps)
@@ -136,7 +137,7 @@ async def test_a_refused_registration_leaves_the_token_unspent() -> None:
 
 
 async def test_manager_registration_gives_the_manager_role() -> None:
-    deps = fake_auth_deps()
+    deps = fake_identity()
     token = await email_token_for(deps, EMAIL)
 
     await register(Register(token, PASSWORD, "Grace Hopper", role=Role.MANAGER), deps)
@@ -146,7 +147,7 @@ async def test_manager_registration_gives_the_manager_role() -> None:
 
 
 async def test_nobody_registers_as_admin() -> None:
-    deps = fake_auth_deps()
+    deps = fake_identity()
     token = await email_token_for(deps, EMAIL)
 
     with pytest.raises(EmailTokenInvalid):
@@ -156,7 +157,7 @@ async def test_nobody_registers_as_admin() -> None:
 
 
 async def test_an_email_with_an_account_cannot_register_again() -> None:
-    deps = fake_auth_deps()
+    deps = fake_identity()
     token = await email_token_for(deps, EMAIL)
     await seed_user(deps, EMAIL)
 

@@ -8,14 +8,15 @@ from application.accounts import create_admin
 from application.sessions import Login, login, refresh
 from domain.errors import InvalidToken, WeakPassword
 from domain.users import Role
-from tests.fakes import CLIENT_ADDRESS, fake_auth_deps, fake_store, seed_user
+from tests.fakes.helpers import CLIENT_ADDRESS, fake_store, seed_user
+from tests.fakes.services import fake_identity
 
 EMAIL = "grace@example.com"
 PASSWORD = "Cobol-Compiler-1959"
 
 
 async def test_create_admin_is_idempotent() -> None:
-    deps = fake_auth_deps()
+    deps = fake_identity()
 
     first, changed = await create_admin("Root@Example.com", PASSWORD, "Root", deps)
     again, changed_again = await create_admin("root@example.com", PASSWORD, "Root", deps)
@@ -29,7 +30,7 @@ async def test_create_admin_is_idempotent() -> None:
 
 
 async def test_create_admin_promotes_a_member_and_ends_their_sessions() -> None:
-    deps = fake_auth_deps()
+    deps = fake_identity()
     member = await seed_user(deps, EMAIL, "Old-Member-Secret")
     pair = await login(Login(EMAIL, "Old-Member-Secret", CLIENT_ADDRESS), deps)
 
@@ -46,7 +47,7 @@ async def test_create_admin_promotes_a_member_and_ends_their_sessions() -> None:
 
 
 async def test_create_admin_reactivates_a_deactivated_admin() -> None:
-    deps = fake_auth_deps()
+    deps = fake_identity()
     await seed_user(deps, EMAIL, PASSWORD, role=Role.ADMIN, is_active=False)
 
     _, changed = await create_admin(EMAIL, PASSWORD, "Root", deps)
@@ -58,7 +59,7 @@ async def test_create_admin_reactivates_a_deactivated_admin() -> None:
 
 @pytest.mark.parametrize("password", ["short", "password1", "grace", "gracehopper"])
 async def test_create_admin_refuses_weak_passwords(password: str) -> None:
-    deps = fake_auth_deps()
+    deps = fake_identity()
 
     with pytest.raises(WeakPassword):
         await create_admin("gracehopper@example.com", password, "Root", deps)

@@ -10,7 +10,8 @@ from application.sessions import Login, authenticate, login, logout, refresh
 from domain.errors import InvalidCredentials, InvalidToken, TooManyAttempts, WeakPassword
 from domain.sessions import TokenPair
 from domain.users import User
-from tests.fakes import CLIENT_ADDRESS, fake_auth_deps, fake_store, seed_user
+from tests.fakes.helpers import CLIENT_ADDRESS, fake_store, seed_user
+from tests.fakes.services import fake_identity
 
 EMAIL = "ada@example.com"
 PASSWORD = "Analytical-Engine-1843"
@@ -32,7 +33,7 @@ async def assert_ended(pair: TokenPair, deps: Identity) -> None:
 
 
 async def test_logout_ends_every_session_of_the_user() -> None:
-    deps = fake_auth_deps()
+    deps = fake_identity()
     user, laptop, phone = await two_devices(deps)
     someone_else = await seed_user(deps, "bob@example.com", PASSWORD)
     bobs = await login(Login("bob@example.com", PASSWORD, CLIENT_ADDRESS), deps)
@@ -48,7 +49,7 @@ async def test_logout_ends_every_session_of_the_user() -> None:
 
 
 async def test_logout_with_a_revoked_token_is_refused() -> None:
-    deps = fake_auth_deps()
+    deps = fake_identity()
     _, laptop, _ = await two_devices(deps)
     await logout(laptop.refresh, deps)
 
@@ -57,7 +58,7 @@ async def test_logout_with_a_revoked_token_is_refused() -> None:
 
 
 async def test_logging_in_again_after_logout_works() -> None:
-    deps = fake_auth_deps()
+    deps = fake_identity()
     user, laptop, _ = await two_devices(deps)
     await logout(laptop.refresh, deps)
 
@@ -68,7 +69,7 @@ async def test_logging_in_again_after_logout_works() -> None:
 
 
 async def test_change_password_ends_old_sessions_and_returns_a_working_pair() -> None:
-    deps = fake_auth_deps()
+    deps = fake_identity()
     user, laptop, phone = await two_devices(deps)
 
     fresh = await change_password(ChangePassword(user, PASSWORD, NEW_PASSWORD), deps)
@@ -82,7 +83,7 @@ async def test_change_password_ends_old_sessions_and_returns_a_working_pair() ->
 
 
 async def test_after_a_change_only_the_new_password_logs_in() -> None:
-    deps = fake_auth_deps()
+    deps = fake_identity()
     user, _, _ = await two_devices(deps)
     await change_password(ChangePassword(user, PASSWORD, NEW_PASSWORD), deps)
 
@@ -92,7 +93,7 @@ async def test_after_a_change_only_the_new_password_logs_in() -> None:
 
 
 async def test_a_wrong_current_password_changes_nothing() -> None:
-    deps = fake_auth_deps()
+    deps = fake_identity()
     user, laptop, _ = await two_devices(deps)
 
     with pytest.raises(InvalidCredentials):
@@ -104,7 +105,7 @@ async def test_a_wrong_current_password_changes_nothing() -> None:
 
 @pytest.mark.parametrize("new_password", ["short", "qwerty123", "ada@example.com", "x" * 129])
 async def test_a_weak_new_password_changes_nothing(new_password: str) -> None:
-    deps = fake_auth_deps()
+    deps = fake_identity()
     user, laptop, _ = await two_devices(deps)
 
     with pytest.raises(WeakPassword):
@@ -115,7 +116,7 @@ async def test_a_weak_new_password_changes_nothing(new_password: str) -> None:
 
 
 async def test_five_wrong_current_passwords_lock_the_change() -> None:
-    deps = fake_auth_deps()
+    deps = fake_identity()
     user, _, _ = await two_devices(deps)
     for _ in range(5):
         with pytest.raises(InvalidCredentials):

@@ -39,7 +39,8 @@ from domain.errors import (
 from domain.notifications import NotificationKind
 from domain.users import Role, User
 from domain.wallets import EntryKind, Wallet
-from tests.fakes import FakeClock, FakeUnitOfWorkFactory
+from tests.fakes.services import FakeClock
+from tests.fakes.store import FakeUnitOfWorkFactory
 
 T = TypeVar("T")
 S = AssignmentStatus
@@ -63,8 +64,8 @@ keys = st.sampled_from(["k1", " k1 ", "k2", "k3", "   "]) | st.text(min_size=1, 
 task_fields = {
     "points": st.sampled_from([0, 1, 7, 50]),
     "claim_limit": st.integers(1, 3),
-    "claim_duration": st.sampled_from([None, None, timedelta(hours=1)]),
-    "auto_approve_after": st.sampled_from([None, timedelta(days=2)]),
+    "claim_duration_seconds": st.sampled_from([None, None, 3600]),
+    "auto_approve_after_seconds": st.sampled_from([None, 2 * 24 * 3600]),
 }
 clock_steps = [timedelta(minutes=5), timedelta(minutes=50), timedelta(hours=2), timedelta(days=29), OVERTURN_WINDOW]
 OVERTURN_EDGE = [OVERTURN_WINDOW, OVERTURN_WINDOW + timedelta(seconds=1)]
@@ -82,8 +83,8 @@ class ModelTask:
     slug: str
     points: int
     claim_limit: int
-    claim_duration: timedelta | None
-    auto_approve_after: timedelta | None
+    claim_duration_seconds: int | None
+    auto_approve_after_seconds: int | None
 
 
 @dataclass
@@ -181,7 +182,8 @@ class RewardMachine(RuleBasedStateMachine):
             expected = TaskFull
         assignment = self.attempt(claim_task(task.slug, user, self.uow, self.clock), expected)
         if assignment is not None:
-            expires_at = self.clock.now() + task.claim_duration if task.claim_duration else None
+            seconds = task.claim_duration_seconds
+            expires_at = self.clock.now() + timedelta(seconds=seconds) if seconds else None
             assert (assignment.status, assignment.expires_at) == (S.IN_PROGRESS, expires_at)
             self.assignments[assignment.id] = ModelAssignment(task_id, user.id, S.IN_PROGRESS, expires_at)
 
@@ -193,9 +195,9 @@ class RewardMachine(RuleBasedStateMachine):
         elif model.status is not S.IN_PROGRESS or (model.expires_at and self.clock.now() >= model.expires_at):
             expected = WrongState
         if self.attempt(submit(assignment_id, " done ", user, self.uow, self.clock), expected) is not None:
-            delay = self.tasks[model.task_id].auto_approve_after
+            delay = self.tasks[model.task_id].auto_approve_after_seconds
             model.status = S.SUBMITTED
-            model.auto_approve_at = self.clock.now() + delay if delay else None
+            model.auto_approve_at = self.clock.now() + timedelta(seconds=delay) if delay else None
             for admin in (u for u in self.users if u.is_admin and u.id != user.id):
                 self.notified[admin.id, NotificationKind.SUBMISSION_WAITING] += 1
 
@@ -495,12 +497,12 @@ TestRewardStateMachine = RewardMachine.TestCase
 class World:
     """One admin and two members, for the example tests."""
 
-    def __init__(self, points: int = 10, claim_limit: int = 1, auto_approve_after: timedelta | None = None) -> None:
+    def __init__(self, points: int = 10, claim_limit: int = 1, auto_approve_after: int | None = None) -> None:
         self.clock = FakeClock()
         self.uow = FakeUnitOfWorkFactory()
         self.admin, self.ada, self.bob = seed_users(self.uow, self.clock.now())[:3]
         self.cmd = CreateTask(
-            "Write docs", points=points, claim_limit=claim_limit, auto_approve_after=auto_approve_after
+            "Write docs", points=points, claim_limit=claim_limit, auto_approve_after_seconds=auto_approve_after
         )
 
     async def submitted_by(self, user: User) -> tuple[str, UUID]:
@@ -601,7 +603,7 @@ async def test_a_retried_redemption_gets_the_first_answer_and_a_changed_one_is_r
 
 
 async def test_auto_approval_credits_once_and_early_or_repeated_jobs_do_nothing() -> None:
-    world = World(points=4, auto_approve_after=timedelta(days=2))
+    world = World(points=4, auto_approve_after=2 * 24 * 3600)
     _, assignment_id = await world.submitted_by(world.admin)
     uow, clock = world.uow, world.clock
 

@@ -8,13 +8,14 @@ import pytest
 
 from application.accounts import SendOtp, send_otp
 from domain.errors import InvalidEmail, TooManyAttempts
-from tests.fakes import CLIENT_ADDRESS, fake_auth_deps, fake_clock, fake_mailer, fake_store, mailed_code, seed_user
+from tests.fakes.helpers import CLIENT_ADDRESS, fake_clock, fake_mailer, fake_store, mailed_code, seed_user
+from tests.fakes.services import fake_identity
 
 EMAIL = "grace@example.com"
 
 
 async def test_a_new_address_is_mailed_a_six_digit_code() -> None:
-    deps = fake_auth_deps()
+    deps = fake_identity()
 
     assert await send_otp(SendOtp(EMAIL, CLIENT_ADDRESS), deps) is None
 
@@ -27,7 +28,7 @@ async def test_a_new_address_is_mailed_a_six_digit_code() -> None:
 
 
 async def test_the_code_is_stored_only_as_a_digest() -> None:
-    deps = fake_auth_deps()
+    deps = fake_identity()
     code = await mailed_code(deps, EMAIL)
 
     [otp] = fake_store(deps).otps.values()
@@ -37,7 +38,7 @@ async def test_the_code_is_stored_only_as_a_digest() -> None:
 
 
 async def test_the_address_is_normalized_before_mailing() -> None:
-    deps = fake_auth_deps()
+    deps = fake_identity()
     await send_otp(SendOtp("  Grace@Example.COM ", CLIENT_ADDRESS), deps)
 
     assert [m.to for m in fake_mailer(deps).sent] == [EMAIL]
@@ -45,7 +46,7 @@ async def test_the_address_is_normalized_before_mailing() -> None:
 
 
 async def test_a_known_address_gets_a_notice_and_no_code() -> None:
-    deps = fake_auth_deps()
+    deps = fake_identity()
     await seed_user(deps, EMAIL)
 
     assert await send_otp(SendOtp(EMAIL, CLIENT_ADDRESS), deps) is None
@@ -59,7 +60,7 @@ async def test_a_known_address_gets_a_notice_and_no_code() -> None:
 
 @pytest.mark.parametrize("known", [False, True])
 async def test_a_second_send_within_the_minute_is_refused(known: bool) -> None:
-    deps = fake_auth_deps()
+    deps = fake_identity()
     if known:
         await seed_user(deps, EMAIL)
     await send_otp(SendOtp(EMAIL, CLIENT_ADDRESS), deps)
@@ -75,7 +76,7 @@ async def test_a_second_send_within_the_minute_is_refused(known: bool) -> None:
 
 
 async def test_the_sixth_send_in_an_hour_is_refused() -> None:
-    deps = fake_auth_deps()
+    deps = fake_identity()
     for _ in range(5):
         await send_otp(SendOtp(EMAIL, CLIENT_ADDRESS), deps)
         fake_clock(deps).advance(timedelta(seconds=61))
@@ -93,7 +94,7 @@ async def test_the_sixth_send_in_an_hour_is_refused() -> None:
     "email", ["", "grace", "grace@", "@example.com", "grace@example", "gr..ace@example.com", "grace@-example.com"]
 )
 async def test_invalid_addresses_are_refused(email: str) -> None:
-    deps = fake_auth_deps()
+    deps = fake_identity()
 
     with pytest.raises(InvalidEmail):
         await send_otp(SendOtp(email, CLIENT_ADDRESS), deps)
@@ -103,7 +104,7 @@ async def test_invalid_addresses_are_refused(email: str) -> None:
 
 
 async def test_the_cooldown_is_a_full_minute_even_across_a_minute_boundary() -> None:
-    deps = fake_auth_deps()
+    deps = fake_identity()
     clock = fake_clock(deps)
     clock.current = clock.current.replace(second=59)
     await send_otp(SendOtp(EMAIL, CLIENT_ADDRESS), deps)

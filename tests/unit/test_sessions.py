@@ -13,7 +13,8 @@ from application.identity import Identity
 from application.sessions import Login, authenticate, login, logout, refresh
 from domain.errors import AccountInactive, InvalidCredentials, InvalidToken, TokenReused, TooManyAttempts
 from domain.sessions import TokenKind, TokenPair
-from tests.fakes import CLIENT_ADDRESS, edit_user, fake_auth_deps, fake_clock, fake_store, seed_user
+from tests.fakes.helpers import CLIENT_ADDRESS, edit_user, fake_clock, fake_store, seed_user
+from tests.fakes.services import fake_identity
 
 EMAIL = "ada@example.com"
 PASSWORD = "Analytical-Engine-1843"
@@ -24,7 +25,7 @@ async def signed_in(deps: Identity, email: str = EMAIL, address: str = CLIENT_AD
 
 
 async def test_the_right_password_gives_a_working_pair() -> None:
-    deps = fake_auth_deps()
+    deps = fake_identity()
     user = await seed_user(deps, EMAIL, PASSWORD)
 
     pair = await login(Login("  ADA@example.com", PASSWORD, CLIENT_ADDRESS), deps)
@@ -39,7 +40,7 @@ async def test_the_right_password_gives_a_working_pair() -> None:
 
 @pytest.mark.parametrize(("email", "password"), [(EMAIL, "Analytical-Engine-1842"), ("bob@example.com", PASSWORD)])
 async def test_a_wrong_password_or_unknown_email_is_refused(email: str, password: str) -> None:
-    deps = fake_auth_deps()
+    deps = fake_identity()
     await seed_user(deps, EMAIL, PASSWORD)
 
     with pytest.raises(InvalidCredentials):
@@ -49,7 +50,7 @@ async def test_a_wrong_password_or_unknown_email_is_refused(email: str, password
 
 
 async def test_an_inactive_account_cannot_log_in() -> None:
-    deps = fake_auth_deps()
+    deps = fake_identity()
     await seed_user(deps, EMAIL, PASSWORD, is_active=False)
 
     with pytest.raises(AccountInactive):
@@ -59,7 +60,7 @@ async def test_an_inactive_account_cannot_log_in() -> None:
 
 
 async def test_five_failures_in_a_minute_lock_the_account_for_that_minute() -> None:
-    deps = fake_auth_deps()
+    deps = fake_identity()
     await seed_user(deps, EMAIL, PASSWORD)
     for _ in range(5):
         with pytest.raises(InvalidCredentials):
@@ -75,7 +76,7 @@ async def test_five_failures_in_a_minute_lock_the_account_for_that_minute() -> N
 
 
 async def test_thirty_failures_in_a_minute_lock_the_client_address() -> None:
-    deps = fake_auth_deps()
+    deps = fake_identity()
     await seed_user(deps, EMAIL, PASSWORD)
     for n in range(30):
         with pytest.raises(InvalidCredentials):
@@ -87,7 +88,7 @@ async def test_thirty_failures_in_a_minute_lock_the_client_address() -> None:
 
 
 async def test_an_outdated_hash_is_replaced_on_login() -> None:
-    deps = fake_auth_deps()
+    deps = fake_identity()
     user = await seed_user(deps, EMAIL, password_hash="old$" + PASSWORD)
 
     await signed_in(deps)
@@ -97,7 +98,7 @@ async def test_an_outdated_hash_is_replaced_on_login() -> None:
 
 
 async def test_refresh_rotates_the_pair() -> None:
-    deps = fake_auth_deps()
+    deps = fake_identity()
     user = await seed_user(deps, EMAIL, PASSWORD)
     first = await signed_in(deps)
     fake_clock(deps).advance(timedelta(minutes=5))
@@ -114,7 +115,7 @@ async def test_refresh_rotates_the_pair() -> None:
 
 
 async def test_a_replayed_refresh_token_ends_its_whole_family() -> None:
-    deps = fake_auth_deps()
+    deps = fake_identity()
     await seed_user(deps, EMAIL, PASSWORD)
     stolen = await signed_in(deps)
     other_device = await signed_in(deps)
@@ -129,7 +130,7 @@ async def test_a_replayed_refresh_token_ends_its_whole_family() -> None:
 
 
 async def test_a_refresh_token_lasts_seven_days() -> None:
-    deps = fake_auth_deps()
+    deps = fake_identity()
     await seed_user(deps, EMAIL, PASSWORD)
     kept, lapsed = await signed_in(deps), await signed_in(deps)
     fake_clock(deps).advance(timedelta(days=7) - timedelta(seconds=1))
@@ -141,7 +142,7 @@ async def test_a_refresh_token_lasts_seven_days() -> None:
 
 
 async def test_an_access_token_lasts_fifteen_minutes() -> None:
-    deps = fake_auth_deps()
+    deps = fake_identity()
     await seed_user(deps, EMAIL, PASSWORD)
     pair = await signed_in(deps)
     fake_clock(deps).advance(timedelta(minutes=15) - timedelta(seconds=1))
@@ -153,7 +154,7 @@ async def test_an_access_token_lasts_fifteen_minutes() -> None:
 
 
 async def test_a_deactivated_user_can_neither_authenticate_nor_refresh() -> None:
-    deps = fake_auth_deps()
+    deps = fake_identity()
     user = await seed_user(deps, EMAIL, PASSWORD)
     pair = await signed_in(deps)
 
@@ -174,7 +175,7 @@ EXPECTS: dict[str, tuple[TokenKind, Callable[[str, Identity], Awaitable[object]]
 
 @given(presented=st.sampled_from(TokenKind), use_case=st.sampled_from(sorted(EXPECTS)))
 async def test_each_use_case_takes_only_its_kind_of_token(presented: TokenKind, use_case: str) -> None:
-    deps = fake_auth_deps()
+    deps = fake_identity()
     await seed_user(deps, EMAIL, PASSWORD)
     pair = await signed_in(deps)
     token = pair.access if presented is TokenKind.ACCESS else pair.refresh
@@ -189,7 +190,7 @@ async def test_each_use_case_takes_only_its_kind_of_token(presented: TokenKind, 
 
 
 async def test_a_replayed_refresh_token_also_ends_the_users_access_tokens() -> None:
-    deps = fake_auth_deps()
+    deps = fake_identity()
     await seed_user(deps)
     first = await login(Login("ada@example.com", "Analytical-Engine-1843", CLIENT_ADDRESS), deps)
     second = await refresh(first.refresh, deps)

@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 
 from application.accounts import VerifyOtp, verify_otp
 from domain.errors import OtpInvalid, TooManyAttempts
-from tests.fakes import email_token_for, fake_auth_deps, fake_clock, fake_store, mailed_code
+from tests.fakes.helpers import email_token_for, fake_clock, fake_store, mailed_code
+from tests.fakes.services import fake_identity
 
 EMAIL = "grace@example.com"
 
@@ -21,7 +22,7 @@ def wrong(code: str) -> str:
 
 
 async def test_the_right_code_earns_an_email_token_stored_as_a_digest() -> None:
-    deps = fake_auth_deps()
+    deps = fake_identity()
 
     token = await email_token_for(deps, EMAIL)
 
@@ -32,7 +33,7 @@ async def test_the_right_code_earns_an_email_token_stored_as_a_digest() -> None:
 
 
 async def test_a_code_is_good_once() -> None:
-    deps = fake_auth_deps()
+    deps = fake_identity()
     code = await mailed_code(deps, EMAIL)
     await verify_otp(VerifyOtp(EMAIL, code), deps)
 
@@ -43,7 +44,7 @@ async def test_a_code_is_good_once() -> None:
 
 
 async def test_a_code_for_another_address_is_refused() -> None:
-    deps = fake_auth_deps()
+    deps = fake_identity()
     code = await mailed_code(deps, EMAIL)
 
     with pytest.raises(OtpInvalid):
@@ -54,7 +55,7 @@ async def test_a_code_for_another_address_is_refused() -> None:
 
 @given(elapsed=st.integers(min_value=0, max_value=1200))
 async def test_a_code_is_valid_for_ten_minutes(elapsed: int) -> None:
-    deps = fake_auth_deps()
+    deps = fake_identity()
     code = await mailed_code(deps, EMAIL)
     fake_clock(deps).advance(timedelta(seconds=elapsed))
 
@@ -68,7 +69,7 @@ async def test_a_code_is_valid_for_ten_minutes(elapsed: int) -> None:
 
 @given(wrong_tries=st.integers(min_value=0, max_value=10))
 async def test_five_wrong_codes_burn_the_right_one(wrong_tries: int) -> None:
-    deps = fake_auth_deps()
+    deps = fake_identity()
     code = await mailed_code(deps, EMAIL)
     for _ in range(wrong_tries):
         with pytest.raises(OtpInvalid):
@@ -84,7 +85,7 @@ async def test_five_wrong_codes_burn_the_right_one(wrong_tries: int) -> None:
 
 async def test_only_the_latest_code_counts(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("application.accounts.generate_otp", iter(["111111", "222222"]).__next__)
-    deps = fake_auth_deps()
+    deps = fake_identity()
     first = await mailed_code(deps, EMAIL)
     fake_clock(deps).advance(timedelta(seconds=61))
     second = await mailed_code(deps, EMAIL)
@@ -96,7 +97,7 @@ async def test_only_the_latest_code_counts(monkeypatch: pytest.MonkeyPatch) -> N
 
 
 async def test_twenty_wrong_codes_in_an_hour_lock_the_address() -> None:
-    deps = fake_auth_deps()
+    deps = fake_identity()
     for _ in range(4):
         code = await mailed_code(deps, EMAIL)
         for _ in range(5):
@@ -112,7 +113,7 @@ async def test_twenty_wrong_codes_in_an_hour_lock_the_address() -> None:
 
 
 async def test_without_a_code_sent_nothing_verifies() -> None:
-    deps = fake_auth_deps()
+    deps = fake_identity()
 
     with pytest.raises(OtpInvalid):
         await verify_otp(VerifyOtp(EMAIL, "123456"), deps)

@@ -46,7 +46,7 @@ class SqlAssignmentRepository(TableRepository[Assignment]):
         ):
             if value is not None:
                 query = query.where(column == value)
-        return [assignment_from_row(row) for row in (await self._conn.execute(query)).all()]
+        return await self.all(query)
 
     async def active_claim_of(self, user_id: UUID) -> Assignment | None:
         return await self.first(

@@ -1,4 +1,7 @@
-"""A repository for a dataclass whose fields are the columns of one table."""
+"""A repository for a dataclass whose fields are the columns of one table.
+
+Every entity it hands out or takes in is shown to the unit of work (`track`), which collects their events.
+"""
 
 from __future__ import annotations
 
@@ -23,9 +26,15 @@ class TableRepository(Generic[T]):
     # A refused insert keeps the unit of work usable (a savepoint) where a use case goes on after it.
     savepoint_on_add: ClassVar[bool] = False
 
-    def __init__(self, connection: AsyncConnection, on_write: Callable[[], None] | None = None) -> None:
+    def __init__(
+        self,
+        connection: AsyncConnection,
+        on_write: Callable[[], None] | None = None,
+        track: Callable[[object], None] | None = None,
+    ) -> None:
         self._conn = connection
         self._on_write = on_write or (lambda: None)
+        self._track = track or (lambda _: None)
 
     def to_row(self, obj: T) -> dict[str, Any]:
         return {
@@ -36,6 +45,11 @@ class TableRepository(Generic[T]):
 
     def from_row(self, row: Row[Any]) -> T:
         return self.entity(**row._mapping)  # type: ignore[no-any-return]
+
+    def handed_out(self, row: Row[Any]) -> T:
+        obj = self.from_row(row)
+        self._track(obj)
+        return obj
 
     async def write(self, statement: Executable, *, savepoint: bool = False) -> CursorResult[Any]:
         """Executes a write; a known constraint violation comes back as its domain error."""
@@ -50,6 +64,7 @@ class TableRepository(Generic[T]):
 
     async def add(self, obj: T) -> None:
         await self.write(insert(self.table).values(self.to_row(obj)), savepoint=self.savepoint_on_add)
+        self._track(obj)
 
     async def get(self, obj_id: UUID, *, for_update: bool = False) -> T | None:
         query = select(self.table).where(self.table.c.id == obj_id)
@@ -62,4 +77,7 @@ class TableRepository(Generic[T]):
 
     async def first(self, query: Any) -> T | None:
         row = (await self._conn.execute(query)).first()
-        return None if row is None else self.from_row(row)
+        return None if row is None else self.handed_out(row)
+
+    async def all(self, query: Any) -> list[T]:
+        return [self.handed_out(row) for row in (await self._conn.execute(query)).all()]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
@@ -16,8 +17,9 @@ from domain.wallets import EntryKind, LedgerEntry, Wallet
 
 
 class SqlWalletRepository:
-    def __init__(self, connection: Any) -> None:
+    def __init__(self, connection: Any, track: Callable[[object], None]) -> None:
         self._conn = connection
+        self._track = track
 
     async def get(self, user_id: UUID, *, for_update: bool = False) -> Wallet:
         dialect = postgresql if self._conn.dialect.name == "postgresql" else sqlite
@@ -28,7 +30,9 @@ class SqlWalletRepository:
         )
         query = select(wallets).where(wallets.c.user_id == user_id)
         row = (await self._conn.execute(query.with_for_update() if for_update else query)).one()
-        return Wallet(**row._mapping)
+        wallet = Wallet(**row._mapping)
+        self._track(wallet)
+        return wallet
 
     async def update(self, wallet: Wallet) -> None:
         async with refusals():

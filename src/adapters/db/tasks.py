@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import Row, exists, select, update
+from sqlalchemy import exists, select, update
 
 from adapters.db.base import TableRepository
 from adapters.db.tables import tasks
@@ -14,34 +13,10 @@ from domain.errors import TaskClosed, TaskFull
 from domain.tasks import Task
 
 
-def _seconds(value: timedelta | None) -> int | None:
-    return None if value is None else int(value.total_seconds())
-
-
-def _duration(value: int | None) -> timedelta | None:
-    return None if value is None else timedelta(seconds=value)
-
-
-def task_from_row(row: Row[Any]) -> Task:
-    values = dict(row._mapping)
-    values["claim_duration"] = _duration(values.pop("claim_duration_seconds"))
-    values["auto_approve_after"] = _duration(values.pop("auto_approve_after_seconds"))
-    return Task(**{k: v for k, v in values.items() if k in Task.__dataclass_fields__})
-
-
 class SqlTaskRepository(TableRepository[Task]):
     table = tasks
     entity = Task
     savepoint_on_add = True  # a slug taken meanwhile is retried with another
-
-    def to_row(self, obj: Task) -> dict[str, Any]:
-        row = super().to_row(obj)
-        row["claim_duration_seconds"] = _seconds(row.pop("claim_duration"))
-        row["auto_approve_after_seconds"] = _seconds(row.pop("auto_approve_after"))
-        return row
-
-    def from_row(self, row: Row[Any]) -> Task:
-        return task_from_row(row)
 
     async def get_by_slug(self, slug: str, *, for_update: bool = False) -> Task | None:
         query = select(tasks).where(tasks.c.slug == slug, tasks.c.deleted_at.is_(None))

@@ -1,6 +1,7 @@
 """The SQL unit of work: one connection, one transaction, rolled back unless committed.
 
-Repositories are built on first use, so a use case that touches two tables builds two of them.
+Repositories are built on first use, so a use case that touches two tables builds two of them. Before the
+commit, the events of the entities they handed out go to the side effects, in the same transaction.
 """
 
 from __future__ import annotations
@@ -28,7 +29,9 @@ from adapters.db.projects import SqlInvitationRepository, SqlMembershipRepositor
 from adapters.db.scheduled import SqlScheduledQueries
 from adapters.db.tasks import SqlTaskRepository
 from application.ports.messaging import ListCache
+from application.ports.repositories import EventHandler
 from application.queries import BOARD
+from domain.events import Aggregate, Event
 from domain.outbox import OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -37,11 +40,18 @@ AfterCommit = Callable[[list[OutboxMessage]], Awaitable[object]]
 
 class SqlUnitOfWork:
     def __init__(
-        self, engine: AsyncEngine, after_commit: AfterCommit | None = None, cache: ListCache | None = None
+        self,
+        engine: AsyncEngine,
+        side_effects: EventHandler | None = None,
+        after_commit: AfterCommit | None = None,
+        cache: ListCache | None = None,
     ) -> None:
         self._engine = engine
+        self._side_effects = side_effects
         self._after_commit = after_commit
         self._cache = cache
+        self._seen: list[Aggregate] = []
+        self._recorded: list[Event] = []
         self._board_changed = False
         self._conn: AsyncConnection | None = None
         self._tx: AsyncTransaction | None = None
@@ -70,21 +80,34 @@ class SqlUnitOfWork:
     def _mark_board_changed(self) -> None:
         self._board_changed = True
 
+    def _track(self, obj: object) -> None:
+        if isinstance(obj, Aggregate):
+            self._seen.append(obj)
+
+    def record(self, *events: Event) -> None:
+        self._recorded.extend(events)
+
+    def _collect(self) -> list[Event]:
+        events, self._recorded = self._recorded, []
+        for aggregate in self._seen:
+            events += aggregate.pull_events()
+        return events
+
     @cached_property
     def users(self) -> SqlUserRepository:
-        return SqlUserRepository(self.connection)
+        return SqlUserRepository(self.connection, track=self._track)
 
     @cached_property
     def otps(self) -> SqlOtpRepository:
-        return SqlOtpRepository(self.connection)
+        return SqlOtpRepository(self.connection, track=self._track)
 
     @cached_property
     def email_tokens(self) -> SqlEmailTokenRepository:
-        return SqlEmailTokenRepository(self.connection)
+        return SqlEmailTokenRepository(self.connection, track=self._track)
 
     @cached_property
     def sessions(self) -> SqlRefreshSessionRepository:
-        return SqlRefreshSessionRepository(self.connection)
+        return SqlRefreshSessionRepository(self.connection, track=self._track)
 
     @cached_property
     def audit(self) -> SqlAuditLog:
@@ -92,23 +115,23 @@ class SqlUnitOfWork:
 
     @cached_property
     def tasks(self) -> SqlTaskRepository:
-        return SqlTaskRepository(self.connection, self._mark_board_changed)
+        return SqlTaskRepository(self.connection, self._mark_board_changed, self._track)
 
     @cached_property
     def assignments(self) -> SqlAssignmentRepository:
-        return SqlAssignmentRepository(self.connection, self._mark_board_changed)
+        return SqlAssignmentRepository(self.connection, self._mark_board_changed, self._track)
 
     @cached_property
     def wallets(self) -> SqlWalletRepository:
-        return SqlWalletRepository(self.connection)
+        return SqlWalletRepository(self.connection, track=self._track)
 
     @cached_property
     def ledger(self) -> SqlLedgerRepository:
-        return SqlLedgerRepository(self.connection)
+        return SqlLedgerRepository(self.connection, track=self._track)
 
     @cached_property
     def notifications(self) -> SqlNotificationRepository:
-        return SqlNotificationRepository(self.connection)
+        return SqlNotificationRepository(self.connection, track=self._track)
 
     @cached_property
     def idempotency(self) -> SqlIdempotencyRepository:
@@ -120,11 +143,11 @@ class SqlUnitOfWork:
 
     @cached_property
     def projects(self) -> SqlProjectRepository:
-        return SqlProjectRepository(self.connection, self._mark_board_changed)
+        return SqlProjectRepository(self.connection, self._mark_board_changed, self._track)
 
     @cached_property
     def invitations(self) -> SqlInvitationRepository:
-        return SqlInvitationRepository(self.connection)
+        return SqlInvitationRepository(self.connection, track=self._track)
 
     @cached_property
     def outbox(self) -> SqlOutboxRepository:
@@ -140,6 +163,9 @@ class SqlUnitOfWork:
 
     async def commit(self) -> None:
         assert self._tx is not None
+        events = self._collect()
+        if events and self._side_effects is not None:
+            await self._side_effects(events, self)
         await self._tx.commit()
         if self._board_changed and self._cache is not None:
             # Before the caller answers, so the next read anywhere sees the change.
@@ -158,11 +184,16 @@ class SqlUnitOfWork:
 
 class SqlUnitOfWorkFactory:
     def __init__(
-        self, engine: AsyncEngine, after_commit: AfterCommit | None = None, cache: ListCache | None = None
+        self,
+        engine: AsyncEngine,
+        side_effects: EventHandler | None = None,
+        after_commit: AfterCommit | None = None,
+        cache: ListCache | None = None,
     ) -> None:
         self.engine = engine
+        self.side_effects = side_effects
         self.after_commit = after_commit
         self.cache = cache
 
     def __call__(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.engine, self.after_commit, self.cache)
+        return SqlUnitOfWork(self.engine, self.side_effects, self.after_commit, self.cache)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from types import TracebackType
@@ -13,6 +13,7 @@ from application.ports.messaging import DeliveryRepository, OutboxRepository
 from domain.access import ProjectRole
 from domain.assignments import Assignment
 from domain.audit import AuditEntry
+from domain.events import Event
 from domain.invitations import Invitation
 from domain.notifications import Notification
 from domain.projects import Membership, Project
@@ -204,7 +205,11 @@ class ScheduledQueries(Protocol):
 
 
 class UnitOfWork(Protocol):
-    """One transaction. Leaving the block without `commit()` rolls everything back."""
+    """One transaction. Leaving the block without `commit()` rolls everything back.
+
+    Just before committing it collects the events of every entity its repositories handed out or took in
+    (and those recorded on it directly) and hands them to the side effects, inside the same transaction.
+    """
 
     @property
     def users(self) -> UserRepository: ...
@@ -246,6 +251,10 @@ class UnitOfWork(Protocol):
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None: ...
     async def commit(self) -> None: ...
+    def record(self, *events: Event) -> None:
+        """For what happened without an entity to hold it (a failed login for an unknown email, a job's findings)."""
+        ...
 
 
 UnitOfWorkFactory = Callable[[], UnitOfWork]
+EventHandler = Callable[[list[Event], UnitOfWork], Awaitable[None]]

@@ -69,7 +69,7 @@ async def edit_project(slug: str, data: ProjectPatch, container: Container, user
 
 async def invite(slug: str, data: InviteIn, container: Container, user: Any) -> Response[InviteOut]:
     cmd = invitations.Invite(slug, list(data.emails), ProjectRole(data.role))
-    outcomes = await invitations.invite(cmd, user, container.uow, container.clock, container.settings.base_url)
+    outcomes = await invitations.invite(cmd, user, container.uow, container.clock)
     results = [
         InviteResultOut(o.email, 409 if o.outcome == "already_member" else 201, o.outcome, o.invitation_id)
         for o in outcomes

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Annotated, Any
 
 from litestar import Controller, Request, delete, get, patch, post, put
@@ -33,10 +32,6 @@ async def _require_multipart(request: Request[Any, Any, Any]) -> None:
         raise UnsupportedImage("Send the image as multipart/form-data with a field named 'image'.")
 
 
-def _duration(seconds: int | None) -> timedelta | None:
-    return None if seconds is None else timedelta(seconds=seconds)
-
-
 def task_command(data: TaskIn) -> tasks.CreateTask:
     return tasks.CreateTask(
         name=data.name,
@@ -44,8 +39,8 @@ def task_command(data: TaskIn) -> tasks.CreateTask:
         points=data.points,
         claim_limit=data.claim_limit,
         due_date=data.due_date,
-        claim_duration=_duration(data.claim_duration_seconds),
-        auto_approve_after=_duration(data.auto_approve_after_seconds),
+        claim_duration_seconds=data.claim_duration_seconds,
+        auto_approve_after_seconds=data.auto_approve_after_seconds,
     )
 
 

@@ -163,7 +163,7 @@ class ProjectPages(Controller):
         try:
             data = parse(InviteIn, {"emails": addresses(fields.get("emails", "")), "role": fields.get("role", "")})
             cmd = invitations.Invite(slug, list(data.emails), ProjectRole(data.role))
-            outcomes = await invitations.invite(cmd, me, container.uow, container.clock, container.settings.base_url)
+            outcomes = await invitations.invite(cmd, me, container.uow, container.clock)
         except DomainError as exc:
             return refused(request, exc, back)
         sent = [o.email for o in outcomes if o.outcome != "already_member"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Annotated, Any, Generic, TypeVar
 from uuid import UUID
 
@@ -52,15 +52,7 @@ class TaskPatch(Request):
     is_open: bool | msgspec.UnsetType = msgspec.UNSET
 
     def changes(self) -> dict[str, Any]:
-        given = {f: getattr(self, f) for f in self.__struct_fields__ if getattr(self, f) is not msgspec.UNSET}
-        for wire, domain_name in (
-            ("claim_duration_seconds", "claim_duration"),
-            ("auto_approve_after_seconds", "auto_approve_after"),
-        ):
-            if wire in given:
-                seconds = given.pop(wire)
-                given[domain_name] = None if seconds is None else timedelta(seconds=seconds)
-        return given
+        return {f: getattr(self, f) for f in self.__struct_fields__ if getattr(self, f) is not msgspec.UNSET}
 
 
 class TaskOut(msgspec.Struct):

@@ -1,0 +1,142 @@
+"""Fakes of the services around the store (clock, hashing, tokens, mail, limits, job queue), and the wiring."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+from uuid import UUID
+
+from application.email_delivery import send_email
+from application.identity import Identity
+from application.outbox import relay
+from domain.errors import InvalidToken
+from domain.outbox import OutgoingEmail
+from domain.sessions import TokenClaims, TokenKind
+from tests.fakes.store import FakeUnitOfWorkFactory
+
+
+class FakeClock:
+    def __init__(self, start: datetime | None = None) -> None:
+        self.current = start or datetime(2026, 1, 15, 9, 0, tzinfo=UTC)
+
+    def now(self) -> datetime:
+        return self.current
+
+    def advance(self, delta: timedelta) -> None:
+        self.current += delta
+
+
+class FakePasswordHasher:
+    """Reversible on purpose: tests read what was stored. `old$` hashes count as outdated."""
+
+    async def hash(self, password: str) -> str:
+        return "fake$" + password
+
+    async def verify(self, password_hash: str, password: str) -> bool:
+        return password_hash.split("$", 1)[1] == password
+
+    def needs_rehash(self, password_hash: str) -> bool:
+        return password_hash.startswith("old$")
+
+
+class FakeTokenCodec:
+    """Opaque random strings mapped to their claims; decoding checks the kind and the clock."""
+
+    def __init__(self, clock: FakeClock) -> None:
+        self._clock = clock
+        self.issued: dict[str, TokenClaims] = {}
+
+    def encode(self, claims: TokenClaims) -> str:
+        token = f"{claims.kind.value}.{secrets.token_hex(8)}"
+        self.issued[token] = claims
+        return token
+
+    def decode(self, token: str, kind: TokenKind) -> TokenClaims:
+        claims = self.issued.get(token)
+        if claims is None or claims.kind is not kind or self._clock.now() >= claims.expires_at:
+            raise InvalidToken()
+        return claims
+
+
+class FakeMailer:
+    def __init__(self) -> None:
+        self.sent: list[OutgoingEmail] = []
+
+    async def send(self, email: OutgoingEmail) -> None:
+        self.sent.append(email)
+
+    def last_to(self, address: str) -> OutgoingEmail:
+        return next(e for e in reversed(self.sent) if e.to == address)
+
+
+class FakeRateLimiter:
+    def __init__(self, clock: FakeClock) -> None:
+        self._clock = clock
+        self.counts: dict[str, int] = {}
+        self.cooldowns: dict[str, datetime] = {}
+
+    def _name(self, key: str, window_seconds: int) -> str:
+        return f"{key}:{int(self._clock.now().timestamp()) // window_seconds}"
+
+    async def hit(self, key: str, window_seconds: int) -> int:
+        name = self._name(key, window_seconds)
+        self.counts[name] = self.counts.get(name, 0) + 1
+        return self.counts[name]
+
+    async def count(self, key: str, window_seconds: int) -> int:
+        return self.counts.get(self._name(key, window_seconds), 0)
+
+    async def give_back(self, key: str, window_seconds: int) -> None:
+        name = self._name(key, window_seconds)
+        if self.counts.get(name, 0) > 0:
+            self.counts[name] -= 1
+
+    async def reset(self, key: str, window_seconds: int) -> None:
+        self.counts.pop(self._name(key, window_seconds), None)
+
+    async def cooldown(self, key: str, seconds: int) -> bool:
+        until = self.cooldowns.get(key)
+        if until is not None and self._clock.now() < until:
+            return False
+        self.cooldowns[key] = self._clock.now() + timedelta(seconds=seconds)
+        return True
+
+
+class FakeJobQueue:
+    """Runs each job at once, in the enqueuing task: the inline runner without the background."""
+
+    def __init__(self) -> None:
+        self.handlers: dict[str, Callable[..., Awaitable[object]]] = {}
+        self.enqueued: list[tuple[str, dict[str, str]]] = []
+
+    async def enqueue(self, job: str, **arguments: str) -> None:
+        self.enqueued.append((job, arguments))
+        await self.handlers[job](**arguments)
+
+
+def deliver_emails(uow: FakeUnitOfWorkFactory, clock: FakeClock) -> FakeMailer:
+    """Wires the relay after commit and the email job behind it, as the composition root does."""
+    mailer, queue = FakeMailer(), FakeJobQueue()
+
+    async def email(outbox_id: str) -> object:
+        return await send_email(UUID(outbox_id), uow, clock, mailer)
+
+    queue.handlers["send_email"] = email
+    uow.after_commit = lambda messages: relay(messages, uow, queue, clock)
+    uow.mailer = mailer
+    return mailer
+
+
+def fake_identity(clock: FakeClock | None = None) -> Identity:
+    clock = clock or FakeClock()
+    uow = FakeUnitOfWorkFactory()
+    deliver_emails(uow, clock)
+    return Identity(
+        uow=uow,
+        clock=clock,
+        hasher=FakePasswordHasher(),
+        tokens=FakeTokenCodec(clock),
+        digest=lambda value: "digest:" + value,
+        limiter=FakeRateLimiter(clock),
+    )

@@ -1,0 +1,157 @@
+"""Fake repositories of tasks, assignments, wallets, the ledger, notifications and idempotency keys.
+
+Each refuses what the database's constraints refuse, with the domain error the SQL adapter raises.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from application.ports.repositories import IdempotencyRecord
+from domain.assignments import Assignment, AssignmentStatus, Origin
+from domain.errors import (
+    ActiveClaimHeld,
+    AlreadyClaimed,
+    AlreadyRewarded,
+    InsufficientPoints,
+    SlugTaken,
+    TaskClosed,
+    TaskFull,
+)
+from domain.notifications import Notification
+from domain.tasks import Task
+from domain.wallets import EntryKind, LedgerEntry, Wallet
+from tests.fakes.base import FakeRepository, Track
+from tests.fakes.store import Tables
+
+
+class FakeTaskRepository(FakeRepository):
+    table = "tasks"
+
+    async def add(self, obj: Task) -> None:
+        if await self.slug_taken(obj.slug):
+            raise SlugTaken()
+        await super().add(obj)
+
+    async def update(self, obj: Task) -> None:
+        if not 0 <= obj.slots_taken <= obj.claim_limit:
+            raise TaskFull()  # as the database's CHECK refuses it
+        await super().update(obj)
+
+    async def take_slot(self, task: Task) -> None:
+        stored: Task = self.t.get(self.table, task.id)
+        if not stored.is_open or stored.deleted_at is not None:
+            raise TaskClosed()
+        if stored.slots_taken >= stored.claim_limit:
+            raise TaskFull()
+        self.t.put(self.table, task.id, replace(stored, slots_taken=stored.slots_taken + 1))
+        task.slots_taken = stored.slots_taken + 1
+
+    async def get_by_slug(self, slug: str, *, for_update: bool = False) -> Task | None:
+        found: Task | None = self.first(lambda t: t.slug == slug and t.deleted_at is None)
+        return found
+
+    async def slug_taken(self, slug: str) -> bool:
+        return bool(self.where(lambda t: t.slug == slug and t.deleted_at is None))
+
+    async def delete_for_project(self, project_id: UUID, now: datetime) -> int:
+        live: list[Task] = self.where(lambda t: t.project_id == project_id and t.deleted_at is None)
+        for task in live:
+            self.t.put(self.table, task.id, replace(task, deleted_at=now))
+        return len(live)
+
+
+def _is_active_claim(a: Assignment) -> bool:
+    return a.status is AssignmentStatus.IN_PROGRESS and a.origin is Origin.CLAIMED
+
+
+class FakeAssignmentRepository(FakeRepository):
+    table = "assignments"
+
+    async def add(self, obj: Assignment) -> None:
+        if self.where(lambda a: a.task_id == obj.task_id and a.user_id == obj.user_id):
+            raise AlreadyClaimed()
+        if _is_active_claim(obj) and self.where(lambda a: a.user_id == obj.user_id and _is_active_claim(a)):
+            raise ActiveClaimHeld()
+        await super().add(obj)
+
+    async def find(self, task_id: UUID, user_id: UUID) -> Assignment | None:
+        found: Assignment | None = self.first(lambda a: a.task_id == task_id and a.user_id == user_id)
+        return found
+
+    async def active_claim_of(self, user_id: UUID) -> Assignment | None:
+        found: Assignment | None = self.first(lambda a: a.user_id == user_id and _is_active_claim(a))
+        return found
+
+    async def open_claims(
+        self, *, task_id: UUID | None = None, project_id: UUID | None = None, user_id: UUID | None = None
+    ) -> list[Assignment]:
+        def matches(a: Assignment) -> bool:
+            project = self.t.get("tasks", a.task_id).project_id
+            return (
+                a.status is AssignmentStatus.IN_PROGRESS
+                and task_id in (None, a.task_id)
+                and user_id in (None, a.user_id)
+                and project_id in (None, project)
+            )
+
+        return [self.out(a) for a in self.where(matches)]
+
+
+class FakeWalletRepository(FakeRepository):
+    table = "wallets"
+
+    async def get(self, user_id: UUID, *, for_update: bool = False) -> Wallet:
+        if self.t.get(self.table, user_id) is None:
+            self.t.put(self.table, user_id, Wallet(user_id=user_id))
+        wallet: Wallet = self.out(self.t.get(self.table, user_id))
+        return wallet
+
+    async def update(self, wallet: Wallet) -> None:
+        if wallet.balance < 0:
+            raise InsufficientPoints()  # as the database's CHECK refuses it
+        self.t.put(self.table, wallet.user_id, wallet)
+
+
+class FakeLedgerRepository(FakeRepository):
+    table = "ledger"
+
+    async def add(self, obj: LedgerEntry) -> None:
+        if obj.kind is EntryKind.REWARD and self.where(
+            lambda e: e.kind is EntryKind.REWARD and e.assignment_id == obj.assignment_id
+        ):
+            raise AlreadyRewarded()
+        await super().add(obj)
+
+    async def update(self, obj: Any) -> None:
+        raise AssertionError("ledger entries are immutable")
+
+
+class FakeNotificationRepository(FakeRepository):
+    table = "notifications"
+
+    async def add_many(self, items: list[Notification]) -> None:
+        for item in items:
+            await self.add(item)
+
+    async def mark_all_read(self, user_id: UUID, now: datetime) -> int:
+        unread: list[Notification] = self.where(lambda n: n.user_id == user_id and n.read_at is None)
+        for notification in unread:
+            self.t.put(self.table, notification.id, replace(notification, read_at=now))
+        return len(unread)
+
+
+class FakeIdempotencyRepository:
+    def __init__(self, tables: Tables, track: Track | None = None) -> None:
+        self.t = tables
+
+    async def get(self, user_id: UUID, key: str) -> IdempotencyRecord | None:
+        found: IdempotencyRecord | None = self.t.get("idempotency", (user_id, key))
+        return found
+
+    async def add(self, record: IdempotencyRecord) -> None:
+        assert self.t.get("idempotency", (record.user_id, record.key)) is None, "the primary key refuses it"
+        self.t.put("idempotency", (record.user_id, record.key), record)
