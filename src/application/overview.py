@@ -26,6 +26,7 @@ HOME_LIST = 5
 class Header:
     unread: int
     may_review: bool
+    administers: bool  # the admin panel is theirs
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,7 @@ class TaskView:
 async def header(user: User, queries: Queries, uow: UnitOfWorkFactory) -> Header:
     async with uow() as work:
         may_review = await may_review_something(work, user)
-    return Header(await queries.notifications.unread_count(user.id), may_review)
+    return Header(await queries.notifications.unread_count(user.id), may_review, user.is_admin)
 
 
 def local_today(user: User, now: datetime) -> date:

@@ -212,6 +212,10 @@ def _audit(event: e.Event, fx: _Effects) -> None:
             fx.log(event, "session.replay_detected", event.user_id, event.family_id)
         case acc.SignedOut():
             fx.log(event, "session.logout", event.user_id, event.user_id)
+        case acc.PasswordConfirmed():
+            fx.log(event, "sudo.confirmed", event.user_id, event.user_id)
+        case acc.PasswordConfirmationFailed():
+            fx.log(event, "sudo.failed", event.user_id, event.user_id)
         case acc.PointsRedeemed():
             fx.log(event, "wallet.redeemed", event.user_id, event.user_id, str(event.points))
         case acc.WalletAdjusted():

@@ -92,6 +92,7 @@ def cmd_create_admin(settings: Settings, args: argparse.Namespace) -> int:
         finally:
             await container.close()
         print(f"admin {user.email} {'created or updated' if changed else 'already exists'} (id {user.id})")
+        print(f"the admin panel: {settings.base_url.rstrip('/')}/admin/")
         return 0
 
     return asyncio.run(run())

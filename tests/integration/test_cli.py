@@ -77,13 +77,18 @@ async def test_create_admin_then_sign_in(cli: Cli, settings_for: Callable[..., S
     assert created.returncode == 0, created.stderr
     assert "root@example.com" in created.stdout
     assert "created" in created.stdout
+    assert "the admin panel: http://127.0.0.1:8000/admin/" in created.stdout
     again = cli("create-admin", "--email", "root@example.com", "--password", "root password 1")
     assert again.returncode == 0, again.stderr
     assert "already exists" in again.stdout
 
-    piped = cli("create-admin", "--email", "ops@example.com", "--password-stdin", stdin="piped secret 22\n")
+    behind_proxy = {**cli.env, "BASE_URL": "https://tasks.example.com/"}
+    piped = cli(
+        "create-admin", "--email", "ops@example.com", "--password-stdin", stdin="piped secret 22\n", env=behind_proxy
+    )
     assert piped.returncode == 0, piped.stderr
     assert "created" in piped.stdout
+    assert "the admin panel: https://tasks.example.com/admin/" in piped.stdout
     assert "piped secret" not in piped.stdout + piped.stderr
 
     for password in ("short", "password", "aaaaaaaaaaa", "weak@example.com", "weak"):

@@ -10,9 +10,11 @@ from sqlalchemy import Select, and_, exists, func, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.db.accounts import user_from_row
+from adapters.db.admin_queries import SqlAdminQueries
 from adapters.db.ledger import entry_from_row
 from adapters.db.notifications import notification_from_row
 from adapters.db.pagination import decode_id_cursor, decode_time_id_cursor, encode_cursor, page_limit, split_page
+from adapters.db.reading import Reader, like_pattern
 from adapters.db.tables import (
     assignments,
     invitations,
@@ -41,21 +43,6 @@ from domain.notifications import Notification
 from domain.users import Role, User
 from domain.wallets import LedgerEntry, Wallet
 
-
-def like_pattern(text: str) -> str:
-    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
-class _Reader:
-    def __init__(self, engine: AsyncEngine) -> None:
-        self._engine = engine
-
-    async def rows(self, query: Any) -> list[Any]:
-        async with self._engine.connect() as conn:
-            return list((await conn.execute(query)).all())
-
-
 _TASK_COLUMNS = [
     tasks.c.id,
     tasks.c.slug,
@@ -80,7 +67,7 @@ def task_select() -> Select[Any]:
     return select(*_TASK_COLUMNS).select_from(tasks.outerjoin(projects, projects.c.id == tasks.c.project_id))
 
 
-class SqlTaskQueries(_Reader):
+class SqlTaskQueries(Reader):
     async def available(self, user: User, q: str | None, project: str | None, page: PageRequest) -> Page[TaskSummary]:
         limit = page_limit(page)
         member_of = exists().where(memberships.c.project_id == tasks.c.project_id, memberships.c.user_id == user.id)
@@ -132,7 +119,7 @@ def assignment_select() -> Select[Any]:
     )
 
 
-class SqlAssignmentQueries(_Reader):
+class SqlAssignmentQueries(Reader):
     async def mine(self, user_id: UUID, status: AssignmentStatus | None, page: PageRequest) -> Page[AssignmentSummary]:
         limit = page_limit(page)
         query = assignment_select().where(assignments.c.user_id == user_id)
@@ -171,7 +158,7 @@ class SqlAssignmentQueries(_Reader):
         return AssignmentSummary(**rows[0]._mapping) if rows else None
 
 
-class SqlWalletQueries(_Reader):
+class SqlWalletQueries(Reader):
     async def wallet(self, user_id: UUID) -> Wallet:
         rows = await self.rows(select(wallets).where(wallets.c.user_id == user_id))
         return Wallet(**rows[0]._mapping) if rows else Wallet(user_id=user_id)
@@ -186,7 +173,7 @@ class SqlWalletQueries(_Reader):
         return Page(items, encode_cursor(items[-1].id) if more else None)
 
 
-class SqlNotificationQueries(_Reader):
+class SqlNotificationQueries(Reader):
     async def list(self, user_id: UUID, unread_only: bool, page: PageRequest) -> Page[Notification]:
         limit = page_limit(page)
         query = select(notifications).where(notifications.c.user_id == user_id)
@@ -203,10 +190,22 @@ class SqlNotificationQueries(_Reader):
         return int((await self.rows(query))[0][0])
 
 
-class SqlUserQueries(_Reader):
-    async def users(self, role: Role | None, is_active: bool | None, q: str | None, page: PageRequest) -> Page[User]:
+class SqlUserQueries(Reader):
+    async def users(
+        self,
+        role: Role | None,
+        is_active: bool | None,
+        q: str | None,
+        page: PageRequest,
+        joined: tuple[datetime | None, datetime | None] = (None, None),
+    ) -> Page[User]:
         limit = page_limit(page)
         query = select(users)
+        since, until = joined
+        if since is not None:
+            query = query.where(users.c.created_at >= since)
+        if until is not None:
+            query = query.where(users.c.created_at < until)
         if role is not None:
             query = query.where(users.c.role == role.value)
         if is_active is not None:
@@ -247,7 +246,7 @@ class SqlUserQueries(_Reader):
 _mine = memberships.alias("mine")
 
 
-class SqlProjectQueries(_Reader):
+class SqlProjectQueries(Reader):
     def _select(self, user_id: UUID) -> Select[Any]:
         mine = _mine
         return (
@@ -354,4 +353,5 @@ def sql_queries(engine: AsyncEngine) -> Queries:
         notifications=SqlNotificationQueries(engine),
         users=SqlUserQueries(engine),
         projects=SqlProjectQueries(engine),
+        admin=SqlAdminQueries(engine),
     )

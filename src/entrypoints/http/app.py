@@ -27,6 +27,7 @@ from litestar.types import Message, Scope
 
 from entrypoints.bootstrap import Container
 from entrypoints.http.controllers.admin import AdminController
+from entrypoints.http.controllers.admin_audit import AdminAuditController
 from entrypoints.http.controllers.aliases import TrackerAliasController
 from entrypoints.http.controllers.assignments import AssignmentController
 from entrypoints.http.controllers.auth import AuthController
@@ -147,6 +148,7 @@ def create_app(container: Container, *, debug: bool = False, run_embedded_schedu
             WalletController,
             NotificationController,
             AdminController,
+            AdminAuditController,
             *page_handlers(),
             HealthController,
             MetricsController,

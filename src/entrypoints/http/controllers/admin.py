@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 from uuid import UUID
 
@@ -41,9 +42,11 @@ class AdminController(Controller):
         role: FromQuery[Role | None] = None,
         is_active: FromQuery[bool | None] = None,
         q: Annotated[str | None, QueryParameter(max_length=100, pattern=PLAIN_TEXT)] = None,
+        joined_from: Annotated[date | None, QueryParameter(description="Signed up on or after (admin's zone)")] = None,
+        joined_to: Annotated[date | None, QueryParameter(description="Signed up on or before")] = None,
     ) -> PageOut[UserOut]:
         page = await listing.users_for_admin(
-            current_user, role, is_active, q, page_of(limit, cursor), container.queries
+            current_user, role, is_active, q, page_of(limit, cursor), container.queries, (joined_from, joined_to)
         )
         return PageOut([UserOut.of(u) for u in page.items], page.next_cursor)
 

@@ -10,6 +10,7 @@ from litestar.static_files import create_static_files_router
 from litestar.types import ControllerRouterHandler
 
 from entrypoints.http.pages.account import AccountPages
+from entrypoints.http.pages.admin import admin_router
 from entrypoints.http.pages.home import HomePage
 from entrypoints.http.pages.invitations import InvitationPage
 from entrypoints.http.pages.notifications import NotificationPages
@@ -38,6 +39,7 @@ def page_handlers() -> list[ControllerRouterHandler]:
             ProjectPages,
             ReviewPages,
             InvitationPage,
+            admin_router(),
         ],
         dependencies={
             "session_user": Provide(provide_session_user),

@@ -74,6 +74,19 @@ def whole_number(fields: Mapping[str, str], name: str, *, scale: int = 1) -> int
     return int(raw) * scale
 
 
+HOUR = 3600
+DAY = 24 * HOUR
+
+
+def task_fields(fields: Mapping[str, str]) -> dict[str, Any]:
+    """The task forms ask for hours and days; the API's schema counts seconds."""
+    return {
+        **fields,
+        "claim_duration_seconds": whole_number(fields, "claim_hours", scale=HOUR),
+        "auto_approve_after_seconds": whole_number(fields, "auto_approve_days", scale=DAY),
+    }
+
+
 def addresses(raw: str) -> list[str]:
     """Email addresses typed one per line or separated by commas or spaces."""
     return [part for part in re.split(r"[\s,;]+", raw) if part]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
@@ -66,4 +66,16 @@ def label(value: str) -> str:
     return value.replace("_", " ").capitalize()
 
 
-TEMPLATE_FILTERS = {"when": when, "label": label}
+def duration(value: timedelta | None) -> str:
+    """How long something has lasted, roughly: "3 days", "5 hours", "under a minute"."""
+    if value is None:
+        return ""
+    seconds = int(value.total_seconds())
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds >= size:
+            count = seconds // size
+            return f"{count} {unit}{'s' if count != 1 else ''}"
+    return "under a minute"
+
+
+TEMPLATE_FILTERS = {"when": when, "label": label, "duration": duration}

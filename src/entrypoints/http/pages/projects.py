@@ -18,7 +18,7 @@ from domain.errors import DomainError
 from domain.projects import ProjectStatus
 from entrypoints.http.controllers.common import SlugParam
 from entrypoints.http.controllers.tasks import MAX_UPLOAD, task_command
-from entrypoints.http.pages.forms import TaskFilterForm, addresses, parse, read_form, whole_number
+from entrypoints.http.pages.forms import TaskFilterForm, addresses, parse, read_form, task_fields
 from entrypoints.http.pages.layout import (
     PAGE_SIZE,
     ContainerDep,
@@ -33,9 +33,6 @@ from entrypoints.http.pages.session import Viewer
 from entrypoints.http.problems import STATUS_BY_KIND
 from entrypoints.http.schemas.projects import InviteIn, ProjectIn
 from entrypoints.http.schemas.work import TaskIn
-
-HOUR = 3600
-DAY = 24 * HOUR
 
 
 async def _projects_page(viewer: Viewer, container: Any, cursor: str | None, **extra: Any) -> Template:
@@ -79,15 +76,6 @@ async def _project_page(
     )
 
 
-def _task_fields(fields: dict[str, str]) -> dict[str, Any]:
-    """The form asks for hours and days; the API's schema counts seconds."""
-    return {
-        **fields,
-        "claim_duration_seconds": whole_number(fields, "claim_hours", scale=HOUR),
-        "auto_approve_after_seconds": whole_number(fields, "auto_approve_days", scale=DAY),
-    }
-
-
 class ProjectPages(Controller):
     path = "/projects"
     include_in_schema = False
@@ -126,7 +114,7 @@ class ProjectPages(Controller):
         fields = await read_form(request)
         image = (await request.form()).get("image")
         try:
-            data = parse(TaskIn, _task_fields(fields))
+            data = parse(TaskIn, task_fields(fields))
             task = await tasks.create_project_task(
                 slug, task_command(data), viewer.user, container.uow, container.clock
             )

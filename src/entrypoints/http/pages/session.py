@@ -139,11 +139,12 @@ class Viewer:
     user: User
     unread: int
     may_review: bool
+    administers: bool = False
 
 
 async def _viewer_of(user: User, container: Container) -> Viewer:
     header = await overview.header(user, container.queries, container.uow)
-    return Viewer(user, header.unread, header.may_review)
+    return Viewer(user, header.unread, header.may_review, header.administers)
 
 
 async def provide_viewer(me: NamedDependency[User], container: NamedDependency[Container]) -> Viewer:
