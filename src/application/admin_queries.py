@@ -96,6 +96,7 @@ class AuditRecord:
     actor_id: UUID | None
     actor_email: str | None
     subject: str | None
+    subject_name: str | None  # the account's name, when the entry is about an account
     detail: str
 
 

@@ -174,7 +174,9 @@ async def test_the_audit_log_filters_by_actor_kind_and_day(client: Client, accou
         return {k for k in ("wallet.adjusted", "login.failed", "login.succeeded") if f"<code>{k}</code>" in page}
 
     assert kinds((await admin.get("/admin/audit/")).text) == {"wallet.adjusted", "login.failed", "login.succeeded"}
-    assert kinds((await admin.get("/admin/audit/?kind=wallet")).text) == {"wallet.adjusted"}
+    wallet = (await admin.get("/admin/audit/?kind=wallet")).text
+    assert kinds(wallet) == {"wallet.adjusted"}
+    assert f'<a href="/admin/users/{member_id}/">Nina</a>' in wallet  # the subject, by name
     assert kinds((await admin.get("/admin/audit/?kind=login.failed")).text) == {"login.failed"}
     assert kinds((await admin.get("/admin/audit/?kind=wallet.adj")).text) == set()  # a family, or one kind exactly
     by_admin = (await admin.get(f"/admin/audit/?actor={world.admin.user.email.upper()}")).text
@@ -222,12 +224,13 @@ async def test_the_csv_export_is_an_attachment_safe_from_formulas(
     assert response.headers["content-type"] == "text/csv; charset=utf-8"
     assert response.headers["content-disposition"].startswith('attachment; filename="taskreward-audit-')
     rows = list(csv.reader(io.StringIO(response.text)))
-    assert rows[0] == ["when", "kind", "actor_id", "actor_email", "subject", "detail", "id"]
+    assert rows[0] == ["when", "kind", "actor_id", "actor_email", "subject", "subject_name", "detail", "id"]
     assert [row[1] for row in rows[1:]] == ["login.failed"] * 3
     assert [row[4] for row in rows[1:]] == ["'" + email for email in reversed(FORMULAS)]  # newest first
 
     wallet = list(csv.reader(io.StringIO((await admin.get("/admin/audit/export/?kind=wallet")).text)))
-    assert [row[5] for row in wallet[1:]] == ["'-2: @SUM(A1:A9)", "5: x"]
+    assert [row[6] for row in wallet[1:]] == ["'-2: @SUM(A1:A9)", "5: x"]
+    assert [row[5] for row in wallet[1:]] == ["Nina"] * 2  # the account they are about, by name
     assert all(not cell.startswith(("=", "+", "-", "@")) for row in wallet for cell in row)
 
     monkeypatch.setattr(audit_trail, "EXPORT_LIMIT", 2)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import or_, select, tuple_
+from sqlalchemy import Uuid, case, cast, func, or_, select, tuple_
+from sqlalchemy.sql import ColumnElement
 
 from adapters.db.pagination import decode_id_cursor, decode_time_id_cursor, encode_cursor, page_limit, split_page
 from adapters.db.reading import Reader
@@ -18,18 +19,36 @@ def _like_start(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + ".%"
 
 
+_actor = users.alias("actor")
+_subject = users.alias("subject_user")
+_UUID_TEXT = "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+
+
+def _subject_is_user(dialect: str) -> ColumnElement[bool]:
+    """Entries about an account hold its id as text: matched to the account to show its name. PostgreSQL casts
+    only what looks like an id; SQLite keeps ids as 32 hex digits."""
+    if dialect == "postgresql":
+        as_id = case((audit_log.c.subject.regexp_match(_UUID_TEXT), cast(audit_log.c.subject, Uuid)))
+        return _subject.c.id == as_id
+    return _subject.c.id == func.replace(audit_log.c.subject, "-", "")
+
+
 class SqlAuditQueries(Reader):
     async def audit(self, filters: AuditFilters, page: PageRequest) -> Page[AuditRecord]:
         limit = page_limit(page)
+        joined = audit_log.outerjoin(_actor, _actor.c.id == audit_log.c.actor_id).outerjoin(
+            _subject, _subject_is_user(self._engine.dialect.name)
+        )
         query = select(
             audit_log.c.id,
             audit_log.c.at,
             audit_log.c.action,
             audit_log.c.actor_id,
-            users.c.email.label("actor_email"),
+            _actor.c.email.label("actor_email"),
             audit_log.c.subject,
+            _subject.c.full_name.label("subject_name"),
             audit_log.c.detail,
-        ).select_from(audit_log.outerjoin(users, users.c.id == audit_log.c.actor_id))
+        ).select_from(joined)
         if filters.actor_email is not None:
             actor = select(users.c.id).where(users.c.email == filters.actor_email).scalar_subquery()
             query = query.where(audit_log.c.actor_id == actor)

@@ -27,6 +27,7 @@ class AuditOut(msgspec.Struct):
     actor_id: UUID | None
     actor_email: str | None
     subject: str | None
+    subject_name: str | None
     detail: str
 
 

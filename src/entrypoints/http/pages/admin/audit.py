@@ -20,7 +20,7 @@ from entrypoints.http.pages.forms import parse
 from entrypoints.http.pages.layout import PAGE_SIZE, ContainerDep, PageCursor
 from entrypoints.http.schemas.common import Email
 
-COLUMNS = ("when", "kind", "actor_id", "actor_email", "subject", "detail", "id")
+COLUMNS = ("when", "kind", "actor_id", "actor_email", "subject", "subject_name", "detail", "id")
 # A spreadsheet runs a cell starting with one of these as a formula: such cells are written with a quote first.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -47,6 +47,7 @@ def _row(record: AuditRecord) -> list[str]:
         record.actor_id,
         record.actor_email,
         record.subject,
+        record.subject_name,
         record.detail,
         record.id,
     )
