@@ -49,8 +49,7 @@ def actions(world: World) -> dict[str, dict[str, str]]:
         "/admin/review/approve/": {"assignment_id": world.submitted},
         f"/admin/review/{world.submitted}/approve/": {},
         f"/admin/review/{world.submitted}/reject/": {"feedback": "no"},
-        f"/admin/users/{user}/role/": {"role": "admin"},
-        f"/admin/users/{user}/active/": {"is_active": "false"},
+        f"/admin/users/{user}/": {"role": "admin", "is_active": "false"},
         f"/admin/users/{user}/wallet/": {"points": "100", "reason": "forged"},
     }
 

@@ -99,29 +99,28 @@ async def test_role_changes_and_deactivation_ask_too_and_sudo_belongs_to_one_ses
     member = world.member.user.id
     admin = await signed_in(client, world.admin.user.email)
     await admin.get("/admin/")
-    for path, fields in (
-        (f"/admin/users/{member}/role/", {"role": "manager"}),
-        (f"/admin/users/{member}/active/", {"is_active": "false"}),
+    for fields, doing in (
+        ({"role": "manager"}, "make this account a manager"),
+        ({"is_active": "false"}, "deactivate this account"),
     ):
-        asked = await admin.post(path, fields)
-        assert "Confirm your password" in asked.text, path
+        asked = await admin.post(f"/admin/users/{member}/", fields)
+        assert "Confirm your password" in asked.text
+        assert f"<strong>{doing}</strong>" in asked.text
     me = await client.get("/api/auth/me/", headers=world.member.headers)
     assert me.json()["role"] == "member"  # nothing changed yet
 
-    done = await post_again(
-        admin, asked, f"/admin/users/{member}/role/", {"role": "manager", "sudo_password": PASSWORD}
-    )
+    done = await post_again(admin, asked, f"/admin/users/{member}/", {"role": "manager", "sudo_password": PASSWORD})
     assert done.status_code == 303
-    assert "is now a manager" in (await admin.follow(done)).text
+    assert "the account is now a manager; its sessions ended." in (await admin.follow(done)).text
     # Confirmed in this session only: the same admin signed in elsewhere is asked again.
     elsewhere = await signed_in(client, world.admin.user.email)
     await elsewhere.get("/admin/")
-    asked = await elsewhere.post(f"/admin/users/{member}/active/", {"is_active": "false"})
+    asked = await elsewhere.post(f"/admin/users/{member}/", {"is_active": "false"})
     assert "Confirm your password" in asked.text
     # The first session still is: it deactivates without being asked.
-    deactivated = await admin.post(f"/admin/users/{member}/active/", {"is_active": "false"})
+    deactivated = await admin.post(f"/admin/users/{member}/", {"is_active": "false"})
     assert deactivated.status_code == 303
-    assert "is deactivated" in (await admin.follow(deactivated)).text
+    assert "the account is deactivated" in (await admin.follow(deactivated)).text
     assert (await client.get("/api/auth/me/", headers=world.member.headers)).status_code == 401
 
 

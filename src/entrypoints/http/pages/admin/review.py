@@ -16,6 +16,7 @@ from domain.errors import DomainError, InvalidInput
 from entrypoints.http.pages.admin.panel import AdminViewerDep, admin_page
 from entrypoints.http.pages.forms import parse, read_form
 from entrypoints.http.pages.layout import PAGE_SIZE, ContainerDep, PageCursor, done, go, refused
+from entrypoints.http.pages.session import Viewer
 from entrypoints.http.schemas.work import ApproveIn, RejectIn
 
 QUEUE = "/admin/review/"
@@ -67,13 +68,7 @@ class AdminReviewPages(Controller):
         admin_viewer: AdminViewerDep,
         container: ContainerDep,
     ) -> Redirect:
-        try:
-            feedback = parse(ApproveIn, await read_form(request)).feedback
-            review = assignments.Review(assignment_id, feedback)
-            await assignments.approve(review, admin_viewer.user, container.uow, container.clock)
-        except DomainError as exc:
-            return refused(request, exc, QUEUE)
-        return done(request, "Approved: the points are credited.", QUEUE)
+        return await _review(request, assignment_id, admin_viewer, container, approving=True)
 
     @post("/{assignment_id:uuid}/reject/")
     async def reject(
@@ -83,10 +78,20 @@ class AdminReviewPages(Controller):
         admin_viewer: AdminViewerDep,
         container: ContainerDep,
     ) -> Redirect:
-        try:
-            feedback = parse(RejectIn, await read_form(request)).feedback
-            review = assignments.Review(assignment_id, feedback)
-            await assignments.reject(review, admin_viewer.user, container.uow, container.clock)
-        except DomainError as exc:
-            return refused(request, exc, QUEUE)
-        return done(request, "Rejected, with your feedback sent to the member.", QUEUE)
+        return await _review(request, assignment_id, admin_viewer, container, approving=False)
+
+
+async def _review(
+    request: Request[Any, Any, Any], assignment_id: UUID, viewer: Viewer, container: Any, *, approving: bool
+) -> Redirect:
+    """One submission approved (feedback optional) or rejected (feedback required)."""
+    try:
+        fields = await read_form(request)
+        feedback = parse(ApproveIn, fields).feedback if approving else parse(RejectIn, fields).feedback
+        decide = assignments.approve if approving else assignments.reject
+        await decide(assignments.Review(assignment_id, feedback), viewer.user, container.uow, container.clock)
+    except DomainError as exc:
+        return refused(request, exc, QUEUE)
+    if approving:
+        return done(request, "Approved: the points are credited.", QUEUE)
+    return done(request, "Rejected, with your feedback sent to the member.", QUEUE)

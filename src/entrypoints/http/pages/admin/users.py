@@ -36,6 +36,21 @@ def _user_path(user_id: UUID) -> str:
     return f"/admin/users/{user_id}/"
 
 
+def _doing(role: Role | None, active: bool | None) -> str:
+    steps = [] if role is None else [f"make this account {'an' if role is Role.ADMIN else 'a'} {role.value}"]
+    if active is not None:
+        steps.append("reactivate this account" if active else "deactivate this account")
+    return " and ".join(steps)
+
+
+def _consequences(role: Role | None, active: bool | None) -> str:
+    if active is False:
+        return "the account is deactivated, its sessions ended and its open claims released."
+    if role is not None:
+        return f"the account is now {'an' if role is Role.ADMIN else 'a'} {role.value}; its sessions ended."
+    return "the account may sign in again."
+
+
 class AdminUserPages(Controller):
     path = "/users"
     include_in_schema = False
@@ -92,57 +107,31 @@ class AdminUserPages(Controller):
             cursor=cursor,
         )
 
-    @post("/{user_id:uuid}/role/")
-    async def change_role(
+    @post("/{user_id:uuid}/")
+    async def update(
         self,
         request: Request[Any, Any, Any],
         user_id: FromPath[UUID],
         admin_viewer: AdminViewerDep,
         container: ContainerDep,
     ) -> Template | Redirect:
+        """A new role, or deactivation and reactivation: in sudo mode."""
         fields, back = await read_form(request), _user_path(user_id)
         try:
-            change = parse(UserPatch, {"role": fields.get("role", "")})
+            change = parse(UserPatch, fields)
         except DomainError as exc:
             return refused(request, exc, back)
-        if not isinstance(change.role, str):
-            return refused(request, "Choose a role.", back)
-        role = Role(change.role)
+        role = Role(change.role) if isinstance(change.role, str) else None
+        active = change.is_active if isinstance(change.is_active, bool) else None
+        if role is None and active is None:
+            return refused(request, "Choose a role, or whether the account is active.", back)
+        cmd = admin.UpdateUser(user_id, role=role, is_active=active)
 
         async def act() -> str:
-            cmd = admin.UpdateUser(user_id, role=role)
             user = await admin.update_user(cmd, admin_viewer.user, container.uow, container.clock)
-            return f"{user.full_name} is now {'an' if role is Role.ADMIN else 'a'} {role.value}; their sessions ended."
+            return f"{user.full_name}: done; " + _consequences(role, active)
 
-        doing = f"make this account {'an' if role is Role.ADMIN else 'a'} {role.value}"
-        return await sensitive(request, admin_viewer, container, fields, doing=doing, back=back, act=act)
-
-    @post("/{user_id:uuid}/active/")
-    async def set_active(
-        self,
-        request: Request[Any, Any, Any],
-        user_id: FromPath[UUID],
-        admin_viewer: AdminViewerDep,
-        container: ContainerDep,
-    ) -> Template | Redirect:
-        fields, back = await read_form(request), _user_path(user_id)
-        try:
-            change = parse(UserPatch, {"is_active": fields.get("is_active", "")})
-        except DomainError as exc:
-            return refused(request, exc, back)
-        if not isinstance(change.is_active, bool):
-            return refused(request, "Say whether the account is to be active.", back)
-        active = change.is_active
-
-        async def act() -> str:
-            cmd = admin.UpdateUser(user_id, is_active=active)
-            user = await admin.update_user(cmd, admin_viewer.user, container.uow, container.clock)
-            if active:
-                return f"{user.full_name} may sign in again."
-            return f"{user.full_name} is deactivated: their sessions ended and their open claims were released."
-
-        doing = "reactivate this account" if active else "deactivate this account"
-        return await sensitive(request, admin_viewer, container, fields, doing=doing, back=back, act=act)
+        return await sensitive(request, admin_viewer, container, fields, doing=_doing(role, active), back=back, act=act)
 
     @post("/{user_id:uuid}/wallet/")
     async def adjust_wallet(
