@@ -10,7 +10,6 @@ from uuid import UUID
 from application.access import ensure_admin
 from application.admin_queries import (
     AdminTaskFilters,
-    AssignmentRecord,
     AuditFilters,
     AuditRecord,
     DeliveryRecord,
@@ -22,7 +21,8 @@ from application.admin_queries import (
 from application.listing import user_history
 from application.local_dates import local_today
 from application.ports.clock import Clock
-from application.queries import MemberSummary, Page, PageRequest, Queries, UserHistory
+from application.queries import Page, PageRequest, Queries
+from application.views import AssignmentView, MemberView, UserHistory
 from domain.errors import NotFound, ProjectNotFound, TaskNotFound
 from domain.outbox import DeliveryStatus
 from domain.users import User
@@ -71,7 +71,7 @@ async def tasks(admin: User, filters: AdminTaskFilters, page: PageRequest, queri
 @dataclass(frozen=True)
 class TaskPage:
     task: TaskRecord
-    assignments: Page[AssignmentRecord]
+    assignments: Page[AssignmentView]
 
 
 async def task_page(admin: User, slug: str, page: PageRequest, queries: Queries) -> TaskPage:
@@ -94,7 +94,7 @@ class UserTab(StrEnum):
 class UserPage:
     history: UserHistory
     tab: UserTab
-    assignments: Page[AssignmentRecord] | None = None
+    assignments: Page[AssignmentView] | None = None
     ledger: Page[LedgerEntry] | None = None
     audit: Page[AuditRecord] | None = None
 
@@ -123,7 +123,7 @@ async def projects(
 @dataclass(frozen=True)
 class ProjectPage:
     project: ProjectRecord
-    members: Page[MemberSummary]
+    members: Page[MemberView]
 
 
 async def project_page(

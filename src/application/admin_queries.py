@@ -8,6 +8,7 @@ from typing import Protocol
 from uuid import UUID
 
 from application.paging import Page, PageRequest
+from application.views import AssignmentView, TaskView
 from domain.outbox import DeliveryStatus
 from domain.projects import ProjectStatus
 
@@ -38,45 +39,18 @@ class AdminTaskFilters:
 
 
 @dataclass(frozen=True)
-class TaskRecord:
-    id: UUID
-    slug: str
-    name: str
-    description: str
-    project: str | None  # the project's slug
-    project_name: str | None
-    points: int
-    claim_limit: int
-    slots_taken: int
-    due_date: date | None
-    claim_duration_seconds: int | None
-    auto_approve_after_seconds: int | None
-    is_open: bool
-    is_overdue: bool
-    image_path: str | None
-    thumbnail_path: str | None
-    created_at: datetime
+class TaskRecord(TaskView):
+    """A task as the panel lists it: with its project's name."""
+
+    project_name: str | None = None
+
+    @property
+    def slots_held(self) -> int:
+        return self.claim_limit - self.slots_left
 
     @property
     def is_full(self) -> bool:
-        return self.slots_taken >= self.claim_limit
-
-
-@dataclass(frozen=True)
-class AssignmentRecord:
-    id: UUID
-    task: str  # the task's slug
-    task_name: str
-    user_id: UUID
-    user_name: str
-    user_email: str
-    origin: str
-    status: str
-    note: str
-    feedback: str
-    claimed_at: datetime
-    submitted_at: datetime | None
-    reviewed_at: datetime | None
+        return self.slots_left <= 0
 
 
 @dataclass(frozen=True)
@@ -146,7 +120,7 @@ class AdminQueries(Protocol):
     async def task(self, slug: str) -> TaskRecord | None: ...
     async def assignments(
         self, *, task_id: UUID | None, user_id: UUID | None, status: str | None, page: PageRequest
-    ) -> Page[AssignmentRecord]:
+    ) -> Page[AssignmentView]:
         """A task's or a user's assignments, newest first, whatever their state."""
         ...
 

@@ -9,8 +9,8 @@ from application.access import own_assignment, reviewable_task, reviewed_assignm
 from application.ports.clock import Clock
 from application.ports.repositories import UnitOfWork, UnitOfWorkFactory
 from application.rewards import credit_approval
+from application.views import AssignmentView
 from domain.access import can_review_task, can_view_task
-from domain.assignments import Assignment
 from domain.errors import ActiveClaimHeld, AlreadyClaimed, AssignmentNotFound, TaskClosed, UserNotFound
 from domain.tasks import Task
 from domain.users import User
@@ -29,7 +29,7 @@ async def _ensure_project_accepts_work(uow: UnitOfWork, task: Task) -> None:
             raise TaskClosed("The task's project is completed or gone.")
 
 
-async def claim_task(slug: str, user: User, uow: UnitOfWorkFactory, clock: Clock) -> Assignment:
+async def claim_task(slug: str, user: User, uow: UnitOfWorkFactory, clock: Clock) -> AssignmentView:
     async with uow() as work:
         # Read without a lock: the conditional UPDATE of take_slot is the guard when claims race.
         task = await visible_task(work, user, slug)
@@ -42,10 +42,12 @@ async def claim_task(slug: str, user: User, uow: UnitOfWorkFactory, clock: Clock
         await work.tasks.take_slot(task)
         await work.assignments.add(assignment)
         await work.commit()
-    return assignment
+    return AssignmentView.of(assignment, task.slug)
 
 
-async def assign_task(slug: str, assignee_id: UUID, reviewer: User, uow: UnitOfWorkFactory, clock: Clock) -> Assignment:
+async def assign_task(
+    slug: str, assignee_id: UUID, reviewer: User, uow: UnitOfWorkFactory, clock: Clock
+) -> AssignmentView:
     """A reviewer hands the task to someone who can see it; this does not count as their own claim."""
     async with uow() as work:
         task = await reviewable_task(work, reviewer, slug, for_update=True)
@@ -60,45 +62,43 @@ async def assign_task(slug: str, assignee_id: UUID, reviewer: User, uow: UnitOfW
         await work.tasks.take_slot(task)
         await work.assignments.add(assignment)
         await work.commit()
-    return assignment
+    return AssignmentView.of(assignment, task.slug)
 
 
-async def get_assignment(assignment_id: UUID, user: User, uow: UnitOfWorkFactory) -> Assignment:
+async def get_assignment(assignment_id: UUID, user: User, uow: UnitOfWorkFactory) -> AssignmentView:
+    """One's own assignment, or one the user reviews; anything else is not found."""
     async with uow() as work:
         assignment = await work.assignments.get(assignment_id)
-        if assignment is None:
+        task = await work.tasks.get(assignment.task_id) if assignment else None
+        if assignment is None or task is None:
             raise AssignmentNotFound()
-        if assignment.user_id == user.id:
-            return assignment
-        task = await work.tasks.get(assignment.task_id)
-        if task is None:
-            raise AssignmentNotFound()
-        role = await work.memberships.role_in(task.project_id, user.id) if task.project_id else None
-        if not can_review_task(user, task, role):
-            raise AssignmentNotFound()
-        return assignment
+        if assignment.user_id != user.id:
+            role = await work.memberships.role_in(task.project_id, user.id) if task.project_id else None
+            if not can_review_task(user, task, role):
+                raise AssignmentNotFound()
+        return AssignmentView.of(assignment, task.slug)
 
 
-async def submit(assignment_id: UUID, note: str, user: User, uow: UnitOfWorkFactory, clock: Clock) -> Assignment:
+async def submit(assignment_id: UUID, note: str, user: User, uow: UnitOfWorkFactory, clock: Clock) -> AssignmentView:
     async with uow() as work:
         assignment, task = await own_assignment(work, user, assignment_id)
         task.submit(assignment, note, clock.now())
         await work.assignments.update(assignment)
         await work.commit()
-    return assignment
+    return AssignmentView.of(assignment, task.slug)
 
 
-async def release(assignment_id: UUID, user: User, uow: UnitOfWorkFactory, clock: Clock) -> Assignment:
+async def release(assignment_id: UUID, user: User, uow: UnitOfWorkFactory, clock: Clock) -> AssignmentView:
     async with uow() as work:
         assignment, task = await own_assignment(work, user, assignment_id)
         task.release(assignment, clock.now())
         await work.assignments.update(assignment)
         await work.tasks.update(task)
         await work.commit()
-    return assignment
+    return AssignmentView.of(assignment, task.slug)
 
 
-async def approve(cmd: Review, reviewer: User, uow: UnitOfWorkFactory, clock: Clock) -> Assignment:
+async def approve(cmd: Review, reviewer: User, uow: UnitOfWorkFactory, clock: Clock) -> AssignmentView:
     """Approves a submission, or overturns a rejection of the last 30 days; either way credits once."""
     now = clock.now()
     async with uow() as work:
@@ -108,14 +108,14 @@ async def approve(cmd: Review, reviewer: User, uow: UnitOfWorkFactory, clock: Cl
         await work.assignments.update(assignment)
         await credit_approval(work, assignment, task, now)
         await work.commit()
-    return assignment
+    return AssignmentView.of(assignment, task.slug)
 
 
-async def reject(cmd: Review, reviewer: User, uow: UnitOfWorkFactory, clock: Clock) -> Assignment:
+async def reject(cmd: Review, reviewer: User, uow: UnitOfWorkFactory, clock: Clock) -> AssignmentView:
     async with uow() as work:
         assignment, task = await reviewed_assignment(work, reviewer, cmd.assignment_id)
         task.reject(assignment, reviewer.id, cmd.feedback, clock.now())
         await work.assignments.update(assignment)
         await work.tasks.update(task)
         await work.commit()
-    return assignment
+    return AssignmentView.of(assignment, task.slug)

@@ -9,7 +9,8 @@ from datetime import date
 from application.access import ensure_admin
 from application.admin_queries import AuditFilters, AuditRecord
 from application.local_dates import day_range
-from application.queries import MAX_PAGE, Page, PageRequest, Queries
+from application.queries import Page, PageRequest, Queries
+from domain.paging import MAX_PAGE_SIZE
 from domain.users import User, normalize_email
 
 EXPORT_LIMIT = 10_000
@@ -49,7 +50,7 @@ async def export_audit(
     async def rows() -> AsyncIterator[AuditRecord]:
         sent, cursor = 0, None
         while sent < limit:
-            found = await queries.admin.audit(filters, PageRequest(min(MAX_PAGE, limit - sent), cursor))
+            found = await queries.admin.audit(filters, PageRequest(min(MAX_PAGE_SIZE, limit - sent), cursor))
             for record in found.items:
                 yield record
             sent += len(found.items)

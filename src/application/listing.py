@@ -11,46 +11,46 @@ from application.ports.clock import Clock
 from application.ports.messaging import ListCache
 from application.ports.repositories import UnitOfWorkFactory
 from application.projects import managed_project, visible_project
-from application.queries import (
-    BOARD,
-    AssignmentSummary,
-    InvitationSummary,
-    Page,
-    PageRequest,
-    ProjectSummary,
-    Queries,
-    TaskFilters,
-    TaskSummary,
-    UserHistory,
-)
+from application.queries import BOARD, Page, PageRequest, Queries, TaskFilters
+from application.views import AssignmentView, MemberView, PendingInvitation, ProjectView, TaskView, UserHistory
 from domain.assignments import AssignmentStatus
 from domain.errors import UserNotFound
+from domain.notifications import Notification
 from domain.users import Role, User
+from domain.wallets import LedgerEntry, Wallet
 
 
 async def available_tasks(
     user: User, q: str | None, project: str | None, page: PageRequest, queries: Queries, cache: ListCache
-) -> Page[TaskSummary]:
+) -> Page[TaskView]:
     term = q.strip() if q else None
     key = f"available:{user.id}:{user.role.value}:{term}:{project}:{page.limit}:{page.cursor}"
 
-    async def load() -> Page[TaskSummary]:
+    async def load() -> Page[TaskView]:
         return await queries.tasks.available(user, term, project, page)
 
-    return await cache.fetch(BOARD, key, load, Page[TaskSummary])
+    return await cache.fetch(BOARD, key, load, Page[TaskView])
 
 
-async def my_projects(user: User, page: PageRequest, queries: Queries, cache: ListCache) -> Page[ProjectSummary]:
-    async def load() -> Page[ProjectSummary]:
+async def my_projects(user: User, page: PageRequest, queries: Queries, cache: ListCache) -> Page[ProjectView]:
+    async def load() -> Page[ProjectView]:
         return await queries.projects.for_user(user, page)
 
     key = f"projects:{user.id}:{user.role.value}:{page.limit}:{page.cursor}"
-    return await cache.fetch(BOARD, key, load, Page[ProjectSummary])
+    return await cache.fetch(BOARD, key, load, Page[ProjectView])
+
+
+async def project_members(
+    slug: str, user: User, page: PageRequest, queries: Queries, uow: UnitOfWorkFactory
+) -> Page[MemberView]:
+    async with uow() as work:
+        project, _ = await visible_project(work, user, slug)
+    return await queries.projects.members(project.id, page)
 
 
 async def pending_invitations(
     slug: str, user: User, queries: Queries, uow: UnitOfWorkFactory, clock: Clock
-) -> list[InvitationSummary]:
+) -> list[PendingInvitation]:
     async with uow() as work:
         project = await managed_project(work, user, slug)
     return await queries.projects.pending_invitations(project.id, clock.now())
@@ -64,29 +64,43 @@ async def project_tasks(
     queries: Queries,
     cache: ListCache,
     uow: UnitOfWorkFactory,
-) -> Page[TaskSummary]:
+) -> Page[TaskView]:
     async with uow() as work:
         project, _ = await visible_project(work, user, slug)
 
-    async def load() -> Page[TaskSummary]:
+    async def load() -> Page[TaskView]:
         return await queries.projects.tasks(project.id, filters, page)
 
     key = f"project-tasks:{project.id}:{filters}:{page.limit}:{page.cursor}"
-    return await cache.fetch(BOARD, key, load, Page[TaskSummary])
+    return await cache.fetch(BOARD, key, load, Page[TaskView])
 
 
 async def my_assignments(
     user: User, status: AssignmentStatus | None, page: PageRequest, queries: Queries
-) -> Page[AssignmentSummary]:
+) -> Page[AssignmentView]:
     return await queries.assignments.mine(user.id, status, page)
 
 
-async def review_queue(
-    user: User, page: PageRequest, queries: Queries, uow: UnitOfWorkFactory
-) -> Page[AssignmentSummary]:
+async def review_queue(user: User, page: PageRequest, queries: Queries, uow: UnitOfWorkFactory) -> Page[AssignmentView]:
     async with uow() as work:
         await ensure_may_review_something(work, user)
     return await queries.assignments.review_queue(user, page)
+
+
+async def my_wallet(user: User, queries: Queries) -> Wallet:
+    return await queries.wallets.wallet(user.id)
+
+
+async def my_transactions(user: User, page: PageRequest, queries: Queries) -> Page[LedgerEntry]:
+    return await queries.wallets.transactions(user.id, page)
+
+
+async def my_notifications(user: User, unread_only: bool, page: PageRequest, queries: Queries) -> Page[Notification]:
+    return await queries.notifications.list(user.id, unread_only, page)
+
+
+async def my_unread_count(user: User, queries: Queries) -> int:
+    return await queries.notifications.unread_count(user.id)
 
 
 async def users_for_admin(

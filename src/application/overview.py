@@ -10,10 +10,11 @@ from application.access import may_review_something, role_for, visible_task
 from application.listing import my_projects
 from application.ports.messaging import ListCache
 from application.ports.repositories import UnitOfWorkFactory
-from application.queries import AssignmentSummary, PageRequest, ProjectSummary, Queries, TaskSummary
+from application.queries import PageRequest, Queries
+from application.views import AssignmentView, ProjectView, TaskView
 from domain.access import can_review_task
 from domain.assignments import AssignmentStatus
-from domain.errors import DomainError, TaskNotFound
+from domain.errors import DomainError
 from domain.projects import ProjectStatus
 from domain.tasks import Task
 from domain.users import User
@@ -31,17 +32,17 @@ class Header:
 
 @dataclass(frozen=True)
 class Home:
-    in_progress: list[AssignmentSummary]
-    to_review: list[AssignmentSummary]
+    in_progress: list[AssignmentView]
+    to_review: list[AssignmentView]
     may_review: bool
-    due_soon: list[ProjectSummary]
+    due_soon: list[ProjectView]
     today: date
 
 
 @dataclass(frozen=True)
-class TaskView:
-    task: TaskSummary
-    mine: AssignmentSummary | None
+class TaskPage:
+    task: TaskView
+    mine: AssignmentView | None
     reviews: bool
     may_claim: bool
 
@@ -76,16 +77,16 @@ async def home(user: User, now: datetime, queries: Queries, cache: ListCache, uo
     return Home(in_progress.items, to_review, may_review, due_soon[:HOME_LIST], today)
 
 
-async def task_view(slug: str, user: User, queries: Queries, uow: UnitOfWorkFactory) -> TaskView:
+async def task_page(slug: str, user: User, uow: UnitOfWorkFactory) -> TaskPage:
+    """The task, and my work on it, read in one transaction."""
     async with uow() as work:
         task = await visible_task(work, user, slug)
         reviews = can_review_task(user, task, await role_for(work, user, task))
         mine = await work.assignments.find(task.id, user.id)
-    summary = await queries.tasks.summary(task.id)
-    if summary is None:
-        raise TaskNotFound()
-    mine_summary = await queries.assignments.summary(mine.id) if mine else None
-    return TaskView(summary, mine_summary, reviews, may_claim=mine is None and _claimable(task))
+        project = await work.projects.get(task.project_id) if task.project_id else None
+    view = TaskView.of(task, project.slug if project else None)
+    mine_view = AssignmentView.of(mine, task.slug, task.name) if mine else None
+    return TaskPage(view, mine_view, reviews, may_claim=mine is None and _claimable(task))
 
 
 def _claimable(task: Task) -> bool:

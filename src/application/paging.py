@@ -5,14 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
+from domain.paging import DEFAULT_PAGE_SIZE
+
 T = TypeVar("T")
-DEFAULT_PAGE = 20
-MAX_PAGE = 100
 
 
 @dataclass(frozen=True)
 class PageRequest:
-    limit: int = DEFAULT_PAGE
+    limit: int = DEFAULT_PAGE_SIZE
     cursor: str | None = None
 
 

@@ -11,6 +11,7 @@ from application.access import withdraw_open_claims
 from application.ports.clock import Clock
 from application.ports.repositories import UnitOfWork, UnitOfWorkFactory
 from application.slugging import add_under_free_slug, free_slug
+from application.views import ProjectView
 from domain.access import ProjectRole, can_create_project, can_manage_project, can_view_project
 from domain.errors import MemberNotFound, PermissionDenied, ProjectNotFound
 from domain.events import ProjectCreated, Withdrawal
@@ -46,12 +47,16 @@ async def visible_project(
 async def managed_project(uow: UnitOfWork, user: User, slug: str, *, for_update: bool = False) -> Project:
     """A project the user manages; a member is refused (403), anyone else does not see it (404)."""
     project, role = await visible_project(uow, user, slug, for_update=for_update)
-    if not can_manage_project(user, False, role):
-        raise PermissionDenied("Only a manager of this project may do this.")
+    _ensure_manages(user, role)
     return project
 
 
-async def create_project(cmd: CreateProject, user: User, uow: UnitOfWorkFactory, clock: Clock) -> Project:
+def _ensure_manages(user: User, role: ProjectRole | None) -> None:
+    if not can_manage_project(user, False, role):
+        raise PermissionDenied("Only a manager of this project may do this.")
+
+
+async def create_project(cmd: CreateProject, user: User, uow: UnitOfWorkFactory, clock: Clock) -> ProjectView:
     if not can_create_project(user):
         raise PermissionDenied("Only managers and admins create projects.")
     now = clock.now()
@@ -70,21 +75,22 @@ async def create_project(cmd: CreateProject, user: User, uow: UnitOfWorkFactory,
         await work.memberships.add(Membership(project.id, user.id, ProjectRole.MANAGER, now))
         project.record(ProjectCreated(at=now, project_slug=project.slug, by=user.id))
         await work.commit()
-    return project
+    return ProjectView.of(project, ProjectRole.MANAGER)
 
 
-async def get_project(slug: str, user: User, uow: UnitOfWorkFactory) -> tuple[Project, ProjectRole | None]:
+async def get_project(slug: str, user: User, uow: UnitOfWorkFactory) -> ProjectView:
     async with uow() as work:
-        return await visible_project(work, user, slug)
+        return ProjectView.of(*await visible_project(work, user, slug))
 
 
-async def edit_project(cmd: EditProject, user: User, uow: UnitOfWorkFactory, clock: Clock) -> Project:
+async def edit_project(cmd: EditProject, user: User, uow: UnitOfWorkFactory, clock: Clock) -> ProjectView:
     async with uow() as work:
-        project = await managed_project(work, user, cmd.slug, for_update=True)
+        project, role = await visible_project(work, user, cmd.slug, for_update=True)
+        _ensure_manages(user, role)
         project.edit(dict(cmd.changes))
         await work.projects.update(project)
         await work.commit()
-    return project
+    return ProjectView.of(project, role)
 
 
 async def delete_project(slug: str, user: User, uow: UnitOfWorkFactory, clock: Clock) -> None:

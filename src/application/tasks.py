@@ -12,6 +12,7 @@ from application.ports.media import ImageProcessor, MediaStorage
 from application.ports.repositories import UnitOfWork, UnitOfWorkFactory
 from application.projects import managed_project
 from application.slugging import add_under_free_slug, free_slug
+from application.views import TaskView
 from domain.events import Withdrawal
 from domain.projects import Project
 from domain.tasks import Task
@@ -35,22 +36,27 @@ class EditTask:
     changes: dict[str, Any] = field(default_factory=dict)
 
 
-async def create_public_task(cmd: CreateTask, user: User, uow: UnitOfWorkFactory, clock: Clock) -> Task:
+async def create_public_task(cmd: CreateTask, user: User, uow: UnitOfWorkFactory, clock: Clock) -> TaskView:
     ensure_admin(user)
     async with uow() as work:
         task = await _add(work, cmd, None, user, clock)
         await work.commit()
-    return task
+    return TaskView.of(task, None)
 
 
 async def create_project_task(
     project_slug: str, cmd: CreateTask, user: User, uow: UnitOfWorkFactory, clock: Clock
-) -> Task:
+) -> TaskView:
     async with uow() as work:
         project = await managed_project(work, user, project_slug)
         task = await _add(work, cmd, project, user, clock)
         await work.commit()
-    return task
+    return TaskView.of(task, project.slug)
+
+
+async def _view(work: UnitOfWork, task: Task) -> TaskView:
+    project = await work.projects.get(task.project_id) if task.project_id else None
+    return TaskView.of(task, project.slug if project else None)
 
 
 async def _add(work: UnitOfWork, cmd: CreateTask, project: Project | None, user: User, clock: Clock) -> Task:
@@ -71,18 +77,19 @@ async def _add(work: UnitOfWork, cmd: CreateTask, project: Project | None, user:
     return task
 
 
-async def get_task(slug: str, user: User, uow: UnitOfWorkFactory) -> Task:
+async def get_task(slug: str, user: User, uow: UnitOfWorkFactory) -> TaskView:
     async with uow() as work:
-        return await visible_task(work, user, slug)
+        return await _view(work, await visible_task(work, user, slug))
 
 
-async def edit_task(cmd: EditTask, user: User, uow: UnitOfWorkFactory, clock: Clock) -> Task:
+async def edit_task(cmd: EditTask, user: User, uow: UnitOfWorkFactory, clock: Clock) -> TaskView:
     async with uow() as work:
         task = await reviewable_task(work, user, cmd.slug, for_update=True)
         task.edit(cmd.changes, user.id, clock.now())
         await work.tasks.update(task)
+        view = await _view(work, task)
         await work.commit()
-    return task
+    return view
 
 
 async def delete_task(slug: str, user: User, uow: UnitOfWorkFactory, clock: Clock) -> None:
@@ -99,7 +106,7 @@ async def delete_task(slug: str, user: User, uow: UnitOfWorkFactory, clock: Cloc
 
 async def set_task_image(
     slug: str, data: bytes, user: User, uow: UnitOfWorkFactory, images: ImageProcessor, media: MediaStorage
-) -> Task:
+) -> TaskView:
     """Checks and re-encodes the upload before anything is stored; the old files are removed after."""
     async with uow() as work:
         await reviewable_task(work, user, slug)
@@ -110,7 +117,8 @@ async def set_task_image(
         task.image_path = await media.save(f"tasks/{task.id}", processed.extension, processed.image)
         task.thumbnail_path = await media.save(f"tasks/{task.id}", processed.extension, processed.thumbnail)
         await work.tasks.update(task)
+        view = await _view(work, task)
         await work.commit()
     for path in old:
         await media.delete(path)
-    return task
+    return view

@@ -11,16 +11,14 @@ from application.ports.clock import Clock
 from application.ports.repositories import IdempotencyRecord, UnitOfWorkFactory
 from domain.errors import IdempotencyKeyReused, InvalidInput, UserNotFound
 from domain.users import User
-from domain.wallets import LedgerEntry
-
-MAX_IDEMPOTENCY_KEY = 200
+from domain.wallets import MAX_IDEMPOTENCY_KEY, LedgerEntry
 
 
 @dataclass(frozen=True)
 class Redeem:
     points: int
     note: str
-    idempotency_key: str
+    idempotency_key: str | None  # the header as sent: missing, blank or too long is refused here
 
 
 @dataclass(frozen=True)
@@ -37,9 +35,11 @@ def _request_digest(cmd: Redeem) -> str:
 
 async def redeem(cmd: Redeem, user: User, uow: UnitOfWorkFactory, clock: Clock) -> tuple[Posting, bool]:
     """Returns the posting and whether it was made now (False: a replay of the same key and body)."""
-    key = cmd.idempotency_key.strip()
+    key = (cmd.idempotency_key or "").strip()
     if not key or len(key) > MAX_IDEMPOTENCY_KEY:
-        raise InvalidInput(f"Send an Idempotency-Key header of 1 to {MAX_IDEMPOTENCY_KEY} characters.")
+        raise InvalidInput(
+            f"Send an Idempotency-Key header of 1 to {MAX_IDEMPOTENCY_KEY} characters.", field="Idempotency-Key"
+        )
     digest = _request_digest(cmd)
     now = clock.now()
     async with uow() as work:

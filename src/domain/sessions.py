@@ -10,6 +10,8 @@ from uuid import UUID
 from domain.errors import InvalidToken, TokenReused
 from domain.ids import new_id
 
+MAX_TOKEN_LENGTH = 4096  # a signed token longer than this is not ours
+
 
 class TokenKind(StrEnum):
     ACCESS = "access"

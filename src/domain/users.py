@@ -17,6 +17,7 @@ MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 128
 MAX_EMAIL_LENGTH = 254
 MAX_NAME_LENGTH = 150
+MAX_PASSWORD_INPUT = 1024  # longer input is refused before any hashing
 
 _EMAIL = re.compile(
     r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$"
@@ -73,6 +74,10 @@ class User(Aggregate):
     @property
     def is_admin(self) -> bool:
         return self.role is Role.ADMIN
+
+    @property
+    def totp_enabled(self) -> bool:
+        return self.totp_secret is not None
 
     def ensure_active(self) -> None:
         if not self.is_active:

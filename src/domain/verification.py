@@ -17,6 +17,9 @@ OTP_DIGITS = 6
 OTP_LIFETIME = timedelta(minutes=10)
 OTP_MAX_WRONG_TRIES = 5
 EMAIL_TOKEN_LIFETIME = timedelta(minutes=15)
+# What a secret token sent in a link may look like (ours are 43 URL-safe characters).
+SECRET_TOKEN_PATTERN = r"^[A-Za-z0-9_-]{20,200}$"
+MAX_SECRET_TOKEN_LENGTH = 200
 
 
 def generate_otp() -> str:

@@ -14,6 +14,7 @@ from domain.ids import new_id
 
 MAX_REASON_LENGTH = 500
 MAX_TRANSFER = 1_000_000
+MAX_IDEMPOTENCY_KEY = 200
 
 
 class EntryKind(StrEnum):

@@ -13,7 +13,6 @@ from uuid import UUID
 
 from application.admin_queries import (
     AdminTaskFilters,
-    AssignmentRecord,
     AuditFilters,
     AuditRecord,
     DeliveryRecord,
@@ -22,7 +21,8 @@ from application.admin_queries import (
     ProjectRecord,
     TaskRecord,
 )
-from application.queries import MemberSummary, Page, PageRequest, Queries, UserHistory
+from application.queries import Page, PageRequest, Queries
+from application.views import AssignmentView, MemberView, UserHistory, copied
 from domain.assignments import AssignmentStatus
 from domain.outbox import DeliveryStatus
 from domain.projects import Project, ProjectStatus
@@ -73,11 +73,8 @@ class FakeAdminQueries:
 
     def _task(self, task: Task) -> TaskRecord:
         project = self.store.projects.get(task.project_id) if task.project_id else None
-        fields = {name: getattr(task, name) for name in TaskRecord.__dataclass_fields__ if hasattr(task, name)}
-        fields.pop("project", None)
-        return TaskRecord(
-            **fields, project=project.slug if project else None, project_name=project.name if project else None
-        )
+        slug, name = (project.slug, project.name) if project else (None, None)
+        return copied(TaskRecord, task, project=slug, project_name=name)
 
     async def tasks(self, filters: AdminTaskFilters, page: PageRequest) -> Page[TaskRecord]:
         found = [self._task(t) for t in self.store.tasks.values() if t.deleted_at is None]
@@ -99,22 +96,15 @@ class FakeAdminQueries:
 
     async def assignments(
         self, *, task_id: UUID | None, user_id: UUID | None, status: str | None, page: PageRequest
-    ) -> Page[AssignmentRecord]:
+    ) -> Page[AssignmentView]:
         s, found = self.store, []
         for a in s.assignments.values():
-            if (
-                (task_id and a.task_id != task_id)
-                or (user_id and a.user_id != user_id)
-                or (status and a.status != status)
-            ):
+            if (task_id and a.task_id != task_id) or (user_id and a.user_id != user_id):
                 continue
-            task, user = s.tasks[a.task_id], s.users[a.user_id]
-            found.append(
-                AssignmentRecord(
-                    a.id, task.slug, task.name, user.id, user.full_name, user.email, a.origin.value, a.status.value,
-                    a.note, a.feedback, a.claimed_at, a.submitted_at, a.reviewed_at,
-                )
-            )  # fmt: skip
+            if status and a.status != status:
+                continue
+            task = s.tasks[a.task_id]
+            found.append(AssignmentView.of(a, task.slug, task.name, s.users[a.user_id].full_name))
         return cut(found, page, key=lambda a: a.id)
 
     async def audit(self, filters: AuditFilters, page: PageRequest) -> Page[AuditRecord]:
@@ -215,15 +205,11 @@ class FakeWalletQueries:
 class FakeProjectQueries:
     store: Store
 
-    async def members(self, project_id: UUID, page: PageRequest) -> Page[MemberSummary]:
+    async def members(self, project_id: UUID, page: PageRequest) -> Page[MemberView]:
         s = self.store
         found = [
-            MemberSummary(
-                user_id,
-                s.users[user_id].email,
-                s.users[user_id].full_name,
-                role.value,
-                s.projects[project_id].created_at,
+            MemberView(
+                user_id, s.users[user_id].email, s.users[user_id].full_name, role, s.projects[project_id].created_at
             )
             for (pid, user_id), role in s.memberships.items()
             if pid == project_id

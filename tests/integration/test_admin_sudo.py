@@ -11,7 +11,6 @@ from typing import Any
 import pytest
 from litestar.testing import AsyncTestClient
 
-from adapters.ratelimit import MemoryRateLimiter
 from entrypoints.bootstrap import Container
 from tests.fakes.services import FakeClock
 from tests.integration.admin_seed import World, seed
@@ -30,10 +29,8 @@ def clock() -> FakeClock:
 @pytest.fixture
 async def container(database_url: str, tmp_path: Path, smtp: SmtpInbox, clock: FakeClock) -> AsyncIterator[Container]:
     settings = make_settings(database_url, tmp_path, email_host=smtp.host, email_port=smtp.port)
-    limiter = MemoryRateLimiter(now=lambda: clock.now().timestamp())
-    built = build(settings, clock=clock, limiter=limiter)
-    yield built
-    await built.close()
+    async with build(settings, clock=clock) as built:  # its rate limits count on this clock too
+        yield built
 
 
 async def balance(client: Client, world: World) -> int:

@@ -17,8 +17,10 @@ import pytest
 from litestar.testing import AsyncTestClient
 from PIL import ExifTags, Image
 
-from adapters.media.images import MAX_BYTES, MAX_PIXELS, PillowImageProcessor
+from adapters.media.images import PillowImageProcessor
 from domain.errors import ImageTooLarge
+from domain.tasks import MAX_IMAGE_BYTES as MAX_BYTES
+from domain.tasks import MAX_IMAGE_PIXELS as MAX_PIXELS
 from entrypoints.bootstrap import Container
 
 GPS_SECRET = b"WHEREABOUTS-SECRET-52N4E"

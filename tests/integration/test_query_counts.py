@@ -37,6 +37,8 @@ TRANSACTION_CONTROL = re.compile(r"^\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE|
 @dataclass
 class StatementLog:
     statements: list[str] = field(default_factory=list)
+    begins: int = 0  # transactions begun
+    checkouts: int = 0  # connections taken from the pool
 
     @property
     def work(self) -> list[str]:
@@ -50,12 +52,22 @@ def counting(container: Container) -> Iterator[StatementLog]:
     def before_cursor_execute(*args: Any) -> None:
         log.statements.append(args[2])
 
+    def begin(*_: Any) -> None:
+        log.begins += 1
+
+    def checkout(*_: Any) -> None:
+        log.checkouts += 1
+
     engine = container.engine.sync_engine
     event.listen(engine, "before_cursor_execute", before_cursor_execute)
+    event.listen(engine, "begin", begin)
+    event.listen(engine.pool, "checkout", checkout)
     try:
         yield log
     finally:
         event.remove(engine, "before_cursor_execute", before_cursor_execute)
+        event.remove(engine, "begin", begin)
+        event.remove(engine.pool, "checkout", checkout)
 
 
 # --- seeding ----------------------------------------------------------------------------------
@@ -256,6 +268,40 @@ async def test_the_unread_count_is_one_statement_after_authentication(
     assert response.status_code == 200, response.text
     assert response.json() == {"count": ROWS}
     assert 2 <= len(log.work) <= STATEMENT_BUDGET, log.statements
+
+
+# --- writes answer from their own transaction -----------------------------------------------
+
+
+async def test_a_claim_is_one_transaction_on_one_connection_after_authentication(
+    client: AsyncTestClient[Any], container: Container, accounts: Any
+) -> None:
+    admin, member = await accounts("admin"), await accounts("member")
+    created = await client.post("/api/tasks/", json={"name": "Counted", "points": 3}, headers=admin.headers)
+    with counting(container) as log:
+        claimed = await client.post(f"/api/tasks/{created.json()['slug']}/claim/", headers=member.headers)
+    assert claimed.status_code == 201, claimed.text
+    assert claimed.json()["task"] == created.json()["slug"]
+    # The session lookup, then the claim: the task, two checks, the conditional UPDATE and the INSERT.
+    assert (log.begins, log.checkouts, len(log.work)) == (2, 2, 6), log.statements
+    assert re.match(r"\s*UPDATE tasks SET slots_taken=\(tasks.slots_taken \+", log.work[4]), log.work[4]
+
+
+async def test_an_approval_does_not_read_its_answer_again(
+    client: AsyncTestClient[Any], container: Container, accounts: Any
+) -> None:
+    admin, member = await accounts("admin"), await accounts("member")
+    created = await client.post("/api/tasks/", json={"name": "Approved", "points": 3}, headers=admin.headers)
+    claimed = await client.post(f"/api/tasks/{created.json()['slug']}/claim/", headers=member.headers)
+    submitted = await client.post(f"/api/assignments/{claimed.json()['id']}/submit/", headers=member.headers)
+    assert submitted.status_code == 200, submitted.text
+    with counting(container) as log:
+        approved = await client.post(f"/api/assignments/{claimed.json()['id']}/approve/", headers=admin.headers)
+    assert approved.status_code == 200, approved.text
+    assert (approved.json()["status"], approved.json()["task"]) == ("approved", created.json()["slug"])
+    written = next(n for n, s in enumerate(log.work) if s.lstrip().startswith("UPDATE assignments"))
+    after = [s for s in log.work[written:] if re.search(r"\bFROM (assignments|tasks)\b", s)]
+    assert after == [], log.statements
 
 
 # --- keyset pagination ------------------------------------------------------------------------

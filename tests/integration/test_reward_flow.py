@@ -79,3 +79,16 @@ async def test_publish_claim_review_credit_and_redeem_once(client: AsyncTestClie
     assert wallet.json() == {"balance": 6, "earned": 10, "redeemed": 4}
     history = await client.get("/api/wallet/transactions/", headers=first.headers)
     assert [(e["kind"], e["points"]) for e in history.json()["items"]] == [("redemption", -4), ("reward", 10)]
+
+
+async def test_a_redemption_needs_a_usable_idempotency_key(client: AsyncTestClient[Any], accounts: Any) -> None:
+    member = await accounts("member")
+    for headers in ({}, {"Idempotency-Key": "   "}, {"Idempotency-Key": "k" * 201}):
+        response = await client.post("/api/wallet/redeem/", json={"points": 1}, headers={**member.headers, **headers})
+        assert response.status_code == 400, (headers, response.text)
+        assert response.headers["content-type"].startswith("application/problem+json")
+        assert response.json()["errors"] == [
+            {"field": "Idempotency-Key", "message": "Send an Idempotency-Key header of 1 to 200 characters."}
+        ]
+    wallet = await client.get("/api/wallet/", headers=member.headers)
+    assert wallet.json() == {"balance": 0, "earned": 0, "redeemed": 0}

@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from application.invitations import Accept, Invite, accept_invitation, invite, revoke_invitation
+from application.invitations import Invite, invite, revoke_invitation
+from application.joining import Accept, accept_invitation
 from application.projects import CreateProject, create_project, remove_member
 from domain.access import ProjectRole
 from domain.errors import InvitationGone, InvitationNotFound, LastManager, PermissionDenied
@@ -62,7 +63,7 @@ async def test_an_invitation_works_until_48_hours_and_not_a_second_later() -> No
         accept = Accept(token, password="nina-pass-2231", full_name="Nina")
         if works:
             accepted = await accept_invitation(accept, deps)
-            assert accepted.project.id == project.id
+            assert accepted.project == project.slug
             assert accepted.role is ProjectRole.MEMBER
         else:
             with pytest.raises(InvitationGone):
@@ -89,9 +90,11 @@ async def test_reinviting_replaces_the_token_and_members_are_not_invited() -> No
     deps = fake_identity()
     project, old_token = await invited(deps, "nina@example.com")
     manager = next(u for u in fake_store(deps).users.values() if u.email == "boss@example.com")
-    [again] = await invite(Invite(project.slug, ["nina@example.com"]), manager, deps.uow, deps.clock)
-    assert again.outcome == "renewed"
+    renewal = await invite(Invite(project.slug, ["nina@example.com"]), manager, deps.uow, deps.clock)
+    [again] = renewal.results
+    assert (again.outcome, again.status, renewal.status) == ("renewed", 201, 201)
     with pytest.raises(InvitationNotFound):
         await accept_invitation(Accept(old_token, password="nina-pass-2231", full_name="Nina"), deps)
-    [member] = await invite(Invite(project.slug, ["boss@example.com"]), manager, deps.uow, deps.clock)
-    assert member.outcome == "already_member"
+    refused = await invite(Invite(project.slug, ["boss@example.com"]), manager, deps.uow, deps.clock)
+    [member] = refused.results
+    assert (member.outcome, member.status, refused.status) == ("already_member", 409, 409)

@@ -11,37 +11,12 @@ from sqlalchemy.sql import ColumnElement
 
 from adapters.db.audit_queries import SqlAuditQueries
 from adapters.db.pagination import decode_id_cursor, encode_cursor, page_limit, split_page
-from adapters.db.reading import like_pattern
+from adapters.db.reading import assignment_select, assignment_view, like_pattern, task_select
 from adapters.db.tables import assignments, email_deliveries, memberships, projects, tasks, users, wallets
-from application.admin_queries import (
-    AdminTaskFilters,
-    AssignmentRecord,
-    Figures,
-    ProjectFilters,
-    ProjectRecord,
-    TaskRecord,
-)
-from application.queries import Page, PageRequest
-
-_TASK_COLUMNS = [
-    tasks.c.id,
-    tasks.c.slug,
-    tasks.c.name,
-    tasks.c.description,
-    projects.c.slug.label("project"),
-    projects.c.name.label("project_name"),
-    tasks.c.points,
-    tasks.c.claim_limit,
-    tasks.c.slots_taken,
-    tasks.c.due_date,
-    tasks.c.claim_duration_seconds,
-    tasks.c.auto_approve_after_seconds,
-    tasks.c.is_open,
-    tasks.c.is_overdue,
-    tasks.c.image_path,
-    tasks.c.thumbnail_path,
-    tasks.c.created_at,
-]
+from application.admin_queries import AdminTaskFilters, Figures, ProjectFilters, ProjectRecord, TaskRecord
+from application.paging import Page, PageRequest
+from application.views import AssignmentView, copied
+from domain.tasks import Task
 
 
 def _count(*where: Any, source: Any = None) -> Any:
@@ -86,8 +61,8 @@ class SqlAdminQueries(SqlAuditQueries):
         return Figures(**{name: int(count) for name, count in values.items()}, oldest_submission_at=oldest)
 
     def _task_select(self) -> Select[Any]:
-        joined = tasks.outerjoin(projects, projects.c.id == tasks.c.project_id)
-        return select(*_TASK_COLUMNS).select_from(joined).where(tasks.c.deleted_at.is_(None))
+        named = task_select().add_columns(projects.c.name.label("project_name"))
+        return named.where(tasks.c.deleted_at.is_(None))
 
     async def tasks(self, filters: AdminTaskFilters, page: PageRequest) -> Page[TaskRecord]:
         limit = page_limit(page)
@@ -106,36 +81,18 @@ class SqlAdminQueries(SqlAuditQueries):
         if page.cursor:
             query = query.where(tasks.c.id < decode_id_cursor(page.cursor))
         rows, more = split_page(await self.rows(query.order_by(tasks.c.id.desc()).limit(limit + 1)), limit)
-        items = [TaskRecord(**row._mapping) for row in rows]
+        items = [_task(row) for row in rows]
         return Page(items, encode_cursor(items[-1].id) if more else None)
 
     async def task(self, slug: str) -> TaskRecord | None:
         rows = await self.rows(self._task_select().where(tasks.c.slug == slug))
-        return TaskRecord(**rows[0]._mapping) if rows else None
+        return _task(rows[0]) if rows else None
 
     async def assignments(
         self, *, task_id: UUID | None, user_id: UUID | None, status: str | None, page: PageRequest
-    ) -> Page[AssignmentRecord]:
+    ) -> Page[AssignmentView]:
         limit = page_limit(page)
-        query = select(
-            assignments.c.id,
-            tasks.c.slug.label("task"),
-            tasks.c.name.label("task_name"),
-            assignments.c.user_id,
-            users.c.full_name.label("user_name"),
-            users.c.email.label("user_email"),
-            assignments.c.origin,
-            assignments.c.status,
-            assignments.c.note,
-            assignments.c.feedback,
-            assignments.c.claimed_at,
-            assignments.c.submitted_at,
-            assignments.c.reviewed_at,
-        ).select_from(
-            assignments.join(tasks, tasks.c.id == assignments.c.task_id).join(
-                users, users.c.id == assignments.c.user_id
-            )
-        )
+        query = assignment_select()
         if task_id is not None:
             query = query.where(assignments.c.task_id == task_id)
         if user_id is not None:
@@ -145,7 +102,7 @@ class SqlAdminQueries(SqlAuditQueries):
         if page.cursor:
             query = query.where(assignments.c.id < decode_id_cursor(page.cursor))
         rows, more = split_page(await self.rows(query.order_by(assignments.c.id.desc()).limit(limit + 1)), limit)
-        items = [AssignmentRecord(**row._mapping) for row in rows]
+        items = [assignment_view(row) for row in rows]
         return Page(items, encode_cursor(items[-1].id) if more else None)
 
     def _project_select(self, today: date) -> Select[Any]:
@@ -186,6 +143,12 @@ class SqlAdminQueries(SqlAuditQueries):
     async def project(self, slug: str, today: date) -> ProjectRecord | None:
         rows = await self.rows(self._project_select(today).where(projects.c.slug == slug))
         return _project(rows[0]) if rows else None
+
+
+def _task(row: Any) -> TaskRecord:
+    values = dict(row._mapping)
+    project, project_name = values.pop("project_slug"), values.pop("project_name")
+    return copied(TaskRecord, Task(**values), project=project, project_name=project_name)
 
 
 def _project(row: Any) -> ProjectRecord:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 from uuid import UUID
 
@@ -12,8 +13,8 @@ from adapters.db.tables import assignments, tasks
 from domain.assignments import Assignment, AssignmentStatus, Origin
 
 
-def assignment_from_row(row: Row[Any]) -> Assignment:
-    assignment = Assignment(**row._mapping)
+def assignment_from_row(row: Row[Any] | Mapping[str, Any]) -> Assignment:
+    assignment = Assignment(**(row._mapping if isinstance(row, Row) else row))
     assignment.origin = Origin(assignment.origin)
     assignment.status = AssignmentStatus(assignment.status)
     return assignment

@@ -11,7 +11,7 @@ from adapters.db.pagination import decode_id_cursor, decode_time_id_cursor, enco
 from adapters.db.reading import Reader
 from adapters.db.tables import audit_log, email_deliveries, outbox, users
 from application.admin_queries import AuditFilters, AuditRecord, DeliveryRecord
-from application.queries import Page, PageRequest
+from application.paging import Page, PageRequest
 from domain.outbox import DeliveryStatus
 
 

@@ -8,8 +8,9 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
-from application.queries import MAX_PAGE, PageRequest
+from application.queries import PageRequest
 from domain.errors import InvalidInput
+from domain.paging import MAX_PAGE_SIZE
 
 
 def encode_cursor(*parts: UUID | datetime) -> str:
@@ -46,8 +47,8 @@ def _parts(cursor: str, count: int) -> list[str]:
 
 
 def page_limit(page: PageRequest) -> int:
-    if not 1 <= page.limit <= MAX_PAGE:
-        raise InvalidInput(f"limit must be between 1 and {MAX_PAGE}.", field="limit")
+    if not 1 <= page.limit <= MAX_PAGE_SIZE:
+        raise InvalidInput(f"limit must be between 1 and {MAX_PAGE_SIZE}.", field="limit")
     return page.limit
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 from uuid import UUID
 
@@ -16,8 +16,8 @@ from domain.invitations import Invitation, InvitationStatus
 from domain.projects import Membership, Project, ProjectStatus
 
 
-def project_from_row(row: Row[Any]) -> Project:
-    values = dict(row._mapping)
+def project_from_row(row: Row[Any] | Mapping[str, Any]) -> Project:
+    values = dict(row._mapping if isinstance(row, Row) else row)
     values["status"] = ProjectStatus(values["status"])
     return Project(**values)
 

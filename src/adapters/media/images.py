@@ -10,15 +10,14 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from application.ports.media import ProcessedImage
 from domain.errors import ImageTooLarge, UnsupportedImage
+from domain.tasks import MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS
 
-MAX_BYTES = 5 * 1024 * 1024
-MAX_PIXELS = 40_000_000
 THUMBNAIL_SIZE = (320, 320)
 FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 
 
 class PillowImageProcessor:
-    def __init__(self, *, max_bytes: int = MAX_BYTES, max_pixels: int = MAX_PIXELS) -> None:
+    def __init__(self, *, max_bytes: int = MAX_IMAGE_BYTES, max_pixels: int = MAX_IMAGE_PIXELS) -> None:
         self._max_bytes = max_bytes
         self._max_pixels = max_pixels
 

@@ -5,30 +5,33 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncGenerator
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import TYPE_CHECKING
 
-from litestar import Litestar, Request
+from litestar import Litestar
 from litestar.config.cors import CORSConfig
 from litestar.config.csrf import CSRFConfig
+from litestar.data_extractors import RequestExtractorField, ResponseExtractorField
 from litestar.datastructures import MutableScopeHeaders
 from litestar.di import Provide
+from litestar.middleware.logging import LoggingMiddlewareConfig
 from litestar.middleware.rate_limit import RateLimitConfig
 from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.plugins.flash import FlashConfig, FlashPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
+from litestar.plugins.structlog import StructlogConfig, StructlogPlugin
 from litestar.static_files import create_static_files_router
 from litestar.stores.memory import MemoryStore
 from litestar.stores.redis import RedisStore
 from litestar.stores.registry import StoreRegistry
 from litestar.template.config import TemplateConfig
-from litestar.types import Message, Scope
+from litestar.types import BeforeMessageSendHookHandler, Message, Middleware, Scope
 
 from entrypoints.bootstrap import Container
+from entrypoints.http.aliases import AliasRewrite
 from entrypoints.http.controllers.admin import AdminController
 from entrypoints.http.controllers.admin_audit import AdminAuditController
-from entrypoints.http.controllers.aliases import TrackerAliasController
 from entrypoints.http.controllers.assignments import AssignmentController
 from entrypoints.http.controllers.auth import AuthController
 from entrypoints.http.controllers.health import HealthController
@@ -37,16 +40,29 @@ from entrypoints.http.controllers.notifications import NotificationController
 from entrypoints.http.controllers.projects import ProjectController
 from entrypoints.http.controllers.tasks import TaskController
 from entrypoints.http.controllers.wallet import WalletController
-from entrypoints.http.dependencies import provide_current_user, provide_optional_user
+from entrypoints.http.dependencies import HttpRequest, provide_current_user, provide_optional_user
 from entrypoints.http.pages import TEMPLATES, page_handlers
 from entrypoints.http.pages.errors import internal_error_page, problem_response
 from entrypoints.http.pages.https import HttpsRedirect
 from entrypoints.http.pages.layout import TEMPLATE_FILTERS
 from entrypoints.http.pages.session import session_config
 from entrypoints.http.problems import problem, problem_details_plugin, problem_handlers
+from entrypoints.http.request_id import RequestId
+from entrypoints.http.tracing import tracing
+from entrypoints.logs import struct_logging_config
 from entrypoints.scheduler import run_scheduler
 
+if TYPE_CHECKING:
+    from opentelemetry.sdk.trace.export import SpanExporter
+
 MAX_JSON_BODY = 64 * 1024
+# One line per request and per answer, with the method, path and status: never headers, cookies, queries or
+# bodies, which is where tokens, passwords and codes travel.
+REQUEST_FIELDS: tuple[RequestExtractorField, ...] = ("method", "path")
+RESPONSE_FIELDS: tuple[ResponseExtractorField, ...] = ("status_code",)
+REQUEST_LOGGING = LoggingMiddlewareConfig(
+    request_log_fields=REQUEST_FIELDS, response_log_fields=RESPONSE_FIELDS, exclude=["/health", "/metrics"]
+)
 UNMETERED_PATHS = ["/health", "/metrics", "/schema", "/static"]
 # Pages load nothing from elsewhere; the schema viewer at /schema does, so it is left out.
 CONTENT_SECURITY_POLICY = (
@@ -60,7 +76,7 @@ class MetricsController(PrometheusController):
     include_in_schema = False
 
 
-def _security_headers(force_https: bool) -> Any:
+def _security_headers(force_https: bool) -> BeforeMessageSendHookHandler:
     """A before-send hook, so error responses (404, 401, 429, ...) carry the headers too."""
     values = {
         "X-Content-Type-Options": "nosniff",
@@ -82,7 +98,7 @@ def _security_headers(force_https: bool) -> Any:
     return before_send
 
 
-async def require_json_body(request: Request[Any, Any, Any]) -> None:
+async def require_json_body(request: HttpRequest) -> None:
     """API bodies are JSON: anything else is refused, which also stops cross-site form posts."""
     if request.method not in ("POST", "PUT", "PATCH") or not request.url.path.startswith("/api/"):
         return
@@ -92,8 +108,15 @@ async def require_json_body(request: Request[Any, Any, Any]) -> None:
     raise problem(415, "unsupported_media_type", "Send the body as application/json.")
 
 
-def create_app(container: Container, *, debug: bool = False, run_embedded_scheduler: bool = False) -> Litestar:
+def create_app(
+    container: Container,
+    *,
+    debug: bool = False,
+    run_embedded_scheduler: bool = False,
+    span_exporter: SpanExporter | None = None,
+) -> Litestar:
     settings = container.settings
+    traced = tracing(settings, span_exporter)
 
     @asynccontextmanager
     async def lifespan(_: Litestar) -> AsyncGenerator[None, None]:
@@ -113,6 +136,8 @@ def create_app(container: Container, *, debug: bool = False, run_embedded_schedu
             if scheduler is not None:
                 await scheduler
             await container.close()
+            if traced is not None:
+                traced[1]()  # the spans still buffered leave now
 
     settings.media_root.mkdir(parents=True, exist_ok=True)
     stores = StoreRegistry(
@@ -123,7 +148,9 @@ def create_app(container: Container, *, debug: bool = False, run_embedded_schedu
         )
     )
     # Outermost first: metrics see every answer, the 429s of the rate limit included.
-    middleware: list[Any] = [PrometheusConfig(app_name="taskreward", prefix="taskreward", group_path=True).middleware]
+    middleware: list[Middleware] = [
+        PrometheusConfig(app_name="taskreward", prefix="taskreward", group_path=True).middleware
+    ]
     if settings.force_https:
         middleware.append(HttpsRedirect())
     if settings.rate_limit_per_minute > 0:
@@ -137,12 +164,11 @@ def create_app(container: Container, *, debug: bool = False, run_embedded_schedu
         engine_callback=lambda engine: engine.engine.filters.update(TEMPLATE_FILTERS),
     )
 
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             AuthController,
             ProjectController,
             InvitationController,
-            TrackerAliasController,
             TaskController,
             AssignmentController,
             WalletController,
@@ -162,7 +188,12 @@ def create_app(container: Container, *, debug: bool = False, run_embedded_schedu
             "current_user": Provide(provide_current_user),
             "optional_user": Provide(provide_optional_user),
         },
-        plugins=[problem_details_plugin(problem_response), FlashPlugin(FlashConfig(template_config=templates))],
+        plugins=[
+            problem_details_plugin(problem_response),
+            FlashPlugin(FlashConfig(template_config=templates)),
+            StructlogPlugin(StructlogConfig(struct_logging_config(settings), REQUEST_LOGGING)),
+            *([traced[0]] if traced is not None else []),
+        ],
         exception_handlers={**problem_handlers(problem_response), Exception: internal_error_page},
         middleware=middleware,
         before_send=[_security_headers(settings.force_https)],
@@ -191,3 +222,6 @@ def create_app(container: Container, *, debug: bool = False, run_embedded_schedu
         lifespan=[lifespan],
         debug=debug,
     )
+    # A request id for every line of the request, and the tracker's aliases made canonical before routing.
+    app.asgi_handler = RequestId(AliasRewrite(app.asgi_handler))
+    return app

@@ -2,33 +2,35 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from litestar import Request
+from litestar.datastructures import State
 from litestar.di import NamedDependency
 
 from application.identity import Identity
 from application.sessions import authenticate
 from domain.errors import InvalidToken
+from domain.sessions import MAX_TOKEN_LENGTH
 from domain.users import User
 
+HttpRequest = Request[object, object, State]
 
-def bearer_token(request: Request[Any, Any, Any]) -> str:
+
+def bearer_token(request: HttpRequest) -> str:
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not token.strip() or len(token) > 4096:
+    if scheme.lower() != "bearer" or not token.strip() or len(token) > MAX_TOKEN_LENGTH:
         raise InvalidToken("Send an access token as 'Authorization: Bearer <token>'.")
     return token.strip()
 
 
-async def provide_current_user(request: Request[Any, Any, Any], identity: NamedDependency[Identity]) -> User:
+async def provide_current_user(request: HttpRequest, identity: NamedDependency[Identity]) -> User:
     return await authenticate(bearer_token(request), identity)
 
 
-def client_address(request: Request[Any, Any, Any]) -> str:
+def client_address(request: HttpRequest) -> str:
     return request.client.host if request.client else "unknown"
 
 
-async def provide_optional_user(request: Request[Any, Any, Any], identity: NamedDependency[Identity]) -> User | None:
+async def provide_optional_user(request: HttpRequest, identity: NamedDependency[Identity]) -> User | None:
     """The signed-in user when a bearer token is sent (a bad one is still refused), else None."""
     if "authorization" not in request.headers:
         return None

@@ -46,7 +46,7 @@ CODE_BY_STATUS = {
 
 
 def problem(
-    status: int, code: str, detail: str, headers: dict[str, str] | None = None, **extra: Any
+    status: int, code: str, detail: str, headers: dict[str, str] | None = None, **extra: object
 ) -> ProblemDetailsException:
     return ProblemDetailsException(
         status_code=status,

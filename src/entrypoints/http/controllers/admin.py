@@ -12,10 +12,17 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from application import admin, listing, wallet
 from domain.users import Role
-from entrypoints.http.controllers.common import BEARER, ContainerDep, CurrentUser, CursorParam, LimitParam, page_of
-from entrypoints.http.controllers.wallet import posting_out
+from entrypoints.http.controllers.common import (
+    BEARER,
+    ContainerDep,
+    CurrentUser,
+    CursorParam,
+    LimitParam,
+    SearchParam,
+    page_of,
+)
 from entrypoints.http.schemas.auth import UserOut
-from entrypoints.http.schemas.common import PLAIN_TEXT
+from entrypoints.http.schemas.common import out
 from entrypoints.http.schemas.work import AdjustIn, PageOut, PostingOut, UserPatch
 
 
@@ -41,44 +48,32 @@ class AdminController(Controller):
         cursor: CursorParam = None,
         role: FromQuery[Role | None] = None,
         is_active: FromQuery[bool | None] = None,
-        q: Annotated[str | None, QueryParameter(max_length=100, pattern=PLAIN_TEXT)] = None,
+        q: SearchParam = None,
         joined_from: Annotated[date | None, QueryParameter(description="Signed up on or after (admin's zone)")] = None,
         joined_to: Annotated[date | None, QueryParameter(description="Signed up on or before")] = None,
     ) -> PageOut[UserOut]:
-        page = await listing.users_for_admin(
-            current_user, role, is_active, q, page_of(limit, cursor), container.queries, (joined_from, joined_to)
-        )
-        return PageOut([UserOut.of(u) for u in page.items], page.next_cursor)
+        page = page_of(limit, cursor)
+        joined = (joined_from, joined_to)
+        found = await listing.users_for_admin(current_user, role, is_active, q, page, container.queries, joined)
+        return out(found, PageOut[UserOut])
 
     @get("/users/{user_id:uuid}/")
     async def history(
         self, user_id: FromPath[UUID], container: ContainerDep, current_user: CurrentUser
     ) -> UserHistoryOut:
-        found = await listing.user_history(current_user, user_id, container.queries)
-        return UserHistoryOut(
-            user=UserOut.of(found.user),
-            assignments_by_status=found.assignments_by_status,
-            points_earned=found.points_earned,
-            points_redeemed=found.points_redeemed,
-            balance=found.balance,
-        )
+        return out(await listing.user_history(current_user, user_id, container.queries), UserHistoryOut)
 
     @patch("/users/{user_id:uuid}/")
     async def update(
         self, user_id: FromPath[UUID], data: JSONBody[UserPatch], container: ContainerDep, current_user: CurrentUser
     ) -> UserOut:
-        cmd = admin.UpdateUser(
-            user_id=user_id,
-            role=Role(data.role) if isinstance(data.role, str) else None,
-            is_active=data.is_active if isinstance(data.is_active, bool) else None,
-        )
-        return UserOut.of(await admin.update_user(cmd, current_user, container.uow, container.clock))
+        cmd = msgspec.convert({**data.changes(), "user_id": user_id}, admin.UpdateUser)
+        return out(await admin.update_user(cmd, current_user, container.uow, container.clock), UserOut)
 
     @post("/users/{user_id:uuid}/wallet/adjust/")
     async def adjust(
         self, user_id: FromPath[UUID], data: JSONBody[AdjustIn], container: ContainerDep, current_user: CurrentUser
     ) -> PostingOut:
-        posting = await wallet.adjust_wallet(
-            user_id, data.points, data.reason, current_user, container.uow, container.clock
-        )
-        return posting_out(posting)
+        c = container
+        posting = await wallet.adjust_wallet(user_id, data.points, data.reason, current_user, c.uow, c.clock)
+        return out(posting, PostingOut)

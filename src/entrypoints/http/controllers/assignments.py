@@ -11,7 +11,7 @@ from litestar.status_codes import HTTP_200_OK
 from application import assignments, listing
 from domain.assignments import AssignmentStatus
 from entrypoints.http.controllers.common import BEARER, ContainerDep, CurrentUser, CursorParam, LimitParam, page_of
-from entrypoints.http.controllers.tasks import assignment_out
+from entrypoints.http.schemas.common import out
 from entrypoints.http.schemas.work import ApproveIn, AssignmentOut, PageOut, RejectIn, SubmitIn
 
 
@@ -30,21 +30,20 @@ class AssignmentController(Controller):
         status: FromQuery[AssignmentStatus | None] = None,
     ) -> PageOut[AssignmentOut]:
         page = await listing.my_assignments(current_user, status, page_of(limit, cursor), container.queries)
-        return PageOut([AssignmentOut.of(a) for a in page.items], page.next_cursor)
+        return out(page, PageOut[AssignmentOut])
 
     @get("/review/")
     async def review_queue(
         self, container: ContainerDep, current_user: CurrentUser, limit: LimitParam = 20, cursor: CursorParam = None
     ) -> PageOut[AssignmentOut]:
         page = await listing.review_queue(current_user, page_of(limit, cursor), container.queries, container.uow)
-        return PageOut([AssignmentOut.of(a) for a in page.items], page.next_cursor)
+        return out(page, PageOut[AssignmentOut])
 
     @get("/{assignment_id:uuid}/")
     async def detail(
         self, assignment_id: FromPath[UUID], container: ContainerDep, current_user: CurrentUser
     ) -> AssignmentOut:
-        assignment = await assignments.get_assignment(assignment_id, current_user, container.uow)
-        return await assignment_out(container, assignment.id)
+        return out(await assignments.get_assignment(assignment_id, current_user, container.uow), AssignmentOut)
 
     @post("/{assignment_id:uuid}/submit/", status_code=HTTP_200_OK)
     async def submit(
@@ -55,15 +54,15 @@ class AssignmentController(Controller):
         data: JSONBody[SubmitIn | None] = None,
     ) -> AssignmentOut:
         note = data.note if data else ""
-        await assignments.submit(assignment_id, note, current_user, container.uow, container.clock)
-        return await assignment_out(container, assignment_id)
+        submitted = await assignments.submit(assignment_id, note, current_user, container.uow, container.clock)
+        return out(submitted, AssignmentOut)
 
     @post("/{assignment_id:uuid}/release/", status_code=HTTP_200_OK)
     async def release(
         self, assignment_id: FromPath[UUID], container: ContainerDep, current_user: CurrentUser
     ) -> AssignmentOut:
-        await assignments.release(assignment_id, current_user, container.uow, container.clock)
-        return await assignment_out(container, assignment_id)
+        released = await assignments.release(assignment_id, current_user, container.uow, container.clock)
+        return out(released, AssignmentOut)
 
     @post("/{assignment_id:uuid}/approve/", status_code=HTTP_200_OK)
     async def approve(
@@ -74,8 +73,7 @@ class AssignmentController(Controller):
         data: JSONBody[ApproveIn | None] = None,
     ) -> AssignmentOut:
         review = assignments.Review(assignment_id, data.feedback if data else "")
-        await assignments.approve(review, current_user, container.uow, container.clock)
-        return await assignment_out(container, assignment_id)
+        return out(await assignments.approve(review, current_user, container.uow, container.clock), AssignmentOut)
 
     @post("/{assignment_id:uuid}/reject/", status_code=HTTP_200_OK)
     async def reject(
@@ -86,5 +84,4 @@ class AssignmentController(Controller):
         current_user: CurrentUser,
     ) -> AssignmentOut:
         review = assignments.Review(assignment_id, data.feedback)
-        await assignments.reject(review, current_user, container.uow, container.clock)
-        return await assignment_out(container, assignment_id)
+        return out(await assignments.reject(review, current_user, container.uow, container.clock), AssignmentOut)

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from litestar import Controller, Request, get, post
+from litestar import Controller, get, post
 from litestar.di import NamedDependency
 from litestar.params import JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
 from application import accounts, sessions
 from application.identity import Identity
-from domain.users import Role, User
-from entrypoints.http.dependencies import client_address
+from domain.users import Role
+from entrypoints.http.controllers.common import BEARER, CurrentUser
+from entrypoints.http.dependencies import HttpRequest, client_address
 from entrypoints.http.schemas.auth import (
     ChangePasswordIn,
     EmailTokenOut,
@@ -24,10 +23,9 @@ from entrypoints.http.schemas.auth import (
     UserOut,
     VerifyOtpIn,
 )
-from entrypoints.http.schemas.common import Message
+from entrypoints.http.schemas.common import Message, out
 
 IdentityDep = NamedDependency[Identity]
-CurrentUser = NamedDependency[User]
 
 
 class AuthController(Controller):
@@ -35,52 +33,47 @@ class AuthController(Controller):
     tags = ["auth"]
 
     @post("/send-otp/", status_code=HTTP_202_ACCEPTED)
-    async def send_otp(
-        self, request: Request[Any, Any, Any], data: JSONBody[SendOtpIn], identity: IdentityDep
-    ) -> Message:
+    async def send_otp(self, request: HttpRequest, data: JSONBody[SendOtpIn], identity: IdentityDep) -> Message:
         await accounts.send_otp(accounts.SendOtp(data.email, client_address(request)), identity)
         return Message("If this address can receive mail, a message is on its way.")
 
     @post("/verify-otp/", status_code=HTTP_200_OK)
     async def verify_otp(
-        self, request: Request[Any, Any, Any], data: JSONBody[VerifyOtpIn], identity: IdentityDep
+        self, request: HttpRequest, data: JSONBody[VerifyOtpIn], identity: IdentityDep
     ) -> EmailTokenOut:
         cmd = accounts.VerifyOtp(data.email, data.otp, client_address(request))
         return EmailTokenOut(await accounts.verify_otp(cmd, identity))
 
     @post("/register/")
     async def register(self, data: JSONBody[RegisterIn], identity: IdentityDep) -> UserOut:
-        return await _register(data, Role.MEMBER, identity)
+        cmd = accounts.Register(data.email_token, data.password, data.full_name, Role.MEMBER)
+        return out(await accounts.register(cmd, identity), UserOut)
 
     @post("/register/manager/")
     async def register_manager(self, data: JSONBody[RegisterIn], identity: IdentityDep) -> UserOut:
-        return await _register(data, Role.MANAGER, identity)
+        cmd = accounts.Register(data.email_token, data.password, data.full_name, Role.MANAGER)
+        return out(await accounts.register(cmd, identity), UserOut)
 
     @post("/login/", status_code=HTTP_200_OK)
-    async def login(self, request: Request[Any, Any, Any], data: JSONBody[LoginIn], identity: IdentityDep) -> TokenOut:
+    async def login(self, request: HttpRequest, data: JSONBody[LoginIn], identity: IdentityDep) -> TokenOut:
         cmd = sessions.Login(data.email, data.password, client_address(request), data.totp)
-        return TokenOut.of(await sessions.login(cmd, identity))
+        return out(await sessions.login(cmd, identity), TokenOut)
 
     @post("/token/refresh/", status_code=HTTP_200_OK)
     async def refresh(self, data: JSONBody[RefreshIn], identity: IdentityDep) -> TokenOut:
-        return TokenOut.of(await sessions.refresh(data.refresh, identity))
+        return out(await sessions.refresh(data.refresh, identity), TokenOut)
 
     @post("/logout/", status_code=HTTP_204_NO_CONTENT)
     async def logout(self, data: JSONBody[RefreshIn], identity: IdentityDep) -> None:
         await sessions.logout(data.refresh, identity)
 
-    @get("/me/", security=[{"BearerToken": []}])
+    @get("/me/", security=BEARER)
     async def me(self, current_user: CurrentUser) -> UserOut:
-        return UserOut.of(current_user)
+        return out(current_user, UserOut)
 
-    @post("/password/change/", status_code=HTTP_200_OK, security=[{"BearerToken": []}])
+    @post("/password/change/", status_code=HTTP_200_OK, security=BEARER)
     async def change_password(
         self, data: JSONBody[ChangePasswordIn], current_user: CurrentUser, identity: IdentityDep
     ) -> TokenOut:
         cmd = accounts.ChangePassword(current_user, data.current_password, data.new_password)
-        return TokenOut.of(await accounts.change_password(cmd, identity))
-
-
-async def _register(data: RegisterIn, role: Role, identity: Identity) -> UserOut:
-    cmd = accounts.Register(data.email_token, data.password, data.full_name, role)
-    return UserOut.of(await accounts.register(cmd, identity))
+        return out(await accounts.change_password(cmd, identity), TokenOut)

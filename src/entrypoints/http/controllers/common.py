@@ -7,18 +7,23 @@ from typing import Annotated
 from litestar.di import NamedDependency
 from litestar.params import PathParameter, QueryParameter
 
-from application.queries import DEFAULT_PAGE, MAX_PAGE, PageRequest
+from application.queries import PageRequest
+from domain.paging import DEFAULT_PAGE_SIZE, MAX_CURSOR_LENGTH, MAX_PAGE_SIZE, MAX_SEARCH_LENGTH
 from domain.slugs import MAX_SLUG_LENGTH, SLUG_PATTERN
 from domain.users import User
 from entrypoints.bootstrap import Container
+from entrypoints.http.schemas.common import PLAIN_TEXT
 
 ContainerDep = NamedDependency[Container]
 CurrentUser = NamedDependency[User]
-LimitParam = Annotated[int, QueryParameter(ge=1, le=MAX_PAGE, description="Page size")]
-CursorParam = Annotated[str | None, QueryParameter(max_length=200, description="Opaque cursor from next_cursor")]
+LimitParam = Annotated[int, QueryParameter(ge=1, le=MAX_PAGE_SIZE, description="Page size")]
+CursorParam = Annotated[
+    str | None, QueryParameter(max_length=MAX_CURSOR_LENGTH, description="Opaque cursor from next_cursor")
+]
+SearchParam = Annotated[str | None, QueryParameter(max_length=MAX_SEARCH_LENGTH, pattern=PLAIN_TEXT)]
 SlugParam = Annotated[str, PathParameter(pattern=SLUG_PATTERN, max_length=MAX_SLUG_LENGTH)]
 BEARER: list[dict[str, list[str]]] = [{"BearerToken": []}]
 
 
-def page_of(limit: int = DEFAULT_PAGE, cursor: str | None = None) -> PageRequest:
+def page_of(limit: int = DEFAULT_PAGE_SIZE, cursor: str | None = None) -> PageRequest:
     return PageRequest(limit=limit, cursor=cursor)

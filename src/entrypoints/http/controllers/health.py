@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+import msgspec
 from litestar import Controller, Response, get
 from litestar.di import NamedDependency
-from sqlalchemy import text
 
 from entrypoints.bootstrap import Container
 
 ContainerDep = NamedDependency[Container]
+
+
+class Readiness(msgspec.Struct):
+    status: str
+    checks: dict[str, str]
 
 
 class HealthController(Controller):
@@ -23,21 +26,7 @@ class HealthController(Controller):
         return {"status": "ok"}
 
     @get("/ready")
-    async def ready(self, container: ContainerDep) -> Response[dict[str, Any]]:
-        checks: dict[str, str] = {}
-        try:
-            async with container.engine.connect() as conn:
-                await conn.execute(text("SELECT 1"))
-            checks["database"] = "ok"
-        except Exception:  # noqa: BLE001 - any failure means not ready
-            checks["database"] = "unavailable"
-        if container.redis is not None:
-            try:
-                await container.redis.ping()
-                checks["redis"] = "ok"
-            except Exception:  # noqa: BLE001
-                checks["redis"] = "unavailable"
+    async def ready(self, container: ContainerDep) -> Response[Readiness]:
+        checks = await container.readiness()
         ready = all(value == "ok" for value in checks.values())
-        return Response(
-            {"status": "ok" if ready else "unavailable", "checks": checks}, status_code=200 if ready else 503
-        )
+        return Response(Readiness("ok" if ready else "unavailable", checks), status_code=200 if ready else 503)

@@ -8,9 +8,9 @@ from litestar import Controller, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.status_codes import HTTP_200_OK
 
-from application import inbox
-from application.queries import PageRequest
-from entrypoints.http.controllers.common import BEARER, ContainerDep, CurrentUser, CursorParam, LimitParam
+from application import inbox, listing
+from entrypoints.http.controllers.common import BEARER, ContainerDep, CurrentUser, CursorParam, LimitParam, page_of
+from entrypoints.http.schemas.common import out
 from entrypoints.http.schemas.work import CountOut, NotificationOut, PageOut
 
 
@@ -28,19 +28,19 @@ class NotificationController(Controller):
         cursor: CursorParam = None,
         unread: FromQuery[bool] = False,
     ) -> PageOut[NotificationOut]:
-        page = await container.queries.notifications.list(current_user.id, unread, PageRequest(limit, cursor))
-        return PageOut([NotificationOut.of(n) for n in page.items], page.next_cursor)
+        page = await listing.my_notifications(current_user, unread, page_of(limit, cursor), container.queries)
+        return out(page, PageOut[NotificationOut])
 
     @get("/unread-count/")
     async def unread_count(self, container: ContainerDep, current_user: CurrentUser) -> CountOut:
-        return CountOut(await container.queries.notifications.unread_count(current_user.id))
+        return CountOut(await listing.my_unread_count(current_user, container.queries))
 
     @post("/{notification_id:uuid}/read/", status_code=HTTP_200_OK)
     async def mark_read(
         self, notification_id: FromPath[UUID], container: ContainerDep, current_user: CurrentUser
     ) -> NotificationOut:
         notification = await inbox.mark_read(notification_id, current_user, container.uow, container.clock)
-        return NotificationOut.of(notification)
+        return out(notification, NotificationOut)
 
     @post("/read-all/", status_code=HTTP_200_OK)
     async def mark_all_read(self, container: ContainerDep, current_user: CurrentUser) -> CountOut:

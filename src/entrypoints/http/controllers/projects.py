@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 from uuid import UUID
 
+import msgspec
 from litestar import Controller, Response, delete, get, patch, post
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from application import invitations, listing, projects, tasks
 from application.queries import TaskFilters
-from domain.access import ProjectRole
-from domain.errors import ProjectNotFound
-from domain.projects import ProjectStatus
 from entrypoints.http.controllers.common import (
     BEARER,
     ContainerDep,
@@ -24,72 +22,18 @@ from entrypoints.http.controllers.common import (
     SlugParam,
     page_of,
 )
-from entrypoints.http.controllers.tasks import task_command, task_out
+from entrypoints.http.controllers.tasks import task_command
+from entrypoints.http.schemas.common import out
 from entrypoints.http.schemas.projects import (
     InvitationOut,
     InviteIn,
     InviteOut,
-    InviteResultOut,
     MemberOut,
     ProjectIn,
     ProjectOut,
     ProjectPatch,
 )
 from entrypoints.http.schemas.work import PageOut, TaskIn, TaskOut
-
-Container = Any
-
-
-async def project_out(container: Container, project_id: UUID, user_id: UUID) -> ProjectOut:
-    summary = await container.queries.projects.summary(project_id, user_id)
-    if summary is None:
-        raise ProjectNotFound()
-    return ProjectOut.of(summary)
-
-
-async def create_project(data: ProjectIn, container: Container, user: Any) -> ProjectOut:
-    cmd = projects.CreateProject(
-        data.name, data.description, ProjectStatus(data.status), data.start_date, data.due_date
-    )
-    project = await projects.create_project(cmd, user, container.uow, container.clock)
-    return await project_out(container, project.id, user.id)
-
-
-async def project_detail(slug: str, container: Container, user: Any) -> ProjectOut:
-    project, _ = await projects.get_project(slug, user, container.uow)
-    return await project_out(container, project.id, user.id)
-
-
-async def edit_project(slug: str, data: ProjectPatch, container: Container, user: Any) -> ProjectOut:
-    project = await projects.edit_project(
-        projects.EditProject(slug, data.changes()), user, container.uow, container.clock
-    )
-    return await project_out(container, project.id, user.id)
-
-
-async def invite(slug: str, data: InviteIn, container: Container, user: Any) -> Response[InviteOut]:
-    cmd = invitations.Invite(slug, list(data.emails), ProjectRole(data.role))
-    outcomes = await invitations.invite(cmd, user, container.uow, container.clock)
-    results = [
-        InviteResultOut(o.email, 409 if o.outcome == "already_member" else 201, o.outcome, o.invitation_id)
-        for o in outcomes
-    ]
-    status = 201 if any(r.status == 201 for r in results) else 409
-    return Response(InviteOut(results), status_code=status)
-
-
-async def create_task(slug: str, data: TaskIn, container: Container, user: Any) -> TaskOut:
-    task = await tasks.create_project_task(slug, task_command(data), user, container.uow, container.clock)
-    return await task_out(container, task.id)
-
-
-async def task_list(
-    slug: str, container: Container, user: Any, filters: TaskFilters, limit: int, cursor: str | None
-) -> PageOut[TaskOut]:
-    page = await listing.project_tasks(
-        slug, user, filters, page_of(limit, cursor), container.queries, container.cache, container.uow
-    )
-    return PageOut([TaskOut.of(t) for t in page.items], page.next_cursor)
 
 
 def task_filters(
@@ -116,21 +60,23 @@ class ProjectController(Controller):
         self, container: ContainerDep, current_user: CurrentUser, limit: LimitParam = 20, cursor: CursorParam = None
     ) -> PageOut[ProjectOut]:
         page = await listing.my_projects(current_user, page_of(limit, cursor), container.queries, container.cache)
-        return PageOut([ProjectOut.of(p) for p in page.items], page.next_cursor)
+        return out(page, PageOut[ProjectOut])
 
     @post("/")
     async def create(self, data: JSONBody[ProjectIn], container: ContainerDep, current_user: CurrentUser) -> ProjectOut:
-        return await create_project(data, container, current_user)
+        cmd = msgspec.convert(data, projects.CreateProject, from_attributes=True)
+        return out(await projects.create_project(cmd, current_user, container.uow, container.clock), ProjectOut)
 
     @get("/{slug:str}/")
     async def detail(self, slug: SlugParam, container: ContainerDep, current_user: CurrentUser) -> ProjectOut:
-        return await project_detail(slug, container, current_user)
+        return out(await projects.get_project(slug, current_user, container.uow), ProjectOut)
 
     @patch("/{slug:str}/")
     async def edit(
         self, slug: SlugParam, data: JSONBody[ProjectPatch], container: ContainerDep, current_user: CurrentUser
     ) -> ProjectOut:
-        return await edit_project(slug, data, container, current_user)
+        cmd = projects.EditProject(slug, data.changes())
+        return out(await projects.edit_project(cmd, current_user, container.uow, container.clock), ProjectOut)
 
     @delete("/{slug:str}/")
     async def remove(self, slug: SlugParam, container: ContainerDep, current_user: CurrentUser) -> None:
@@ -145,9 +91,10 @@ class ProjectController(Controller):
         limit: LimitParam = 20,
         cursor: CursorParam = None,
     ) -> PageOut[MemberOut]:
-        project, _ = await projects.get_project(slug, current_user, container.uow)
-        page = await container.queries.projects.members(project.id, page_of(limit, cursor))
-        return PageOut([MemberOut.of(m) for m in page.items], page.next_cursor)
+        page = await listing.project_members(
+            slug, current_user, page_of(limit, cursor), container.queries, container.uow
+        )
+        return out(page, PageOut[MemberOut])
 
     @delete("/{slug:str}/members/{user_id:uuid}/")
     async def remove_member(
@@ -159,16 +106,17 @@ class ProjectController(Controller):
     async def pending_invites(
         self, slug: SlugParam, container: ContainerDep, current_user: CurrentUser
     ) -> list[InvitationOut]:
-        pending = await listing.pending_invitations(
-            slug, current_user, container.queries, container.uow, container.clock
-        )
-        return [InvitationOut.of(i) for i in pending]
+        c = container
+        pending = await listing.pending_invitations(slug, current_user, c.queries, c.uow, c.clock)
+        return out(pending, list[InvitationOut])
 
     @post("/{slug:str}/invites/")
     async def invite(
         self, slug: SlugParam, data: JSONBody[InviteIn], container: ContainerDep, current_user: CurrentUser
     ) -> Response[InviteOut]:
-        return await invite(slug, data, container, current_user)
+        cmd = invitations.Invite(slug, list(data.emails), data.role)
+        report = await invitations.invite(cmd, current_user, container.uow, container.clock)
+        return Response(out(report, InviteOut), status_code=report.status)
 
     @delete("/{slug:str}/invites/{invitation_id:uuid}/")
     async def revoke_invite(
@@ -186,10 +134,13 @@ class ProjectController(Controller):
         limit: LimitParam = 20,
         cursor: CursorParam = None,
     ) -> PageOut[TaskOut]:
-        return await task_list(slug, container, current_user, filters, limit, cursor)
+        c, page = container, page_of(limit, cursor)
+        found = await listing.project_tasks(slug, current_user, filters, page, c.queries, c.cache, c.uow)
+        return out(found, PageOut[TaskOut])
 
     @post("/{slug:str}/tasks/")
     async def add_task(
         self, slug: SlugParam, data: JSONBody[TaskIn], container: ContainerDep, current_user: CurrentUser
     ) -> TaskOut:
-        return await create_task(slug, data, container, current_user)
+        cmd = task_command(data)
+        return out(await tasks.create_project_task(slug, cmd, current_user, container.uow, container.clock), TaskOut)

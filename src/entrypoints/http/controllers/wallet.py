@@ -7,15 +7,13 @@ from typing import Annotated
 from litestar import Controller, Response, get, post
 from litestar.params import HeaderParameter, JSONBody
 
-from application import wallet
-from application.queries import PageRequest
-from domain.errors import InvalidInput
-from entrypoints.http.controllers.common import BEARER, ContainerDep, CurrentUser, CursorParam, LimitParam
+from application import listing, wallet
+from entrypoints.http.controllers.common import BEARER, ContainerDep, CurrentUser, CursorParam, LimitParam, page_of
+from entrypoints.http.schemas.common import out
 from entrypoints.http.schemas.work import EntryOut, PageOut, PostingOut, RedeemIn, WalletOut
 
-
-def posting_out(posting: wallet.Posting) -> PostingOut:
-    return PostingOut(EntryOut.of(posting.entry), posting.balance)
+# Checked by the redeem use case, so the header's length is not limited here: an overlong key is refused there.
+IdempotencyKey = Annotated[str | None, HeaderParameter(name="Idempotency-Key")]
 
 
 class WalletController(Controller):
@@ -25,15 +23,14 @@ class WalletController(Controller):
 
     @get("/")
     async def summary(self, container: ContainerDep, current_user: CurrentUser) -> WalletOut:
-        held = await container.queries.wallets.wallet(current_user.id)
-        return WalletOut(balance=held.balance, earned=held.earned, redeemed=held.redeemed)
+        return out(await listing.my_wallet(current_user, container.queries), WalletOut)
 
     @get("/transactions/")
     async def transactions(
         self, container: ContainerDep, current_user: CurrentUser, limit: LimitParam = 20, cursor: CursorParam = None
     ) -> PageOut[EntryOut]:
-        page = await container.queries.wallets.transactions(current_user.id, PageRequest(limit, cursor))
-        return PageOut([EntryOut.of(e) for e in page.items], page.next_cursor)
+        page = await listing.my_transactions(current_user, page_of(limit, cursor), container.queries)
+        return out(page, PageOut[EntryOut])
 
     @post("/redeem/")
     async def redeem(
@@ -41,10 +38,8 @@ class WalletController(Controller):
         data: JSONBody[RedeemIn],
         container: ContainerDep,
         current_user: CurrentUser,
-        idempotency_key: Annotated[str | None, HeaderParameter(name="Idempotency-Key", max_length=200)] = None,
+        idempotency_key: IdempotencyKey = None,
     ) -> Response[PostingOut]:
-        if not idempotency_key:
-            raise InvalidInput("Redemptions need an Idempotency-Key header.", field="Idempotency-Key")
         cmd = wallet.Redeem(data.points, data.note, idempotency_key)
         posting, created = await wallet.redeem(cmd, current_user, container.uow, container.clock)
-        return Response(posting_out(posting), status_code=201 if created else 200)
+        return Response(out(posting, PostingOut), status_code=201 if created else 200)

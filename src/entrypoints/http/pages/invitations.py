@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import msgspec
-from litestar import Controller, Request, get, post
+from litestar import Controller, get, post
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, QueryParameter
 from litestar.response import Redirect, Template
 
-from application import invitations
+from application import invitations, joining
 from domain.errors import DomainError
+from entrypoints.bootstrap import Container
 from entrypoints.http.controllers.common import ContainerDep
-from entrypoints.http.dependencies import client_address
+from entrypoints.http.dependencies import HttpRequest, client_address
 from entrypoints.http.pages import session
 from entrypoints.http.pages.layout import VisitorDep, done, page
 from entrypoints.http.problems import STATUS_BY_KIND
@@ -26,18 +27,18 @@ class InviteForm(msgspec.Struct):
     full_name: Annotated[str, msgspec.Meta(max_length=150, pattern=PLAIN_TEXT)] = ""
 
 
-async def _invitation_context(token: str, container: Any) -> tuple[dict[str, Any], int]:
+async def _invitation_context(token: str, container: Container) -> tuple[dict[str, object], int]:
     try:
         view = await invitations.describe_invitation(token, container.uow, container.clock)
     except DomainError as exc:
         return {"problem": exc.detail, "project_name": None}, 410 if exc.code == "invitation_gone" else 404
-    context = {
+    context: dict[str, object] = {
         "token": token,
-        "project_name": view.project.name,
-        "email": view.invitation.email,
-        "role": view.invitation.role.value,
+        "project_name": view.project_name,
+        "email": view.email,
+        "role": view.role.value,
         "has_account": view.has_account,
-        "expires_at": view.invitation.expires_at.strftime("%Y-%m-%d %H:%M UTC"),
+        "expires_at": view.expires_at.strftime("%Y-%m-%d %H:%M UTC"),
     }
     return context, 200
 
@@ -55,7 +56,7 @@ class InvitationPage(Controller):
     @post("/invite_register/")
     async def accept_from_page(
         self,
-        request: Request[Any, Any, Any],
+        request: HttpRequest,
         visitor: VisitorDep,
         container: ContainerDep,
         data: Annotated[InviteForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
@@ -64,11 +65,11 @@ class InvitationPage(Controller):
         if status != 200:
             return page("invite_register.html", visitor, status=status, **context)
         try:
-            cmd = invitations.Accept(data.token, password=data.password, full_name=data.full_name)
-            accepted = await invitations.accept_from_page(cmd, client_address(request), container.identity)
+            cmd = joining.Accept(data.token, password=data.password, full_name=data.full_name)
+            accepted = await joining.accept_from_page(cmd, client_address(request), container.identity)
         except DomainError as exc:
             return page("invite_register.html", visitor, status=STATUS_BY_KIND[exc.kind], error=exc.detail, **context)
         if accepted.tokens is not None:
             await session.start(request, accepted.tokens, container.identity)
-        welcome = f"Welcome to {accepted.project.name}: you joined as a {accepted.role.value}."
-        return done(request, welcome, f"/projects/{accepted.project.slug}/")
+        welcome = f"Welcome to {context['project_name']}: you joined as a {accepted.role.value}."
+        return done(request, welcome, f"/projects/{accepted.project}/")

@@ -12,9 +12,10 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from application import invitations, listing, projects, tasks
-from application.queries import MAX_PAGE, PageRequest
+from application.queries import PageRequest
 from domain.access import ProjectRole, can_create_project, can_manage_project
 from domain.errors import DomainError
+from domain.paging import MAX_PAGE_SIZE
 from domain.projects import ProjectStatus
 from entrypoints.http.controllers.common import SlugParam
 from entrypoints.http.controllers.tasks import MAX_UPLOAD, task_command
@@ -47,14 +48,13 @@ async def _project_page(
     slug: str, viewer: Viewer, container: Any, query: Mapping[str, str], cursor: str | None, **extra: Any
 ) -> Template:
     user = viewer.user
-    project, role = await projects.get_project(slug, user, container.uow)
-    summary = await container.queries.projects.summary(project.id, user.id)
-    manages = can_manage_project(user, False, role)
+    project = await projects.get_project(slug, user, container.uow)
+    manages = can_manage_project(user, False, project.my_role)
     filters = parse(TaskFilterForm, query)
     found = await listing.project_tasks(
         slug, user, filters.filters(), PageRequest(PAGE_SIZE, cursor), container.queries, container.cache, container.uow
     )
-    members = await container.queries.projects.members(project.id, PageRequest(MAX_PAGE))
+    members = await listing.project_members(slug, user, PageRequest(MAX_PAGE_SIZE), container.queries, container.uow)
     pending = (
         await listing.pending_invitations(slug, user, container.queries, container.uow, container.clock)
         if manages
@@ -64,7 +64,7 @@ async def _project_page(
     return page(
         "project.html",
         viewer,
-        project=summary,
+        project=project,
         manages=manages,
         tasks=found,
         members=members,
@@ -151,7 +151,7 @@ class ProjectPages(Controller):
         try:
             data = parse(InviteIn, {"emails": addresses(fields.get("emails", "")), "role": fields.get("role", "")})
             cmd = invitations.Invite(slug, list(data.emails), ProjectRole(data.role))
-            outcomes = await invitations.invite(cmd, me, container.uow, container.clock)
+            outcomes = (await invitations.invite(cmd, me, container.uow, container.clock)).results
         except DomainError as exc:
             return refused(request, exc, back)
         sent = [o.email for o in outcomes if o.outcome != "already_member"]

@@ -50,7 +50,7 @@ class TaskPages(Controller):
 
     @get("/{slug:str}/")
     async def task(self, slug: SlugParam, viewer: ViewerDep, container: ContainerDep) -> Template:
-        view = await overview.task_view(slug, viewer.user, container.queries, container.uow)
+        view = await overview.task_page(slug, viewer.user, container.uow)
         return page("task.html", viewer, view=view, task=view.task)
 
     @post("/{slug:str}/claim/")

@@ -6,8 +6,6 @@ from uuid import UUID
 
 import msgspec
 
-from domain.sessions import TokenPair
-from domain.users import User
 from entrypoints.http.schemas.common import Email, FullName, OpaqueToken, OtpCode, Password, Request, TotpCode
 
 
@@ -51,10 +49,6 @@ class TokenOut(msgspec.Struct, frozen=True):
     token_type: str
     expires_in: int
 
-    @classmethod
-    def of(cls, pair: TokenPair) -> TokenOut:
-        return cls(access=pair.access, refresh=pair.refresh, token_type=pair.token_type, expires_in=pair.expires_in)
-
 
 class UserOut(msgspec.Struct, frozen=True):
     id: UUID
@@ -64,15 +58,3 @@ class UserOut(msgspec.Struct, frozen=True):
     is_active: bool
     time_zone: str
     totp_enabled: bool
-
-    @classmethod
-    def of(cls, user: User) -> UserOut:
-        return cls(
-            id=user.id,
-            email=user.email,
-            full_name=user.full_name,
-            role=user.role.value,
-            is_active=user.is_active,
-            time_zone=user.time_zone,
-            totp_enabled=user.totp_secret is not None,
-        )

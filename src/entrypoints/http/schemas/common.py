@@ -1,26 +1,43 @@
-"""Field types shared by the request schemas."""
+"""Field types shared by the request schemas; every limit comes from the domain's constants."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import msgspec
 
-Email = Annotated[str, msgspec.Meta(min_length=3, max_length=254, examples=["ada@example.com"])]
-Password = Annotated[str, msgspec.Meta(min_length=1, max_length=1024)]
-# Control characters other than whitespace are refused (PostgreSQL cannot store NUL in text).
+from domain.sessions import MAX_TOKEN_LENGTH
+from domain.users import MAX_EMAIL_LENGTH, MAX_NAME_LENGTH, MAX_PASSWORD_INPUT
+from domain.verification import OTP_DIGITS
+
+T = TypeVar("T")
+
+Email = Annotated[str, msgspec.Meta(min_length=3, max_length=MAX_EMAIL_LENGTH, examples=["ada@example.com"])]
+Password = Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_PASSWORD_INPUT)]
 # Text may hold tabs and newlines but no other control characters (PostgreSQL refuses NUL outright).
 PLAIN_TEXT = r"^[^\x00-\x08\x0e-\x1b\x7f]*$"
-FullName = Annotated[str, msgspec.Meta(min_length=1, max_length=150, pattern=PLAIN_TEXT)]
-OpaqueToken = Annotated[str, msgspec.Meta(min_length=1, max_length=4096)]
+FullName = Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_NAME_LENGTH, pattern=PLAIN_TEXT)]
+OpaqueToken = Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_TOKEN_LENGTH)]
 # The lengths matter: `$` also matches before a trailing newline, so the pattern alone lets "123456\n" in.
-OtpCode = Annotated[str, msgspec.Meta(min_length=6, max_length=6, pattern=r"^[0-9]{6}$", examples=["042917"])]
-TotpCode = Annotated[str, msgspec.Meta(min_length=6, max_length=6, pattern=r"^[0-9]{6}$")]
+_DIGITS = rf"^[0-9]{{{OTP_DIGITS}}}$"
+OtpCode = Annotated[
+    str, msgspec.Meta(min_length=OTP_DIGITS, max_length=OTP_DIGITS, pattern=_DIGITS, examples=["042917"])
+]
+TotpCode = Annotated[str, msgspec.Meta(min_length=OTP_DIGITS, max_length=OTP_DIGITS, pattern=_DIGITS)]
 
 
 class Request(msgspec.Struct, forbid_unknown_fields=True):
     """Base of every request body."""
 
+    def changes(self) -> dict[str, object]:
+        """The fields a PATCH body sets, by name."""
+        return {f: getattr(self, f) for f in self.__struct_fields__ if getattr(self, f) is not msgspec.UNSET}
+
 
 class Message(msgspec.Struct, frozen=True):
     detail: str
+
+
+def out(value: object, shape: type[T]) -> T:
+    """A response body from a view or an entity, field by field by name."""
+    return msgspec.convert(value, shape, from_attributes=True)

@@ -3,24 +3,24 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated
 from uuid import UUID
 
 import msgspec
 
-from application.queries import InvitationSummary, MemberSummary, ProjectSummary
+from domain.access import ProjectRole
+from domain.invitations import MAX_EMAILS_PER_INVITE
+from domain.projects import MAX_PROJECT_DESCRIPTION, MAX_PROJECT_NAME, ProjectStatus
 from entrypoints.http.schemas.common import PLAIN_TEXT, Email, FullName, Password, Request
 
-ProjectName = Annotated[str, msgspec.Meta(min_length=1, max_length=200, pattern=PLAIN_TEXT)]
-Description = Annotated[str, msgspec.Meta(max_length=10_000, pattern=PLAIN_TEXT)]
-Status = Annotated[str, msgspec.Meta(pattern="^(active|on_hold|completed)$")]
-ProjectRoleName = Annotated[str, msgspec.Meta(pattern="^(manager|member)$")]
+ProjectName = Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_PROJECT_NAME, pattern=PLAIN_TEXT)]
+Description = Annotated[str, msgspec.Meta(max_length=MAX_PROJECT_DESCRIPTION, pattern=PLAIN_TEXT)]
 
 
 class ProjectIn(Request):
     name: ProjectName
     description: Description = ""
-    status: Status = "active"
+    status: ProjectStatus = ProjectStatus.ACTIVE
     start_date: date | None = None
     due_date: date | None = None
 
@@ -28,12 +28,9 @@ class ProjectIn(Request):
 class ProjectPatch(Request):
     name: ProjectName | msgspec.UnsetType = msgspec.UNSET
     description: Description | msgspec.UnsetType = msgspec.UNSET
-    status: Status | msgspec.UnsetType = msgspec.UNSET
+    status: ProjectStatus | msgspec.UnsetType = msgspec.UNSET
     start_date: date | msgspec.UnsetType | None = msgspec.UNSET
     due_date: date | msgspec.UnsetType | None = msgspec.UNSET
-
-    def changes(self) -> dict[str, Any]:
-        return {f: getattr(self, f) for f in self.__struct_fields__ if getattr(self, f) is not msgspec.UNSET}
 
 
 class ProjectOut(msgspec.Struct):
@@ -47,12 +44,6 @@ class ProjectOut(msgspec.Struct):
     my_role: str | None
     created_at: datetime
 
-    @classmethod
-    def of(cls, p: ProjectSummary) -> ProjectOut:
-        return cls(
-            p.slug, p.name, p.description, p.status, p.start_date, p.due_date, p.is_overdue, p.my_role, p.created_at
-        )
-
 
 class MemberOut(msgspec.Struct):
     user_id: UUID
@@ -61,14 +52,10 @@ class MemberOut(msgspec.Struct):
     role: str
     joined_at: datetime
 
-    @classmethod
-    def of(cls, m: MemberSummary) -> MemberOut:
-        return cls(m.user_id, m.email, m.full_name, m.role, m.joined_at)
-
 
 class InviteIn(Request):
-    emails: Annotated[list[Email], msgspec.Meta(min_length=1, max_length=50)]
-    role: ProjectRoleName = "member"
+    emails: Annotated[list[Email], msgspec.Meta(min_length=1, max_length=MAX_EMAILS_PER_INVITE)]
+    role: ProjectRole = ProjectRole.MEMBER
 
 
 class InviteResultOut(msgspec.Struct):
@@ -88,10 +75,6 @@ class InvitationOut(msgspec.Struct):
     role: str
     created_at: datetime
     expires_at: datetime
-
-    @classmethod
-    def of(cls, i: InvitationSummary) -> InvitationOut:
-        return cls(i.id, i.email, i.role, i.created_at, i.expires_at)
 
 
 class InvitationInfoOut(msgspec.Struct):

@@ -1,29 +1,33 @@
-"""Bodies of the task, assignment, wallet, notification and admin paths."""
+"""Bodies of the task, assignment, wallet, notification and admin paths; every limit comes from the domain."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Generic, TypeVar
 from uuid import UUID
 
 import msgspec
 
-from application.queries import AssignmentSummary, TaskSummary
-from domain.notifications import Notification
-from domain.wallets import LedgerEntry
+from domain.assignments import MAX_NOTE_LENGTH
+from domain.tasks import MAX_CLAIM_LIMIT, MAX_DESCRIPTION, MAX_DURATION_SECONDS, MAX_POINTS, MAX_TASK_NAME
+from domain.tasks import MIN_DURATION_SECONDS as MIN_SECONDS
+from domain.users import Role
+from domain.wallets import MAX_REASON_LENGTH, MAX_TRANSFER
 from entrypoints.http.schemas.common import PLAIN_TEXT, Request
 
 T = TypeVar("T")
 
-Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200, pattern=PLAIN_TEXT)]
-Text = Annotated[str, msgspec.Meta(max_length=10_000, pattern=PLAIN_TEXT)]
-Note = Annotated[str, msgspec.Meta(max_length=5000, pattern=PLAIN_TEXT)]
-Points = Annotated[int, msgspec.Meta(ge=0, le=1_000_000)]
-Limit = Annotated[int, msgspec.Meta(ge=1, le=10_000)]
-Seconds = Annotated[int, msgspec.Meta(ge=60, le=366 * 24 * 3600)]
-Reason = Annotated[str, msgspec.Meta(min_length=1, max_length=500, pattern=PLAIN_TEXT)]
-Amount = Annotated[int, msgspec.Meta(ge=-1_000_000, le=1_000_000)]
-Redeemable = Annotated[int, msgspec.Meta(ge=1, le=1_000_000)]
+Name = Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_TASK_NAME, pattern=PLAIN_TEXT)]
+Text = Annotated[str, msgspec.Meta(max_length=MAX_DESCRIPTION, pattern=PLAIN_TEXT)]
+Note = Annotated[str, msgspec.Meta(max_length=MAX_NOTE_LENGTH, pattern=PLAIN_TEXT)]
+Feedback = Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_NOTE_LENGTH, pattern=PLAIN_TEXT)]
+Points = Annotated[int, msgspec.Meta(ge=0, le=MAX_POINTS)]
+Limit = Annotated[int, msgspec.Meta(ge=1, le=MAX_CLAIM_LIMIT)]
+Seconds = Annotated[int, msgspec.Meta(ge=MIN_SECONDS, le=MAX_DURATION_SECONDS)]
+Reason = Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_REASON_LENGTH, pattern=PLAIN_TEXT)]
+RedeemNote = Annotated[str, msgspec.Meta(max_length=MAX_REASON_LENGTH, pattern=PLAIN_TEXT)]
+Amount = Annotated[int, msgspec.Meta(ge=-MAX_TRANSFER, le=MAX_TRANSFER)]
+Redeemable = Annotated[int, msgspec.Meta(ge=1, le=MAX_TRANSFER)]
 
 
 class PageOut(msgspec.Struct, Generic[T]):
@@ -51,9 +55,6 @@ class TaskPatch(Request):
     auto_approve_after_seconds: Seconds | msgspec.UnsetType | None = msgspec.UNSET
     is_open: bool | msgspec.UnsetType = msgspec.UNSET
 
-    def changes(self) -> dict[str, Any]:
-        return {f: getattr(self, f) for f in self.__struct_fields__ if getattr(self, f) is not msgspec.UNSET}
-
 
 class TaskOut(msgspec.Struct):
     slug: str
@@ -72,26 +73,6 @@ class TaskOut(msgspec.Struct):
     thumbnail_url: str | None
     created_at: datetime
 
-    @classmethod
-    def of(cls, task: TaskSummary) -> TaskOut:
-        return cls(
-            slug=task.slug,
-            project=task.project,
-            name=task.name,
-            description=task.description,
-            points=task.points,
-            claim_limit=task.claim_limit,
-            slots_left=max(task.slots_left, 0),
-            due_date=task.due_date,
-            claim_duration_seconds=task.claim_duration_seconds,
-            auto_approve_after_seconds=task.auto_approve_after_seconds,
-            is_open=task.is_open,
-            is_overdue=task.is_overdue,
-            image_url=f"/media/{task.image_path}" if task.image_path else None,
-            thumbnail_url=f"/media/{task.thumbnail_path}" if task.thumbnail_path else None,
-            created_at=task.created_at,
-        )
-
 
 class AssignIn(Request):
     user_id: UUID
@@ -106,7 +87,7 @@ class ApproveIn(Request):
 
 
 class RejectIn(Request):
-    feedback: Annotated[str, msgspec.Meta(min_length=1, max_length=5000, pattern=PLAIN_TEXT)]
+    feedback: Feedback
 
 
 class AssignmentOut(msgspec.Struct):
@@ -121,10 +102,6 @@ class AssignmentOut(msgspec.Struct):
     submitted_at: datetime | None
     reviewed_at: datetime | None
     expires_at: datetime | None
-
-    @classmethod
-    def of(cls, a: AssignmentSummary) -> AssignmentOut:
-        return cls(**{f: getattr(a, f) for f in cls.__struct_fields__})
 
 
 class WalletOut(msgspec.Struct):
@@ -141,14 +118,10 @@ class EntryOut(msgspec.Struct):
     reference: str
     created_at: datetime
 
-    @classmethod
-    def of(cls, entry: LedgerEntry) -> EntryOut:
-        return cls(entry.id, entry.kind.value, entry.points, entry.reason, entry.reference, entry.created_at)
-
 
 class RedeemIn(Request):
     points: Redeemable
-    note: Annotated[str, msgspec.Meta(max_length=500, pattern=PLAIN_TEXT)] = ""
+    note: RedeemNote = ""
 
 
 class AdjustIn(Request):
@@ -169,15 +142,11 @@ class NotificationOut(msgspec.Struct):
     created_at: datetime
     read_at: datetime | None
 
-    @classmethod
-    def of(cls, n: Notification) -> NotificationOut:
-        return cls(n.id, n.kind.value, n.text, n.link, n.created_at, n.read_at)
-
 
 class CountOut(msgspec.Struct):
     count: int
 
 
 class UserPatch(Request):
-    role: Annotated[str, msgspec.Meta(pattern="^(admin|manager|member)$")] | msgspec.UnsetType = msgspec.UNSET
+    role: Role | msgspec.UnsetType = msgspec.UNSET
     is_active: bool | msgspec.UnsetType = msgspec.UNSET
