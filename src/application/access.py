@@ -51,8 +51,7 @@ def ensure_admin(user: User) -> None:
 
 async def locked_assignment(uow: UnitOfWork, assignment_id: UUID) -> tuple[Assignment, Task] | None:
     """The assignment and its task, locked task first and assignment second, as every writer locks them."""
-    found = await uow.assignments.get(assignment_id)
-    task = await uow.tasks.get(found.task_id, for_update=True) if found else None
+    task = await uow.tasks.of_assignment(assignment_id, for_update=True)
     assignment = await uow.assignments.get(assignment_id, for_update=True) if task else None
     return (assignment, task) if assignment is not None and task is not None else None
 
@@ -83,12 +82,10 @@ async def own_assignment(uow: UnitOfWork, user: User, assignment_id: UUID) -> tu
 async def reviewed_assignment(uow: UnitOfWork, user: User, assignment_id: UUID) -> tuple[Assignment, Task]:
     """An assignment the user may review, locked; their own is refused, others' unseen are not found."""
     await ensure_may_review_something(uow, user)
-    assignment = await uow.assignments.get(assignment_id)
-    if assignment is None:
+    locked = await locked_assignment(uow, assignment_id)
+    if locked is None or locked[1].is_deleted:
         raise AssignmentNotFound()
-    task = await uow.tasks.get(assignment.task_id, for_update=True)
-    if task is None or task.is_deleted:
-        raise AssignmentNotFound()
+    assignment, task = locked
     role = await role_for(uow, user, task)
     if not can_review_task(user, task, role):
         if assignment.user_id == user.id:
@@ -96,6 +93,4 @@ async def reviewed_assignment(uow: UnitOfWork, user: User, assignment_id: UUID) 
         raise AssignmentNotFound()
     if assignment.user_id == user.id:
         raise OwnSubmission()
-    locked = await uow.assignments.get(assignment_id, for_update=True)
-    assert locked is not None
-    return locked, task
+    return assignment, task

@@ -8,7 +8,8 @@ from uuid import UUID
 
 from application.access import locked_assignment
 from application.ports.clock import Clock
-from application.ports.repositories import DigestLine, UnitOfWorkFactory
+from application.ports.repositories import UnitOfWorkFactory
+from application.ports.scheduled import DigestLine
 from application.rewards import credit_approval
 from domain.assignments import AssignmentStatus
 from domain.events import DigestDue, DigestItem, ItemOverdue

@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 from uuid import UUID
 
-from application.ports.repositories import DigestLine, OverdueNotice
+from application.ports.scheduled import DigestLine, OverdueNotice
 from domain.assignments import AssignmentStatus
 from domain.invitations import InvitationStatus
 from domain.projects import Project

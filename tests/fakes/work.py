@@ -41,6 +41,11 @@ class FakeTaskRepository(FakeRepository):
             raise TaskFull()  # as the database's CHECK refuses it
         await super().update(obj)
 
+    async def of_assignment(self, assignment_id: UUID, *, for_update: bool = False) -> Task | None:
+        assignment = self.t.get("assignments", assignment_id)
+        found: Task | None = self.out(self.t.get(self.table, assignment.task_id)) if assignment else None
+        return found
+
     async def take_slot(self, task: Task) -> None:
         stored: Task = self.t.get(self.table, task.id)
         if not stored.is_open or stored.deleted_at is not None:

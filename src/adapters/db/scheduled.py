@@ -23,7 +23,7 @@ from adapters.db.tables import (
     tasks,
     users,
 )
-from application.ports.repositories import DigestLine, OverdueNotice
+from application.ports.scheduled import DigestLine, OverdueNotice
 
 ACTIVE = ("in_progress", "submitted")
 

@@ -8,7 +8,7 @@ from uuid import UUID
 from sqlalchemy import exists, select, update
 
 from adapters.db.base import TableRepository
-from adapters.db.tables import tasks
+from adapters.db.tables import assignments, tasks
 from domain.errors import TaskClosed, TaskFull
 from domain.tasks import Task
 
@@ -21,6 +21,11 @@ class SqlTaskRepository(TableRepository[Task]):
     async def get_by_slug(self, slug: str, *, for_update: bool = False) -> Task | None:
         query = select(tasks).where(tasks.c.slug == slug, tasks.c.deleted_at.is_(None))
         return await self.first(query.with_for_update() if for_update else query)
+
+    async def of_assignment(self, assignment_id: UUID, *, for_update: bool = False) -> Task | None:
+        query = select(tasks).join(assignments, assignments.c.task_id == tasks.c.id)
+        query = query.where(assignments.c.id == assignment_id)
+        return await self.first(query.with_for_update(of=tasks) if for_update else query)
 
     async def take_slot(self, task: Task) -> None:
         taken = await self.write(

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from types import TracebackType
 from typing import Protocol, Self
 from uuid import UUID
 
 from application.ports.messaging import DeliveryRepository, OutboxRepository
+from application.ports.scheduled import ScheduledQueries
 from domain.access import ProjectRole
 from domain.assignments import Assignment
 from domain.audit import AuditEntry
@@ -66,6 +67,10 @@ class TaskRepository(Protocol):
     async def get(self, task_id: UUID, *, for_update: bool = False) -> Task | None: ...
     async def get_by_slug(self, slug: str, *, for_update: bool = False) -> Task | None:
         """Live tasks only: a soft-deleted task is not found."""
+        ...
+
+    async def of_assignment(self, assignment_id: UUID, *, for_update: bool = False) -> Task | None:
+        """The task an assignment belongs to (deleted or not), in one statement: so the task is locked first."""
         ...
 
     async def update(self, task: Task) -> None: ...
@@ -166,42 +171,6 @@ class MembershipRepository(Protocol):
     async def reviewer_ids(self, project_id: UUID | None) -> list[UUID]:
         """Who reviews tasks here: the project's managers, or the admins for the public board."""
         ...
-
-
-@dataclass(frozen=True)
-class OverdueNotice:
-    user_id: UUID
-    email: str
-    full_name: str
-    item_kind: str  # "task" or "project"
-    item_id: UUID
-    item_name: str
-    item_slug: str
-    due_date: date
-
-
-@dataclass(frozen=True)
-class DigestLine:
-    user_id: UUID
-    email: str
-    full_name: str
-    task_name: str
-    task_slug: str
-    due_date: date
-    is_overdue: bool
-
-
-class ScheduledQueries(Protocol):
-    """The set-based statements behind the scheduled jobs."""
-
-    async def flag_overdue(self, today: date, now: datetime) -> list[OverdueNotice]:
-        """Flags live, unfinished projects and tasks due before `today`; returns each notice owed, once ever."""
-        ...
-
-    async def digest_lines(self, today: date) -> list[DigestLine]: ...
-    async def expired_claims(self, now: datetime, limit: int) -> list[UUID]: ...
-    async def due_auto_approvals(self, now: datetime, limit: int) -> list[UUID]: ...
-    async def purge(self, now: datetime) -> dict[str, int]: ...
 
 
 class UnitOfWork(Protocol):

@@ -34,6 +34,8 @@ async def test_an_assignment_round_trips_every_field(backend: Backend) -> None:
         assert await uow.assignments.find(task.id, ada.id) == done
         assert await uow.assignments.find(task.id, admin.id) is None
         assert await uow.assignments.get(new_id()) is None
+        assert await uow.tasks.of_assignment(done.id, for_update=True) == task
+        assert await uow.tasks.of_assignment(new_id()) is None
 
 
 async def test_one_assignment_per_task_and_user_ever(backend: Backend) -> None:

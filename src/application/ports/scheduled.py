@@ -1,0 +1,44 @@
+"""The set-based queries behind the scheduled jobs, and the small records they answer with."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Protocol
+from uuid import UUID
+
+
+@dataclass(frozen=True)
+class OverdueNotice:
+    user_id: UUID
+    email: str
+    full_name: str
+    item_kind: str  # "task" or "project"
+    item_id: UUID
+    item_name: str
+    item_slug: str
+    due_date: date
+
+
+@dataclass(frozen=True)
+class DigestLine:
+    user_id: UUID
+    email: str
+    full_name: str
+    task_name: str
+    task_slug: str
+    due_date: date
+    is_overdue: bool
+
+
+class ScheduledQueries(Protocol):
+    """The set-based statements behind the scheduled jobs."""
+
+    async def flag_overdue(self, today: date, now: datetime) -> list[OverdueNotice]:
+        """Flags live, unfinished projects and tasks due before `today`; returns each notice owed, once ever."""
+        ...
+
+    async def digest_lines(self, today: date) -> list[DigestLine]: ...
+    async def expired_claims(self, now: datetime, limit: int) -> list[UUID]: ...
+    async def due_auto_approvals(self, now: datetime, limit: int) -> list[UUID]: ...
+    async def purge(self, now: datetime) -> dict[str, int]: ...
