@@ -3,8 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+PORT ?= 8000
 
-.PHONY: run test check lint typecheck layers pytest migrate bench clean
+.PHONY: run test check lint typecheck layers pytest migrate bench screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -16,7 +17,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 run: $(STAMP)
 	$(BIN)/taskreward migrate
-	$(BIN)/taskreward serve --host 127.0.0.1 --port 8000
+	$(BIN)/taskreward serve --host 127.0.0.1 --port $(PORT)
 
 migrate: $(STAMP)
 	$(BIN)/taskreward migrate
@@ -37,6 +38,10 @@ pytest: $(STAMP)
 check: lint typecheck layers
 
 test: check pytest
+
+# The browser tests, saving a picture of each main page into docs/screenshots/ (the README shows them).
+screenshots: $(STAMP)
+	TASKREWARD_SCREENSHOTS=docs/screenshots $(BIN)/pytest tests/browser -n 0 -q
 
 bench: $(STAMP)
 	PYTHONPATH=src:. $(BIN)/python -m benchmarks

@@ -35,10 +35,13 @@ async def reviewable_task(uow: UnitOfWork, user: User, slug: str, *, for_update:
     return task
 
 
+async def may_review_something(uow: UnitOfWork, user: User) -> bool:
+    return user.role in (Role.ADMIN, Role.MANAGER) or await uow.memberships.manages_any(user.id)
+
+
 async def ensure_may_review_something(uow: UnitOfWork, user: User) -> None:
-    if user.role in (Role.ADMIN, Role.MANAGER) or await uow.memberships.manages_any(user.id):
-        return
-    raise PermissionDenied("Only admins and project managers review work.")
+    if not await may_review_something(uow, user):
+        raise PermissionDenied("Only admins and project managers review work.")
 
 
 def ensure_admin(user: User) -> None:

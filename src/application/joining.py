@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from uuid import UUID
 
@@ -101,9 +101,10 @@ async def accept_from_page(cmd: Accept, client_address: str, deps: Identity) -> 
         account = await work.users.get_by_email(invitation.email) if invitation else None
     if account is None:
         return await accept_invitation(cmd, deps)
-    # Signing in is rate limited and checks that the account is active; its session is not handed out.
-    await login(Login(account.email, cmd.password or "", client_address), deps)
-    return await accept_invitation(Accept(cmd.token, user=account), deps)
+    # Signing in is rate limited and checks that the account is active; the page keeps its session.
+    tokens = await login(Login(account.email, cmd.password or "", client_address), deps)
+    accepted = await accept_invitation(Accept(cmd.token, user=account), deps)
+    return replace(accepted, tokens=tokens)
 
 
 async def _hash_for_invitee(cmd: Accept, deps: Identity) -> str | None:

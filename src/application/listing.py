@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
 from uuid import UUID
 
 from application.access import ensure_admin, ensure_may_review_something
+from application.local_dates import day_range
 from application.ports.clock import Clock
 from application.ports.messaging import ListCache
 from application.ports.repositories import UnitOfWorkFactory
@@ -102,10 +104,18 @@ async def my_unread_count(user: User, queries: Queries) -> int:
 
 
 async def users_for_admin(
-    admin: User, role: Role | None, is_active: bool | None, q: str | None, page: PageRequest, queries: Queries
+    admin: User,
+    role: Role | None,
+    is_active: bool | None,
+    q: str | None,
+    page: PageRequest,
+    queries: Queries,
+    joined: tuple[date | None, date | None] = (None, None),
 ) -> Page[User]:
+    """`joined` is the first and last day of sign-up to list, in the admin's calendar."""
     ensure_admin(admin)
-    return await queries.users.users(role, is_active, q.strip().lower() if q else None, page)
+    since, until = day_range(*joined, admin.time_zone, names=("joined from", "joined to"))
+    return await queries.users.users(role, is_active, q.strip().lower() if q else None, page, (since, until))
 
 
 async def user_history(admin: User, user_id: UUID, queries: Queries) -> UserHistory:

@@ -12,11 +12,11 @@ from application.ports.clock import Clock
 from application.ports.repositories import UnitOfWork, UnitOfWorkFactory
 from application.slugging import add_under_free_slug, free_slug
 from application.views import ProjectView
-from domain.access import ProjectRole, can_manage_project, can_view_project
+from domain.access import ProjectRole, can_create_project, can_manage_project, can_view_project
 from domain.errors import MemberNotFound, PermissionDenied, ProjectNotFound
 from domain.events import ProjectCreated, Withdrawal
 from domain.projects import RESERVED_SLUGS, Membership, Project, ProjectStatus
-from domain.users import Role, User
+from domain.users import User
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ def _ensure_manages(user: User, role: ProjectRole | None) -> None:
 
 
 async def create_project(cmd: CreateProject, user: User, uow: UnitOfWorkFactory, clock: Clock) -> ProjectView:
-    if user.role not in (Role.ADMIN, Role.MANAGER):
+    if not can_create_project(user):
         raise PermissionDenied("Only managers and admins create projects.")
     now = clock.now()
     async with uow() as work:

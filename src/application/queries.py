@@ -4,30 +4,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Generic, Protocol, TypeVar
+from typing import Protocol
 from uuid import UUID
 
+from application.admin_queries import AdminQueries
+
+# Re-exported: the pages of every list are asked for and answered with these.
+from application.paging import Page as Page
+from application.paging import PageRequest as PageRequest
 from application.views import AssignmentView, MemberView, PendingInvitation, ProjectView, TaskView, UserHistory
 from domain.assignments import AssignmentStatus
 from domain.notifications import Notification
-from domain.paging import DEFAULT_PAGE_SIZE
 from domain.users import Role, User
 from domain.wallets import LedgerEntry, Wallet
 
-T = TypeVar("T")
 BOARD = "board"  # the cache scope of every list built from tasks, assignments, projects and memberships
-
-
-@dataclass(frozen=True)
-class PageRequest:
-    limit: int = DEFAULT_PAGE_SIZE
-    cursor: str | None = None
-
-
-@dataclass(frozen=True)
-class Page(Generic[T]):
-    items: list[T]
-    next_cursor: str | None
 
 
 @dataclass(frozen=True)
@@ -75,8 +66,15 @@ class NotificationQueries(Protocol):
 
 class UserQueries(Protocol):
     async def users(
-        self, role: Role | None, is_active: bool | None, q: str | None, page: PageRequest
-    ) -> Page[User]: ...
+        self,
+        role: Role | None,
+        is_active: bool | None,
+        q: str | None,
+        page: PageRequest,
+        joined: tuple[datetime | None, datetime | None] = (None, None),
+    ) -> Page[User]:
+        """Newest first; `joined` bounds the sign-up time (from inclusive, to exclusive)."""
+        ...
 
     async def history(self, user_id: UUID) -> UserHistory | None: ...
 
@@ -89,3 +87,4 @@ class Queries:
     notifications: NotificationQueries
     users: UserQueries
     projects: ProjectQueries
+    admin: AdminQueries

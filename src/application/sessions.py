@@ -1,8 +1,9 @@
-"""Sign-in use cases: log in, refresh with rotation and replay detection, log out, authenticate."""
+"""Sign-in use cases: log in, refresh with rotation and replay detection, log out, authenticate, resume."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from uuid import UUID
 
 from application import limits
 from application.identity import Identity, issue_new_session, token_pair
@@ -113,9 +114,14 @@ async def logout(refresh_token: str, deps: Identity) -> None:
 async def authenticate(access_token: str, deps: Identity) -> User:
     """The user behind an access token, provided it is still current and the account active."""
     claims = deps.tokens.decode(access_token, TokenKind.ACCESS)
+    return await resume_session(claims.user_id, claims.session_version, deps)
+
+
+async def resume_session(user_id: UUID, session_version: int, deps: Identity) -> User:
+    """The user of a session held by the server (a page session), ended exactly as their tokens are."""
     async with deps.uow() as uow:
-        user = await uow.users.get(claims.user_id)
-    if user is None or user.session_version != claims.session_version:
+        user = await uow.users.get(user_id)
+    if user is None or user.session_version != session_version:
         raise InvalidToken()
     if not user.is_active:
         raise AccountInactive()

@@ -100,7 +100,7 @@ class SideEffects:
                 await fx.email_user(event, event.user_id, "assigned", context)
             case e.WorkSubmitted():
                 text = f"A submission for “{event.task_name}” is waiting for review."
-                link = f"/assignments/{event.assignment_id}/"
+                link = "/review/"
                 for reviewer_id in await fx.uow.memberships.reviewer_ids(event.project_id):
                     if reviewer_id != event.user_id:
                         fx.notify(event, reviewer_id, NotificationKind.SUBMISSION_WAITING, text, link)
@@ -212,6 +212,10 @@ def _audit(event: e.Event, fx: _Effects) -> None:
             fx.log(event, "session.replay_detected", event.user_id, event.family_id)
         case acc.SignedOut():
             fx.log(event, "session.logout", event.user_id, event.user_id)
+        case acc.PasswordConfirmed():
+            fx.log(event, "sudo.confirmed", event.user_id, event.user_id)
+        case acc.PasswordConfirmationFailed():
+            fx.log(event, "sudo.failed", event.user_id, event.user_id)
         case acc.PointsRedeemed():
             fx.log(event, "wallet.redeemed", event.user_id, event.user_id, str(event.points))
         case acc.WalletAdjusted():

@@ -69,10 +69,12 @@ class AssignmentView:
     submitted_at: datetime | None
     reviewed_at: datetime | None
     expires_at: datetime | None
+    task_name: str = ""  # for the pages, where lists read them with the rows
+    user_name: str = ""
 
     @classmethod
-    def of(cls, assignment: Assignment, task: str) -> AssignmentView:
-        return copied(cls, assignment, task=task, user=assignment.user_id)
+    def of(cls, assignment: Assignment, task: str, task_name: str = "", user_name: str = "") -> AssignmentView:
+        return copied(cls, assignment, task=task, user=assignment.user_id, task_name=task_name, user_name=user_name)
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from domain.tasks import Task
-from domain.users import User
+from domain.users import Role, User
 
 
 class ProjectRole(StrEnum):
@@ -34,3 +34,7 @@ def can_view_project(user: User, project_deleted: bool, project_role: ProjectRol
 
 def can_manage_project(user: User, project_deleted: bool, project_role: ProjectRole | None) -> bool:
     return not project_deleted and (user.is_admin or project_role is ProjectRole.MANAGER)
+
+
+def can_create_project(user: User) -> bool:
+    return user.role in (Role.ADMIN, Role.MANAGER)

@@ -92,3 +92,16 @@ class WalletAdjusted(Event):
     points: int
     reason: str
     by: UUID
+
+
+# Sudo mode.
+
+
+@dataclass(frozen=True, kw_only=True)
+class PasswordConfirmed(Event):
+    user_id: UUID
+
+
+@dataclass(frozen=True, kw_only=True)
+class PasswordConfirmationFailed(Event):
+    user_id: UUID

@@ -10,6 +10,7 @@ import signal
 import sys
 from collections.abc import Sequence
 
+import msgspec
 from sqlalchemy.exc import SQLAlchemyError
 
 from adapters.db.migrate import upgrade
@@ -31,6 +32,11 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
 
     from entrypoints.http.app import create_app
 
+    if not settings.base_url_given:
+        # The links in emails point at this server, whatever port it was given.
+        settings = msgspec.structs.replace(settings, base_url=f"http://{args.host}:{args.port}")
+        os.environ["BASE_URL"] = settings.base_url  # for the worker processes, which read the environment
+
     if settings.is_embedded:
         upgrade(settings.database_url)
         print(
@@ -48,6 +54,7 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
             port=args.port,
             workers=args.workers,
             proxy_headers=True,
+            forwarded_allow_ips=settings.forwarded_allow_ips,
             log_level=settings.log_level.lower(),
             log_config=None,  # our structured logging, set up by the app; requests are logged there, redacted
             access_log=False,
@@ -59,6 +66,7 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
             host=args.host,
             port=args.port,
             proxy_headers=True,
+            forwarded_allow_ips=settings.forwarded_allow_ips,
             log_level=settings.log_level.lower(),
             log_config=None,
             access_log=False,
@@ -82,6 +90,7 @@ def cmd_create_admin(settings: Settings, args: argparse.Namespace) -> int:
                 print(f"error: {exc.detail}", file=sys.stderr)
                 return 2
         print(f"admin {user.email} {'created or updated' if changed else 'already exists'} (id {user.id})")
+        print(f"the admin panel: {settings.base_url.rstrip('/')}/admin/")
         return 0
 
     return asyncio.run(run())

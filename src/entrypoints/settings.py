@@ -41,6 +41,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     media_root: Path = DEFAULT_VAR_DIR / "media"
     cors_allowed_origins: tuple[str, ...] = ()
     force_https: bool = False
+    forwarded_allow_ips: str = "127.0.0.1"
+    base_url_given: bool = False
     log_level: str = "INFO"
     log_format: Literal["json", "console"] | None = None  # None: console when embedded, JSON otherwise
     otel_exporter_otlp_endpoint: str | None = None  # tracing is on when it is set
@@ -73,7 +75,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         raw: dict[str, object] = {"var_dir": var_dir, "media_root": var_dir / "media"}
         for name in cls.__struct_fields__:
             value = env.get(name.upper(), "")
-            if value and name not in ("jwt_issuer", "jwt_audience", "var_dir"):
+            if value and name not in ("jwt_issuer", "jwt_audience", "var_dir", "base_url_given"):
                 raw[name] = value
         raw["media_root"] = Path(str(raw["media_root"]))
         if isinstance(origins := raw.get("cors_allowed_origins"), str):
@@ -96,6 +98,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             base_url=settings.base_url.rstrip("/"),
             log_level=settings.log_level.upper(),
             time_zone=_zone(settings.time_zone),
+            base_url_given=bool(env.get("BASE_URL")),
         )
 
 

@@ -6,6 +6,7 @@ import asyncio
 import socket
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email import message_from_bytes
@@ -142,13 +143,22 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture
-def smtp() -> Iterator[SmtpInbox]:
+@contextmanager
+def running_smtp() -> Iterator[SmtpInbox]:
+    """An aiosmtpd server on a free port, collecting what it receives."""
     inbox = SmtpInbox("127.0.0.1", free_port())
     controller = Controller(inbox, hostname=inbox.host, port=inbox.port)
     controller.start()
-    yield inbox
-    controller.stop()
+    try:
+        yield inbox
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def smtp() -> Iterator[SmtpInbox]:
+    with running_smtp() as inbox:
+        yield inbox
 
 
 def text_part(message: Message) -> str:

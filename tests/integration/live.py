@@ -23,8 +23,8 @@ def free_port() -> int:
 
 
 @asynccontextmanager
-async def serve(app: Litestar, *, connections: int = 200) -> AsyncIterator[httpx.AsyncClient]:
-    port = free_port()
+async def serve(app: Litestar, *, port: int | None = None, connections: int = 200) -> AsyncIterator[httpx.AsyncClient]:
+    port = port or free_port()
     server = uvicorn.Server(
         uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on", backlog=2048)
     )

@@ -161,11 +161,18 @@ def test_the_table_is_not_empty() -> None:
 
 @pytest.mark.parametrize(
     ("method", "path"),
-    [("get", "/api/nope/"), ("get", "/api/auth/nope/"), ("post", "/api/auth/register/member/"), ("get", "/.env")],
+    [("get", "/api/nope/"), ("get", "/api/auth/nope/"), ("post", "/api/auth/register/member/")],
 )
 async def test_unknown_path_is_a_404_problem(client: AsyncTestClient[Any], method: str, path: str) -> None:
     response = await client.request(method.upper(), path)
     assert_problem(response, (404,), "not_found")
+
+
+async def test_unknown_path_outside_the_api_is_a_404_page(client: AsyncTestClient[Any]) -> None:
+    """Where people navigate, errors are pages (see tests/integration/test_pages.py)."""
+    response = await client.get("/.env")
+    assert response.status_code == 404
+    assert response.headers["content-type"].startswith("text/html")
 
 
 @pytest.mark.parametrize(

@@ -6,10 +6,12 @@ import os
 import sqlite3
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from litestar.testing import AsyncTestClient
 
@@ -76,13 +78,18 @@ async def test_create_admin_then_sign_in(cli: Cli, settings_for: Callable[..., S
     assert created.returncode == 0, created.stderr
     assert "root@example.com" in created.stdout
     assert "created" in created.stdout
+    assert "the admin panel: http://127.0.0.1:8000/admin/" in created.stdout
     again = cli("create-admin", "--email", "root@example.com", "--password", "root password 1")
     assert again.returncode == 0, again.stderr
     assert "already exists" in again.stdout
 
-    piped = cli("create-admin", "--email", "ops@example.com", "--password-stdin", stdin="piped secret 22\n")
+    behind_proxy = {**cli.env, "BASE_URL": "https://tasks.example.com/"}
+    piped = cli(
+        "create-admin", "--email", "ops@example.com", "--password-stdin", stdin="piped secret 22\n", env=behind_proxy
+    )
     assert piped.returncode == 0, piped.stderr
     assert "created" in piped.stdout
+    assert "the admin panel: https://tasks.example.com/admin/" in piped.stdout
     assert "piped secret" not in piped.stdout + piped.stderr
 
     for password in ("short", "password", "aaaaaaaaaaa", "weak@example.com", "weak"):
@@ -198,6 +205,47 @@ def test_the_cli_keeps_the_same_secret_across_runs(cli: Cli) -> None:
     secret = (cli.var_dir / "secret_key").read_text()
     assert cli("migrate").returncode == 0
     assert (cli.var_dir / "secret_key").read_text() == secret
+
+
+def wait_until(ready: Callable[[], bool], seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while not ready():
+        assert time.monotonic() < deadline, "gave up waiting"
+        time.sleep(0.1)
+
+
+def test_serve_on_a_chosen_port_links_emails_to_it(cli: Cli) -> None:
+    """`make run PORT=...` passes the port on; with no BASE_URL the emails' links follow it."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(
+        [str(TASKREWARD), "serve", "--port", str(port)],
+        env=cli.env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+    def answering() -> bool:
+        assert server.poll() is None, "the server stopped"
+        try:
+            return httpx.get(f"{base}/health/live", timeout=1).status_code == 200
+        except httpx.TransportError:
+            return False
+
+    outbox = cli.var_dir / "outbox"
+    try:
+        wait_until(answering)
+        sent = httpx.post(f"{base}/api/auth/send-otp/", json={"email": "port@cli.test"}, timeout=10)
+        assert sent.status_code == 202, sent.text
+        assert httpx.get(f"{base}/signin/", timeout=10).status_code == 200
+        wait_until(lambda: outbox.exists() and any(outbox.glob("*.eml")))
+        [email] = outbox.glob("*.eml")
+        assert f"{base}/signup/" in email.read_text()
+    finally:
+        server.terminate()
+        output, _ = server.communicate(timeout=30)
+    assert f"Serving on {base}/" in output
 
 
 @pytest.mark.parametrize(

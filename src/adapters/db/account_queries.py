@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from uuid import UUID
 
 from sqlalchemy import func, or_, select
@@ -53,9 +54,21 @@ class SqlNotificationQueries(Reader):
 
 
 class SqlUserQueries(Reader):
-    async def users(self, role: Role | None, is_active: bool | None, q: str | None, page: PageRequest) -> Page[User]:
+    async def users(
+        self,
+        role: Role | None,
+        is_active: bool | None,
+        q: str | None,
+        page: PageRequest,
+        joined: tuple[datetime | None, datetime | None] = (None, None),
+    ) -> Page[User]:
         limit = page_limit(page)
         query = select(users)
+        since, until = joined
+        if since is not None:
+            query = query.where(users.c.created_at >= since)
+        if until is not None:
+            query = query.where(users.c.created_at < until)
         if role is not None:
             query = query.where(users.c.role == role.value)
         if is_active is not None:

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Row, Select, and_, exists, func, or_, select, tuple_
+from sqlalchemy import and_, exists, func, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.db.account_queries import SqlNotificationQueries, SqlUserQueries, SqlWalletQueries
-from adapters.db.assignments import assignment_from_row
+from adapters.db.admin_queries import SqlAdminQueries
 from adapters.db.pagination import decode_id_cursor, decode_time_id_cursor, encode_cursor, page_limit, split_page
 from adapters.db.project_queries import SqlProjectQueries
-from adapters.db.reading import Reader, like_pattern, task_select, task_view
+from adapters.db.reading import Reader, assignment_select, assignment_view, like_pattern, task_select, task_view
 from adapters.db.tables import assignments, memberships, projects, tasks
 from application.queries import Page, PageRequest, Queries
 from application.views import AssignmentView, TaskView
@@ -43,17 +42,6 @@ class SqlTaskQueries(Reader):
         rows, more = split_page(await self.rows(query.order_by(tasks.c.id.desc()).limit(limit + 1)), limit)
         items = [task_view(row) for row in rows]
         return Page(items, encode_cursor(items[-1].id) if more else None)
-
-
-def assignment_select() -> Select[Any]:
-    joined = assignments.join(tasks, tasks.c.id == assignments.c.task_id)
-    return select(assignments, tasks.c.slug.label("task_slug")).select_from(joined)
-
-
-def assignment_view(row: Row[Any]) -> AssignmentView:
-    values = dict(row._mapping)
-    task = values.pop("task_slug")
-    return AssignmentView.of(assignment_from_row(values), task)
 
 
 class SqlAssignmentQueries(Reader):
@@ -99,4 +87,5 @@ def sql_queries(engine: AsyncEngine) -> Queries:
         notifications=SqlNotificationQueries(engine),
         users=SqlUserQueries(engine),
         projects=SqlProjectQueries(engine),
+        admin=SqlAdminQueries(engine),
     )

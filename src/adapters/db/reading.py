@@ -1,4 +1,5 @@
-"""What the read models share: a connection per query outside any unit of work, LIKE patterns, the task row."""
+"""What the read models share: a connection per query outside any unit of work, LIKE patterns, the task and
+assignment rows."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ from typing import Any
 from sqlalchemy import Row, Select, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from adapters.db.tables import projects, tasks
-from application.views import TaskView
+from adapters.db.assignments import assignment_from_row
+from adapters.db.tables import assignments, projects, tasks, users
+from application.views import AssignmentView, TaskView
 from domain.tasks import Task
 
 
@@ -35,3 +37,18 @@ def task_view(row: Row[Any]) -> TaskView:
     values = dict(row._mapping)
     project = values.pop("project_slug")
     return TaskView.of(Task(**values), project)
+
+
+def assignment_select() -> Select[Any]:
+    """With the names the pages show: the task's and the member's."""
+    joined = assignments.join(tasks, tasks.c.id == assignments.c.task_id).join(
+        users, users.c.id == assignments.c.user_id
+    )
+    names = (tasks.c.slug.label("task_slug"), tasks.c.name.label("task_name"), users.c.full_name.label("user_name"))
+    return select(assignments, *names).select_from(joined)
+
+
+def assignment_view(row: Row[Any]) -> AssignmentView:
+    values = dict(row._mapping)
+    task, task_name, user_name = values.pop("task_slug"), values.pop("task_name"), values.pop("user_name")
+    return AssignmentView.of(assignment_from_row(values), task, task_name, user_name)

@@ -48,6 +48,7 @@ users = Table(
     Column("created_at", UtcDateTime, nullable=False),
     CheckConstraint("role IN ('admin', 'manager', 'member')", name="role"),
     CheckConstraint("email = lower(email)", name="email_lower"),
+    Index("ix_users_created_at", "created_at"),
 )
 
 email_otps = Table(
@@ -96,6 +97,10 @@ audit_log = Table(
     Column("actor_id", Uuid),
     Column("subject", String(254)),
     Column("detail", Text, nullable=False),
+    # The admin panel's filters: by actor, by the account an entry is about, by kind.
+    Index("ix_audit_log_actor", "actor_id", "at"),
+    Index("ix_audit_log_subject", "subject", "at"),
+    Index("ix_audit_log_action", "action", "at"),
 )
 
 projects = Table(
@@ -217,6 +222,7 @@ assignments = Table(
         sqlite_where=text("status = 'in_progress' AND origin = 'claimed'"),
     ),
     Index("ix_assignments_user", "user_id", "id"),
+    Index("ix_assignments_task", "task_id", "id"),
     Index(
         "ix_assignments_review",
         "submitted_at",
@@ -361,6 +367,13 @@ email_deliveries = Table(
     Column("last_error", String(500), nullable=False),
     Column("updated_at", UtcDateTime),
     CheckConstraint("status IN ('pending', 'sent', 'failed')", name="status"),
+    Index(
+        "ix_email_deliveries_unsent",
+        "status",
+        "outbox_id",
+        postgresql_where=text("status <> 'sent'"),
+        sqlite_where=text("status <> 'sent'"),
+    ),
 )
 
 # A notice is owed once per person, item and due date, however often the job runs.

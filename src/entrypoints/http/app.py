@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncGenerator
 from contextlib import asynccontextmanager
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from litestar import Litestar
@@ -18,6 +17,7 @@ from litestar.middleware.logging import LoggingMiddlewareConfig
 from litestar.middleware.rate_limit import RateLimitConfig
 from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
+from litestar.plugins.flash import FlashConfig, FlashPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
 from litestar.plugins.structlog import StructlogConfig, StructlogPlugin
@@ -31,6 +31,7 @@ from litestar.types import BeforeMessageSendHookHandler, Message, Middleware, Sc
 from entrypoints.bootstrap import Container
 from entrypoints.http.aliases import AliasRewrite
 from entrypoints.http.controllers.admin import AdminController
+from entrypoints.http.controllers.admin_audit import AdminAuditController
 from entrypoints.http.controllers.assignments import AssignmentController
 from entrypoints.http.controllers.auth import AuthController
 from entrypoints.http.controllers.health import HealthController
@@ -40,8 +41,12 @@ from entrypoints.http.controllers.projects import ProjectController
 from entrypoints.http.controllers.tasks import TaskController
 from entrypoints.http.controllers.wallet import WalletController
 from entrypoints.http.dependencies import HttpRequest, provide_current_user, provide_optional_user
-from entrypoints.http.pages import PagesController
-from entrypoints.http.problems import internal_error_handler, problem, problem_details_plugin
+from entrypoints.http.pages import TEMPLATES, page_handlers
+from entrypoints.http.pages.errors import internal_error_page, problem_response
+from entrypoints.http.pages.https import HttpsRedirect
+from entrypoints.http.pages.layout import TEMPLATE_FILTERS
+from entrypoints.http.pages.session import session_config
+from entrypoints.http.problems import problem, problem_details_plugin, problem_handlers
 from entrypoints.http.request_id import RequestId
 from entrypoints.http.tracing import tracing
 from entrypoints.logs import struct_logging_config
@@ -58,7 +63,12 @@ RESPONSE_FIELDS: tuple[ResponseExtractorField, ...] = ("status_code",)
 REQUEST_LOGGING = LoggingMiddlewareConfig(
     request_log_fields=REQUEST_FIELDS, response_log_fields=RESPONSE_FIELDS, exclude=["/health", "/metrics"]
 )
-UNMETERED_PATHS = ["/health", "/metrics", "/schema"]
+UNMETERED_PATHS = ["/health", "/metrics", "/schema", "/static"]
+# Pages load nothing from elsewhere; the schema viewer at /schema does, so it is left out.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'self'; object-src 'none'"
+)
 
 
 class MetricsController(PrometheusController):
@@ -77,11 +87,13 @@ def _security_headers(force_https: bool) -> BeforeMessageSendHookHandler:
     if force_https:
         values["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
 
-    async def before_send(message: Message, _scope: Scope) -> None:
+    async def before_send(message: Message, scope: Scope) -> None:
         if message["type"] == "http.response.start":
             headers = MutableScopeHeaders.from_message(message)
             for name, value in values.items():
                 headers.setdefault(name, value)
+            if not scope["path"].startswith("/schema"):
+                headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
 
     return before_send
 
@@ -139,9 +151,18 @@ def create_app(
     middleware: list[Middleware] = [
         PrometheusConfig(app_name="taskreward", prefix="taskreward", group_path=True).middleware
     ]
+    if settings.force_https:
+        middleware.append(HttpsRedirect())
     if settings.rate_limit_per_minute > 0:
         rate_limit = RateLimitConfig(rate_limit=("minute", settings.rate_limit_per_minute), exclude=UNMETERED_PATHS)
         middleware.append(rate_limit.middleware)
+    sessions = session_config(secure=settings.force_https, max_age=settings.refresh_token_ttl_seconds)
+    middleware.append(sessions.middleware)
+    templates = TemplateConfig(
+        directory=TEMPLATES,
+        engine=JinjaTemplateEngine,
+        engine_callback=lambda engine: engine.engine.filters.update(TEMPLATE_FILTERS),
+    )
 
     app = Litestar(
         route_handlers=[
@@ -153,7 +174,8 @@ def create_app(
             WalletController,
             NotificationController,
             AdminController,
-            PagesController,
+            AdminAuditController,
+            *page_handlers(),
             HealthController,
             MetricsController,
             create_static_files_router(
@@ -167,11 +189,12 @@ def create_app(
             "optional_user": Provide(provide_optional_user),
         },
         plugins=[
-            problem_details_plugin(),
+            problem_details_plugin(problem_response),
+            FlashPlugin(FlashConfig(template_config=templates)),
             StructlogPlugin(StructlogConfig(struct_logging_config(settings), REQUEST_LOGGING)),
             *([traced[0]] if traced is not None else []),
         ],
-        exception_handlers={Exception: internal_error_handler},
+        exception_handlers={**problem_handlers(problem_response), Exception: internal_error_page},
         middleware=middleware,
         before_send=[_security_headers(settings.force_https)],
         before_request=require_json_body,
@@ -179,7 +202,7 @@ def create_app(
         if settings.cors_allowed_origins
         else None,
         stores=stores,
-        template_config=TemplateConfig(directory=Path(__file__).with_name("templates"), engine=JinjaTemplateEngine),
+        template_config=templates,
         csrf_config=CSRFConfig(
             secret=settings.secret_key,
             cookie_secure=settings.force_https,

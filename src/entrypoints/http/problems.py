@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from http import HTTPStatus
+from typing import Any
 
 from litestar import Request, Response
-from litestar.datastructures import State
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.plugins.problem_details import ProblemDetailsConfig, ProblemDetailsException, ProblemDetailsPlugin
+from litestar.types import ExceptionHandlersMap
 
 from domain.errors import DomainError, ErrorKind, TooManyAttempts
 
@@ -93,19 +95,25 @@ def from_recursion_error(exc: RecursionError) -> ProblemDetailsException:
     return problem(500, "internal_error", "Something went wrong on our side.")
 
 
-def internal_error_handler(request: Request[object, object, State], exc: Exception) -> Response[dict[str, object]]:
-    log.exception("unhandled error on %s %s", request.method, request.url.path)
-    return problem(500, "internal_error", "Something went wrong on our side.").to_response(request)
+Respond = Callable[[Request[Any, Any, Any], ProblemDetailsException], Response[Any]]
+
+_CONVERSIONS: dict[type[Exception], Callable[[Any], ProblemDetailsException]] = {
+    DomainError: from_domain_error,
+    ValidationException: from_validation_error,
+    HTTPException: from_http_exception,
+    RecursionError: from_recursion_error,
+}
 
 
-def problem_details_plugin() -> ProblemDetailsPlugin:
-    return ProblemDetailsPlugin(
-        ProblemDetailsConfig(
-            exception_to_problem_detail_map={
-                DomainError: from_domain_error,
-                ValidationException: from_validation_error,
-                HTTPException: from_http_exception,
-                RecursionError: from_recursion_error,
-            }
-        )
-    )
+def problem_details_plugin(respond: Respond) -> ProblemDetailsPlugin:
+    """`respond` turns each problem into the answer: problem details, or a page where a person navigates."""
+    return ProblemDetailsPlugin(ProblemDetailsConfig(exception_handler=respond))
+
+
+def problem_handlers(respond: Respond) -> ExceptionHandlersMap:
+    """Every error the app knows becomes a problem first, then goes through `respond`."""
+
+    def handler(convert: Callable[[Any], ProblemDetailsException]) -> Any:
+        return lambda request, exc: respond(request, convert(exc))
+
+    return {kind: handler(convert) for kind, convert in _CONVERSIONS.items()}

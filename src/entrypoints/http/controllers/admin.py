@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Annotated
 from uuid import UUID
 
 import msgspec
 from litestar import Controller, get, patch, post
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from application import admin, listing, wallet
 from domain.users import Role
@@ -47,9 +49,12 @@ class AdminController(Controller):
         role: FromQuery[Role | None] = None,
         is_active: FromQuery[bool | None] = None,
         q: SearchParam = None,
+        joined_from: Annotated[date | None, QueryParameter(description="Signed up on or after (admin's zone)")] = None,
+        joined_to: Annotated[date | None, QueryParameter(description="Signed up on or before")] = None,
     ) -> PageOut[UserOut]:
         page = page_of(limit, cursor)
-        found = await listing.users_for_admin(current_user, role, is_active, q, page, container.queries)
+        joined = (joined_from, joined_to)
+        found = await listing.users_for_admin(current_user, role, is_active, q, page, container.queries, joined)
         return out(found, PageOut[UserOut])
 
     @get("/users/{user_id:uuid}/")

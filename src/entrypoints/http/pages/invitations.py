@@ -1,4 +1,4 @@
-"""Server-rendered pages for people; the invitation page is where the emailed link lands."""
+"""The invitation page, where the emailed link lands: register or sign in, join, and stay signed in."""
 
 from __future__ import annotations
 
@@ -8,13 +8,15 @@ import msgspec
 from litestar import Controller, get, post
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, QueryParameter
-from litestar.response import Template
+from litestar.response import Redirect, Template
 
 from application import invitations, joining
 from domain.errors import DomainError
 from entrypoints.bootstrap import Container
 from entrypoints.http.controllers.common import ContainerDep
 from entrypoints.http.dependencies import HttpRequest, client_address
+from entrypoints.http.pages import session
+from entrypoints.http.pages.layout import VisitorDep, done, page
 from entrypoints.http.problems import STATUS_BY_KIND
 from entrypoints.http.schemas.common import PLAIN_TEXT
 
@@ -41,30 +43,33 @@ async def _invitation_context(token: str, container: Container) -> tuple[dict[st
     return context, 200
 
 
-class PagesController(Controller):
+class InvitationPage(Controller):
     include_in_schema = False
 
     @get("/invite_register/")
     async def invite_page(
-        self, container: ContainerDep, token: Annotated[str, QueryParameter(max_length=200)] = ""
+        self, visitor: VisitorDep, container: ContainerDep, token: Annotated[str, QueryParameter(max_length=200)] = ""
     ) -> Template:
         context, status = await _invitation_context(token, container)
-        return Template("invite_register.html", context=context, status_code=status)
+        return page("invite_register.html", visitor, status=status, **context)
 
     @post("/invite_register/")
     async def accept_from_page(
         self,
         request: HttpRequest,
+        visitor: VisitorDep,
         container: ContainerDep,
         data: Annotated[InviteForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
-    ) -> Template:
+    ) -> Template | Redirect:
         context, status = await _invitation_context(data.token, container)
         if status != 200:
-            return Template("invite_register.html", context=context, status_code=status)
+            return page("invite_register.html", visitor, status=status, **context)
         try:
             cmd = joining.Accept(data.token, password=data.password, full_name=data.full_name)
-            await joining.accept_from_page(cmd, client_address(request), container.identity)
+            accepted = await joining.accept_from_page(cmd, client_address(request), container.identity)
         except DomainError as exc:
-            status = STATUS_BY_KIND[exc.kind]
-            return Template("invite_register.html", context={**context, "error": exc.detail}, status_code=status)
-        return Template("invite_register.html", context={**context, "joined": True})
+            return page("invite_register.html", visitor, status=STATUS_BY_KIND[exc.kind], error=exc.detail, **context)
+        if accepted.tokens is not None:
+            await session.start(request, accepted.tokens, container.identity)
+        welcome = f"Welcome to {context['project_name']}: you joined as a {accepted.role.value}."
+        return done(request, welcome, f"/projects/{accepted.project}/")

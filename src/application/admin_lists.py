@@ -1,0 +1,146 @@
+"""What the admin panel reads: the caller must be an admin, then one read model answers each list."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from enum import StrEnum
+from uuid import UUID
+
+from application.access import ensure_admin
+from application.admin_queries import (
+    AdminTaskFilters,
+    AuditFilters,
+    AuditRecord,
+    DeliveryRecord,
+    Figures,
+    ProjectFilters,
+    ProjectRecord,
+    TaskRecord,
+)
+from application.listing import user_history
+from application.local_dates import local_today
+from application.ports.clock import Clock
+from application.queries import Page, PageRequest, Queries
+from application.views import AssignmentView, MemberView, UserHistory
+from domain.errors import NotFound, ProjectNotFound, TaskNotFound
+from domain.outbox import DeliveryStatus
+from domain.users import User
+from domain.wallets import LedgerEntry
+
+NEW_USERS_WINDOW = timedelta(days=7)
+
+
+def _term(q: str | None) -> str | None:
+    return q.strip() or None if q else None
+
+
+def panel_admin(user: User | None) -> User:
+    """The panel exists only for admins: to anyone else, signed in or not, there is nothing there."""
+    if user is None or not user.is_admin:
+        raise NotFound("There is no such page.")
+    return user
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    figures: Figures
+    oldest_waiting: timedelta | None  # how long the oldest submission has waited
+    points_issued: int
+    today: date
+    new_users_since: date
+
+
+async def dashboard(admin: User, queries: Queries, clock: Clock, time_zone: str) -> Dashboard:
+    """`time_zone` is the service's (TIME_ZONE): a project is overdue once its due date has passed there."""
+    ensure_admin(admin)
+    now = clock.now()
+    today = local_today(now, time_zone)
+    since = now - NEW_USERS_WINDOW
+    figures = await queries.admin.figures(today, since)
+    oldest = now - figures.oldest_submission_at if figures.oldest_submission_at else None
+    issued = figures.points_outstanding + figures.points_redeemed
+    return Dashboard(figures, oldest, issued, today, local_today(since, admin.time_zone))
+
+
+async def tasks(admin: User, filters: AdminTaskFilters, page: PageRequest, queries: Queries) -> Page[TaskRecord]:
+    ensure_admin(admin)
+    return await queries.admin.tasks(replace(filters, q=_term(filters.q)), page)
+
+
+@dataclass(frozen=True)
+class TaskPage:
+    task: TaskRecord
+    assignments: Page[AssignmentView]
+
+
+async def task_page(admin: User, slug: str, page: PageRequest, queries: Queries) -> TaskPage:
+    """A live task (public or in any project) and every assignment it ever had."""
+    ensure_admin(admin)
+    task = await queries.admin.task(slug)
+    if task is None:
+        raise TaskNotFound()
+    found = await queries.admin.assignments(task_id=task.id, user_id=None, status=None, page=page)
+    return TaskPage(task, found)
+
+
+class UserTab(StrEnum):
+    ASSIGNMENTS = "assignments"
+    LEDGER = "ledger"
+    AUDIT = "audit"
+
+
+@dataclass(frozen=True)
+class UserPage:
+    history: UserHistory
+    tab: UserTab
+    assignments: Page[AssignmentView] | None = None
+    ledger: Page[LedgerEntry] | None = None
+    audit: Page[AuditRecord] | None = None
+
+
+async def user_page(
+    admin: User, user_id: UUID, tab: UserTab, status: str | None, page: PageRequest, queries: Queries
+) -> UserPage:
+    """The account, its points and counts, and one list of its history: assignments, ledger or audit events."""
+    history = await user_history(admin, user_id, queries)
+    if tab is UserTab.LEDGER:
+        return UserPage(history, tab, ledger=await queries.wallets.transactions(user_id, page))
+    if tab is UserTab.AUDIT:
+        return UserPage(history, tab, audit=await queries.admin.audit(AuditFilters(about=user_id), page))
+    found = await queries.admin.assignments(task_id=None, user_id=user_id, status=status, page=page)
+    return UserPage(history, tab, assignments=found)
+
+
+async def projects(
+    admin: User, filters: ProjectFilters, page: PageRequest, queries: Queries, clock: Clock, time_zone: str
+) -> Page[ProjectRecord]:
+    ensure_admin(admin)
+    today = local_today(clock.now(), time_zone)
+    return await queries.admin.projects(replace(filters, q=_term(filters.q)), today, page)
+
+
+@dataclass(frozen=True)
+class ProjectPage:
+    project: ProjectRecord
+    members: Page[MemberView]
+
+
+async def project_page(
+    admin: User, slug: str, page: PageRequest, queries: Queries, clock: Clock, time_zone: str
+) -> ProjectPage:
+    ensure_admin(admin)
+    project = await queries.admin.project(slug, local_today(clock.now(), time_zone))
+    if project is None:
+        raise ProjectNotFound()
+    return ProjectPage(project, await queries.projects.members(project.id, page))
+
+
+async def deliveries(
+    admin: User, status: DeliveryStatus | None, page: PageRequest, queries: Queries
+) -> Page[DeliveryRecord]:
+    """Emails still being tried and those given up on; sent ones are not listed (`status` SENT lists nothing)."""
+    ensure_admin(admin)
+    if status is DeliveryStatus.SENT:
+        return Page([], None)
+    return await queries.admin.deliveries(status, page)

@@ -1,0 +1,98 @@
+"""Admin projects and email deliveries: every live project with its members, and the emails not delivered."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+from litestar import Controller, Request, get
+from litestar.response import Template
+
+from application import admin_lists
+from application.admin_queries import ProjectFilters
+from application.queries import PageRequest
+from domain.outbox import DeliveryStatus
+from domain.projects import ProjectStatus
+from entrypoints.http.controllers.common import SlugParam
+from entrypoints.http.pages.admin.panel import AdminViewerDep, SearchText, admin_page, query_of
+from entrypoints.http.pages.forms import parse
+from entrypoints.http.pages.layout import PAGE_SIZE, ContainerDep, PageCursor
+
+
+class ProjectFilterForm(msgspec.Struct):
+    q: SearchText | None = None
+    status: ProjectStatus | None = None
+    overdue: bool | None = None
+
+
+class DeliveryFilterForm(msgspec.Struct):
+    status: DeliveryStatus | None = None
+
+
+class AdminProjectPages(Controller):
+    path = "/projects"
+    include_in_schema = False
+
+    @get("/")
+    async def projects(
+        self,
+        request: Request[Any, Any, Any],
+        admin_viewer: AdminViewerDep,
+        container: ContainerDep,
+        cursor: PageCursor = None,
+    ) -> Template:
+        query = query_of(request)
+        form = parse(ProjectFilterForm, query)
+        found = await admin_lists.projects(
+            admin_viewer.user,
+            ProjectFilters(form.q, form.status, form.overdue),
+            PageRequest(PAGE_SIZE, cursor),
+            container.queries,
+            container.clock,
+            container.settings.time_zone,
+        )
+        return admin_page(
+            "projects.html",
+            admin_viewer,
+            "projects",
+            projects=found,
+            filters=form,
+            query=query,
+            cursor=cursor,
+            statuses=ProjectStatus,
+        )
+
+    @get("/{slug:str}/")
+    async def project(
+        self, slug: SlugParam, admin_viewer: AdminViewerDep, container: ContainerDep, cursor: PageCursor = None
+    ) -> Template:
+        found = await admin_lists.project_page(
+            admin_viewer.user,
+            slug,
+            PageRequest(PAGE_SIZE, cursor),
+            container.queries,
+            container.clock,
+            container.settings.time_zone,
+        )
+        return admin_page("project.html", admin_viewer, "projects", view=found, project=found.project, cursor=cursor)
+
+
+class AdminDeliveryPages(Controller):
+    path = "/deliveries"
+    include_in_schema = False
+
+    @get("/")
+    async def deliveries(
+        self,
+        request: Request[Any, Any, Any],
+        admin_viewer: AdminViewerDep,
+        container: ContainerDep,
+        cursor: PageCursor = None,
+    ) -> Template:
+        query = query_of(request)
+        form = parse(DeliveryFilterForm, query)
+        found = await admin_lists.deliveries(
+            admin_viewer.user, form.status, PageRequest(PAGE_SIZE, cursor), container.queries
+        )
+        context: dict[str, Any] = {"deliveries": found, "filters": form, "query": query, "cursor": cursor}
+        return admin_page("deliveries.html", admin_viewer, "deliveries", **context)

@@ -1,0 +1,21 @@
+"""The home page: what to do now, or what TaskReward is for a visitor."""
+
+from __future__ import annotations
+
+from litestar import Controller, get
+from litestar.response import Template
+
+from application import overview
+from entrypoints.http.pages.layout import ContainerDep, VisitorDep, page
+
+
+class HomePage(Controller):
+    include_in_schema = False
+
+    @get("/")
+    async def home(self, visitor: VisitorDep, container: ContainerDep) -> Template:
+        if visitor is None:
+            return page("welcome.html", None)
+        now = container.clock.now()
+        summary = await overview.home(visitor.user, now, container.queries, container.cache, container.uow)
+        return page("home.html", visitor, home=summary)
