@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from domain.errors import ReviewerCannotEarn
 from domain.tasks import Task
 from domain.users import User
 
@@ -34,3 +35,9 @@ def can_view_project(user: User, project_deleted: bool, project_role: ProjectRol
 
 def can_manage_project(user: User, project_deleted: bool, project_role: ProjectRole | None) -> bool:
     return not project_deleted and (user.is_admin or project_role is ProjectRole.MANAGER)
+
+
+def ensure_can_earn(user: User, task: Task, project_role: ProjectRole | None) -> None:
+    """Nobody earns points on work they could review: a reviewer may not claim, be assigned or be approved."""
+    if can_review_task(user, task, project_role):
+        raise ReviewerCannotEarn()

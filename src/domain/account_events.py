@@ -92,3 +92,11 @@ class WalletAdjusted(Event):
     points: int
     reason: str
     by: UUID
+
+
+@dataclass(frozen=True, kw_only=True)
+class BudgetFunded(Event):
+    project_id: UUID
+    points: int
+    reason: str
+    by: UUID

@@ -111,7 +111,7 @@ def bootstrap(
         limiter = (
             RedisRateLimiter(redis, prefix=f"{settings.redis_namespace}:") if redis is not None else MemoryRateLimiter()
         )
-    clock = clock or SystemClock()
+    clock = clock or SystemClock(settings.time_zone)
     queue = queue or build_queue(settings)
     if cache is None:
         cache = (
@@ -132,7 +132,8 @@ def bootstrap(
         refresh_ttl=timedelta(seconds=settings.refresh_token_ttl_seconds),
         default_time_zone=settings.time_zone,
     )
-    jobs = JobDeps(uow, clock, mailer or build_mailer(settings), queue, settings.time_zone)
+    queries = sql_queries(engine)
+    jobs = JobDeps(uow, clock, mailer or build_mailer(settings), queue, queries.checks, settings.time_zone)
     handlers = job_handlers(jobs)
     if isinstance(queue, InlineJobQueue):
         for name, handler in handlers.items():
@@ -142,7 +143,7 @@ def bootstrap(
         engine=engine,
         identity=identity,
         jobs=jobs,
-        queries=sql_queries(engine),
+        queries=queries,
         images=PillowImageProcessor(),
         media=LocalMediaStorage(settings.media_root),
         queue=queue,

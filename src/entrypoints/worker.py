@@ -26,6 +26,7 @@ ACTOR_OPTIONS: dict[str, dict[str, Any]] = {
     "daily_digest": {"max_retries": 5, "time_limit": 1_800_000},
     "purge": {"max_retries": 3},
     "sweep_outbox": {"max_retries": 0},
+    "check_ledger": {"max_retries": 0, "time_limit": 1_800_000},
 }
 
 

@@ -79,16 +79,14 @@ def pg_url(postgres_url: str) -> str:
 
 
 def _empty_tables(url: str) -> None:
-    """Empties every table between tests, past the triggers that keep ledger entries from being deleted."""
+    """Empties every table between tests, past the triggers that keep ledger transfers from being deleted."""
     engine = create_sync_engine(sync_url(url))
     with engine.begin() as conn:
         if conn.dialect.name == "postgresql":
             # Row-level triggers do not fire on TRUNCATE.
             conn.execute(text(f"TRUNCATE {', '.join(t.name for t in metadata.sorted_tables)}"))
         else:
-            triggers = conn.execute(
-                text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'ledger_entries'")
-            ).all()
+            triggers = conn.execute(text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")).all()
             for name, _ in triggers:
                 conn.execute(text(f'DROP TRIGGER "{name}"'))
             for table in reversed(metadata.sorted_tables):

@@ -9,9 +9,10 @@ from types import TracebackType
 from typing import Protocol, Self
 from uuid import UUID
 
+from application.ports.ledger import IdempotencyRepository, LedgerRepository
 from application.ports.messaging import DeliveryRepository, OutboxRepository
 from domain.access import ProjectRole
-from domain.assignments import Assignment
+from domain.assignments import Assignment, ReviewRecord
 from domain.audit import AuditEntry
 from domain.events import Event
 from domain.invitations import Invitation
@@ -21,7 +22,6 @@ from domain.sessions import RefreshSession
 from domain.tasks import Task
 from domain.users import User
 from domain.verification import EmailOtp, EmailToken
-from domain.wallets import LedgerEntry, Wallet
 
 
 class UserRepository(Protocol):
@@ -69,6 +69,10 @@ class TaskRepository(Protocol):
         ...
 
     async def update(self, task: Task) -> None: ...
+    async def live_in_project(self, project_id: UUID) -> list[Task]:
+        """The project's live tasks, locked."""
+        ...
+
     async def take_slot(self, task: Task) -> None:
         """Holds one more slot if one is free and the task open and live, in one conditional statement: the
         guard under concurrency. Raises `TaskFull` or `TaskClosed`; else `task.slots_taken` is the stored count."""
@@ -94,20 +98,11 @@ class AssignmentRepository(Protocol):
         ...
 
 
-class WalletRepository(Protocol):
-    async def get(self, user_id: UUID, *, for_update: bool = False) -> Wallet:
-        """Every user has a wallet; an empty one is made on first use."""
+class ReviewRepository(Protocol):
+    async def add(self, review: ReviewRecord) -> None: ...
+    async def of(self, assignment_id: UUID) -> list[ReviewRecord]:
+        """Every review of the assignment, oldest first."""
         ...
-
-    async def update(self, wallet: Wallet) -> None: ...
-
-
-class LedgerRepository(Protocol):
-    async def add(self, entry: LedgerEntry) -> None:
-        """Raises `AlreadyRewarded` for a second reward entry of one assignment."""
-        ...
-
-    async def get(self, entry_id: UUID) -> LedgerEntry | None: ...
 
 
 class NotificationRepository(Protocol):
@@ -116,20 +111,6 @@ class NotificationRepository(Protocol):
     async def get(self, notification_id: UUID) -> Notification | None: ...
     async def update(self, notification: Notification) -> None: ...
     async def mark_all_read(self, user_id: UUID, now: datetime) -> int: ...
-
-
-@dataclass(frozen=True)
-class IdempotencyRecord:
-    user_id: UUID
-    key: str
-    request_digest: str
-    result_ref: str
-    created_at: datetime
-
-
-class IdempotencyRepository(Protocol):
-    async def get(self, user_id: UUID, key: str) -> IdempotencyRecord | None: ...
-    async def add(self, record: IdempotencyRecord) -> None: ...
 
 
 class ProjectRepository(Protocol):
@@ -194,8 +175,9 @@ class DigestLine:
 class ScheduledQueries(Protocol):
     """The set-based statements behind the scheduled jobs."""
 
-    async def flag_overdue(self, today: date, now: datetime) -> list[OverdueNotice]:
-        """Flags live, unfinished projects and tasks due before `today`; returns each notice owed, once ever."""
+    async def overdue_notices(self, today: date, now: datetime) -> list[OverdueNotice]:
+        """Records and returns each notice owed for what is overdue on `today`, once ever per person, item and
+        due date: the holders and managers of unfinished tasks, and the members of projects."""
         ...
 
     async def digest_lines(self, today: date) -> list[DigestLine]: ...
@@ -226,7 +208,7 @@ class UnitOfWork(Protocol):
     @property
     def assignments(self) -> AssignmentRepository: ...
     @property
-    def wallets(self) -> WalletRepository: ...
+    def reviews(self) -> ReviewRepository: ...
     @property
     def ledger(self) -> LedgerRepository: ...
     @property
