@@ -96,6 +96,31 @@ def _empty_tables(url: str) -> None:
     engine.dispose()
 
 
+@pytest.fixture
+def fresh_postgres_url() -> Iterator[str]:
+    admin = create_sync_engine(
+        make_url(TEST_DATABASE_URL).set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT"
+    )
+    name = f"taskreward_migrations_{uuid.uuid4().hex[:12]}"
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as exc:
+        admin.dispose()
+        service_missing("PostgreSQL", exc)
+    yield admin.url.set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def fresh_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite+aiosqlite:///{tmp_path / 'not-yet-there' / 'fresh.db'}"  # upgrade makes the folder
+    return str(request.getfixturevalue("fresh_postgres_url"))
+
+
 @pytest.fixture(scope="session")
 def redis_url() -> str:
     import redis
