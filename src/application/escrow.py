@@ -28,11 +28,13 @@ async def settle_escrow(
     if gap > 0:
         source = treasury() if key == TREASURY else await uow.ledger.account(key, for_update=True)
         reason = f"Reserved for “{task.name}”"
-        transfer = source.pay(escrow.key, gap, TransferKind.RESERVE, now, reason=reason, reference=reference)
+        transfer = source.pay(
+            escrow.key, gap, TransferKind.RESERVE, now, reason=reason, reference=reference, actor_id=actor_id
+        )
         escrow.receive(transfer)
     else:
         reason = f"Returned from “{task.name}”"
-        transfer = escrow.pay(key, -gap, TransferKind.RETURN, now, reason=reason, reference=reference)
+        transfer = escrow.pay(key, -gap, TransferKind.RETURN, now, reason=reason, reference=reference, actor_id=actor_id)
     await uow.ledger.post(transfer)
 
 
