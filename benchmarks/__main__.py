@@ -70,7 +70,7 @@ def seed(url: str) -> tuple[uuid.UUID, list[uuid.UUID]]:
                 claim_duration_seconds=None,
                 auto_approve_after_seconds=None,
                 is_open=True,
-                is_overdue=False,
+                approved_slots=0,
                 image_path=None,
                 thumbnail_path=None,
                 created_by=admin_id,

@@ -7,7 +7,16 @@ from uuid import UUID
 
 from application.ports.repositories import UnitOfWork
 from domain.assignments import Assignment
-from domain.ledger import TREASURY, Account, TransferKind, escrow_of, source_of, treasury, wallet_of
+from domain.ledger import (
+    TREASURY,
+    Account,
+    TransferKind,
+    escrow_needed,
+    escrow_of,
+    source_of,
+    treasury,
+    wallet_of,
+)
 from domain.tasks import Task
 
 
@@ -20,7 +29,7 @@ async def settle_escrow(
     Locks in the one order: the task (the caller holds it), its escrow, then the budget; the treasury last.
     """
     escrow = escrow or await uow.ledger.account(escrow_of(task.id), for_update=True)
-    gap = task.escrow_needed - escrow.balance
+    gap = escrow_needed(task) - escrow.balance
     if gap == 0:
         return
     key = source_of(task.project_id)
@@ -34,7 +43,9 @@ async def settle_escrow(
         escrow.receive(transfer)
     else:
         reason = f"Returned from “{task.name}”"
-        transfer = escrow.pay(key, -gap, TransferKind.RETURN, now, reason=reason, reference=reference, actor_id=actor_id)
+        transfer = escrow.pay(
+            key, -gap, TransferKind.RETURN, now, reason=reason, reference=reference, actor_id=actor_id
+        )
     await uow.ledger.post(transfer)
 
 

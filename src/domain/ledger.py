@@ -16,6 +16,7 @@ from domain.account_events import BudgetFunded, PointsRedeemed, WalletAdjusted
 from domain.errors import BudgetExceeded, DomainError, InsufficientPoints, InvalidInput
 from domain.events import Aggregate
 from domain.ids import new_id
+from domain.tasks import Task
 
 MAX_REASON_LENGTH = 500
 MAX_REFERENCE_LENGTH = 100
@@ -69,6 +70,15 @@ def escrow_of(task_id: UUID) -> AccountKey:
 
 def wallet_of(user_id: UUID) -> AccountKey:
     return AccountKey(AccountKind.WALLET, user_id)
+
+
+def escrow_needed(task: Task) -> int:
+    """What a task's escrow must hold, always: its points for every slot an approval could still draw. That is
+    every slot not yet approved while the task is open; once it is closed, the slots held now; none once it is
+    deleted, as a deleted task's work can no longer be reviewed."""
+    if task.is_deleted:
+        return 0
+    return task.points * ((task.claim_limit if task.is_open else task.slots_taken) - task.approved_slots)
 
 
 def source_of(project_id: UUID | None) -> AccountKey:

@@ -97,19 +97,6 @@ class Task(Aggregate):
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
 
-    @property
-    def drawable_slots(self) -> int:
-        """Slots an approval could still pay for: every slot not yet approved while the task is open; once it is
-        closed, only those held now. A deleted task's work can no longer be reviewed, so it has none."""
-        if self.is_deleted:
-            return 0
-        return (self.claim_limit if self.is_open else self.slots_taken) - self.approved_slots
-
-    @property
-    def escrow_needed(self) -> int:
-        """What the task's escrow must hold, always: its points for every slot an approval could still draw."""
-        return self.points * self.drawable_slots
-
     def is_overdue_on(self, today: date, project_accepts_work: bool = True) -> bool:
         """Due before `today` (local), live, not every slot approved, and not in a completed project."""
         late = self.due_date is not None and self.due_date < today

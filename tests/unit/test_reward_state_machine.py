@@ -43,7 +43,7 @@ from domain.errors import (
     TaskNotFound,
     WrongState,
 )
-from domain.ledger import AccountKind, TransferKind, budget_of, escrow_of, wallet_of
+from domain.ledger import AccountKind, TransferKind, budget_of, escrow_needed, escrow_of, wallet_of
 from domain.notifications import NotificationKind
 from domain.users import User
 from tests.fakes.services import FakeClock
@@ -580,7 +580,7 @@ class RewardMachine(RuleBasedStateMachine):
 
         assert balance(budget_of(self.project)) == self.budget
         for task_id in self.tasks:
-            assert balance(escrow_of(task_id)) == self.escrow(task_id) == self.store.tasks[task_id].escrow_needed
+            assert balance(escrow_of(task_id)) == self.escrow(task_id) == escrow_needed(self.store.tasks[task_id])
         for user in self.users:
             assert balance(wallet_of(user.id)) == self.balances[user.id]
 

@@ -43,7 +43,7 @@ class SqlLedgerChecks(Reader):
         return await self._count(query)
 
     async def escrows_off_their_tasks(self) -> int:
-        """As `Task.escrow_needed`: points for every slot an approval could still draw."""
+        """As `domain.ledger.escrow_needed`: points for every slot an approval could still draw."""
         drawable = case(
             (tasks.c.deleted_at.is_not(None), 0),
             (tasks.c.is_open.is_(True), tasks.c.claim_limit - tasks.c.approved_slots),
