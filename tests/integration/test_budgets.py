@@ -18,15 +18,9 @@ from domain.ledger import wallet_of
 from domain.projects import Membership
 from entrypoints.bootstrap import Container
 from tests.integration.conftest import Account, quick_accounts
+from tests.integration.test_authorization import assert_problem
 
 Client = AsyncTestClient[Any]
-
-
-def assert_problem(response: Any, status: int, code: str | None = None) -> None:
-    assert response.status_code == status, (response.request.method, response.request.url.path, response.text)
-    assert response.headers["content-type"].startswith("application/problem+json")
-    if code is not None:
-        assert response.json()["code"] == code, response.json()
 
 
 @dataclass
