@@ -1,11 +1,14 @@
-"""Fixed-window counters: Redis when several processes share them, memory for the embedded default."""
+"""Fixed-window counters: Redis when several processes share them, memory for the embedded default.
+
+Both read the time from the Clock port, so a window is the clock's window, and tests move a fake clock
+instead of waiting for one to pass.
+"""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
-
 from redis.asyncio import Redis
+
+from application.ports.clock import Clock
 
 
 def _window_key(key: str, window_seconds: int, now: float) -> str:
@@ -16,15 +19,26 @@ _DECREMENT_IF_POSITIVE = """
 if tonumber(redis.call('GET', KEYS[1]) or '0') > 0 then return redis.call('DECR', KEYS[1]) end
 return 0
 """
+# A cooldown holds the instant it ends, so the clock decides when it is over; the key's TTL only tidies up.
+_START_COOLDOWN = """
+local ends = redis.call('GET', KEYS[1])
+if ends and tonumber(ends) > tonumber(ARGV[1]) then return 0 end
+redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])
+return 1
+"""
 
 
 class RedisRateLimiter:
-    def __init__(self, redis: Redis, *, prefix: str = "taskreward:") -> None:
+    def __init__(self, redis: Redis, clock: Clock, *, prefix: str = "taskreward:") -> None:
         self._redis = redis
+        self._clock = clock
         self._prefix = prefix
 
+    def _name(self, key: str, window_seconds: int) -> str:
+        return self._prefix + _window_key(key, window_seconds, self._clock.now().timestamp())
+
     async def hit(self, key: str, window_seconds: int) -> int:
-        name = self._prefix + _window_key(key, window_seconds, time.time())
+        name = self._name(key, window_seconds)
         async with self._redis.pipeline(transaction=True) as pipe:
             pipe.incr(name)
             pipe.expire(name, window_seconds + 1)
@@ -32,24 +46,27 @@ class RedisRateLimiter:
         return int(count)
 
     async def count(self, key: str, window_seconds: int) -> int:
-        value = await self._redis.get(self._prefix + _window_key(key, window_seconds, time.time()))
-        return int(value or 0)
+        return int(await self._redis.get(self._name(key, window_seconds)) or 0)
 
     async def give_back(self, key: str, window_seconds: int) -> None:
-        name = self._prefix + _window_key(key, window_seconds, time.time())
-        await self._redis.eval(_DECREMENT_IF_POSITIVE, 1, name)
+        await self._redis.eval(_DECREMENT_IF_POSITIVE, 1, self._name(key, window_seconds))
 
     async def reset(self, key: str, window_seconds: int) -> None:
-        await self._redis.delete(self._prefix + _window_key(key, window_seconds, time.time()))
+        await self._redis.delete(self._name(key, window_seconds))
 
     async def cooldown(self, key: str, seconds: int) -> bool:
-        return bool(await self._redis.set(self._prefix + key, b"1", nx=True, ex=seconds))
+        now = self._clock.now().timestamp()
+        started = await self._redis.eval(_START_COOLDOWN, 1, self._prefix + key, now, now + seconds, seconds + 1)
+        return bool(started)
 
 
 class MemoryRateLimiter:
-    def __init__(self, now: Callable[[], float] = time.time) -> None:
-        self._now = now
+    def __init__(self, clock: Clock) -> None:
+        self._clock = clock
         self._counts: dict[str, tuple[float, int]] = {}
+
+    def _now(self) -> float:
+        return self._clock.now().timestamp()
 
     def _expire(self) -> None:
         now = self._now()

@@ -1,11 +1,19 @@
-"""The composition root: builds every adapter once and hands them to the entrypoints."""
+"""The composition root: builds every adapter once and hands them to the entrypoints.
+
+`bootstrap()` returns a Container, an async context manager: `async with bootstrap(settings) as container`
+closes the job runner, the broker it built, Redis and the database pool on the way out, whatever happens.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
+from types import TracebackType
+from typing import Self
 
+import dramatiq
 from redis.asyncio import Redis
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.cache import MemoryListCache, RedisListCache
@@ -15,6 +23,7 @@ from adapters.db.queries import sql_queries
 from adapters.db.uow import SqlUnitOfWorkFactory
 from adapters.email.rendering import EmailRenderer
 from adapters.email.senders import OutboxMailer, SmtpMailer
+from adapters.jobs.dramatiq_broker import create_broker
 from adapters.jobs.dramatiq_queue import DramatiqJobQueue
 from adapters.jobs.inline import InlineJobQueue
 from adapters.media.images import PillowImageProcessor
@@ -45,14 +54,15 @@ class Container:
     engine: AsyncEngine
     identity: Identity
     jobs: JobDeps
+    handlers: dict[str, Handler]
     queries: Queries
     images: ImageProcessor
     media: MediaStorage
-    queue: JobQueue
-    handlers: dict[str, Handler]
     cache: ListCache
     schedule_lock: ScheduleLock
     redis: Redis | None = None
+    broker: dramatiq.Broker | None = None  # set when this container built it, and so closes it
+    _closed: bool = field(default=False, repr=False)
 
     @property
     def uow(self) -> UnitOfWorkFactory:
@@ -62,12 +72,48 @@ class Container:
     def clock(self) -> Clock:
         return self.identity.clock
 
-    async def close(self) -> None:
-        if isinstance(self.queue, InlineJobQueue):
-            await self.queue.drain()
+    @property
+    def queue(self) -> JobQueue:
+        return self.jobs.queue
+
+    async def readiness(self) -> dict[str, str]:
+        """Each service this process needs, "ok" or "unavailable"."""
+        checks: dict[str, str] = {}
+        try:
+            async with self.engine.connect() as conn:
+                await conn.execute(text("SELECT 1"))
+            checks["database"] = "ok"
+        except Exception:  # noqa: BLE001 - any failure means not ready
+            checks["database"] = "unavailable"
         if self.redis is not None:
-            await self.redis.aclose()
-        await self.engine.dispose()
+            try:
+                await self.redis.ping()
+                checks["redis"] = "ok"
+            except Exception:  # noqa: BLE001
+                checks["redis"] = "unavailable"
+        return checks
+
+    async def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            if isinstance(self.queue, InlineJobQueue):
+                await self.queue.drain()
+        finally:
+            if self.broker is not None:
+                self.broker.close()
+            if self.redis is not None:
+                await self.redis.aclose()
+            await self.engine.dispose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.close()
 
 
 def build_mailer(settings: Settings) -> Mailer:
@@ -85,16 +131,6 @@ def build_mailer(settings: Settings) -> Mailer:
     return OutboxMailer(renderer, directory=settings.outbox_dir, sender=settings.default_from_email)
 
 
-def build_queue(settings: Settings) -> JobQueue:
-    if settings.redis_url:
-        from entrypoints.worker import create_broker
-
-        return DramatiqJobQueue(
-            create_broker(settings.redis_url, namespace=settings.redis_namespace, connect_timeout=2)
-        )
-    return InlineJobQueue({}, attempts=MAX_EMAIL_ATTEMPTS)
-
-
 def bootstrap(
     settings: Settings,
     *,
@@ -102,23 +138,22 @@ def bootstrap(
     mailer: Mailer | None = None,
     limiter: RateLimiter | None = None,
     queue: JobQueue | None = None,
+    broker: dramatiq.Broker | None = None,
     cache: ListCache | None = None,
     hasher: PasswordHasher | None = None,
 ) -> Container:
+    """Every adapter, built once. A worker passes the broker its actors are declared on; tests pass fakes."""
     engine = create_engine(settings.database_url, pool_size=settings.db_pool_size)
     redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
-    if limiter is None:
-        limiter = (
-            RedisRateLimiter(redis, prefix=f"{settings.redis_namespace}:") if redis is not None else MemoryRateLimiter()
-        )
+    prefix = f"{settings.redis_namespace}:"
     clock = clock or SystemClock(settings.time_zone)
-    queue = queue or build_queue(settings)
+    owned_broker = None
+    if queue is None and broker is None and settings.redis_url:
+        broker = owned_broker = create_broker(settings.redis_url, namespace=settings.redis_namespace, connect_timeout=2)
+    if queue is None:
+        queue = DramatiqJobQueue(broker) if broker is not None else InlineJobQueue({}, attempts=MAX_EMAIL_ATTEMPTS)
     if cache is None:
-        cache = (
-            RedisListCache(redis, prefix=f"{settings.redis_namespace}:cache:")
-            if redis is not None
-            else MemoryListCache()
-        )
+        cache = RedisListCache(redis, prefix=f"{prefix}cache:") if redis is not None else MemoryListCache()
     uow = SqlUnitOfWorkFactory(engine, SideEffects(settings.base_url), cache=cache)
     uow.after_commit = lambda messages: relay(messages, uow, queue, clock)
     identity = Identity(
@@ -127,7 +162,7 @@ def bootstrap(
         hasher=hasher or Argon2PasswordHasher(),
         tokens=JwtTokenCodec(settings.secret_key, issuer=settings.jwt_issuer, audience=settings.jwt_audience),
         digest=HmacDigest(settings.secret_key),
-        limiter=limiter,
+        limiter=limiter or (RedisRateLimiter(redis, clock, prefix=prefix) if redis else MemoryRateLimiter(clock)),
         access_ttl=timedelta(seconds=settings.access_token_ttl_seconds),
         refresh_ttl=timedelta(seconds=settings.refresh_token_ttl_seconds),
         default_time_zone=settings.time_zone,
@@ -143,16 +178,12 @@ def bootstrap(
         engine=engine,
         identity=identity,
         jobs=jobs,
+        handlers=handlers,
         queries=queries,
         images=PillowImageProcessor(),
         media=LocalMediaStorage(settings.media_root),
-        queue=queue,
-        handlers=handlers,
         cache=cache,
-        schedule_lock=(
-            RedisScheduleLock(redis, prefix=f"{settings.redis_namespace}:")
-            if redis is not None
-            else MemoryScheduleLock(clock)
-        ),
+        schedule_lock=RedisScheduleLock(redis, prefix=prefix) if redis is not None else MemoryScheduleLock(clock),
         redis=redis,
+        broker=owned_broker,
     )

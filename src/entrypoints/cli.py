@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import getpass
-import logging
 import os
 import signal
 import sys
@@ -18,11 +17,8 @@ from application.accounts import create_admin
 from application.ledger_check import Finding
 from domain.errors import DomainError
 from entrypoints.bootstrap import bootstrap
+from entrypoints.logs import configure_logging
 from entrypoints.settings import Settings, SettingsError
-
-
-def _configure_logging(settings: Settings) -> None:
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
 
 def cmd_migrate(settings: Settings, _args: argparse.Namespace) -> int:
@@ -54,10 +50,20 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
             workers=args.workers,
             proxy_headers=True,
             log_level=settings.log_level.lower(),
+            log_config=None,  # our structured logging, set up by the app; requests are logged there, redacted
+            access_log=False,
         )
     else:
         app = create_app(bootstrap(settings), run_embedded_scheduler=not settings.redis_url)
-        uvicorn.run(app, host=args.host, port=args.port, proxy_headers=True, log_level=settings.log_level.lower())
+        uvicorn.run(
+            app,
+            host=args.host,
+            port=args.port,
+            proxy_headers=True,
+            log_level=settings.log_level.lower(),
+            log_config=None,
+            access_log=False,
+        )
     return 0
 
 
@@ -70,14 +76,12 @@ def cmd_create_admin(settings: Settings, args: argparse.Namespace) -> int:
         password = getpass.getpass("Password: ")
 
     async def run() -> int:
-        container = bootstrap(settings)
-        try:
-            user, changed = await create_admin(args.email, password, args.full_name, container.identity)
-        except DomainError as exc:
-            print(f"error: {exc.detail}", file=sys.stderr)
-            return 2
-        finally:
-            await container.close()
+        async with bootstrap(settings) as container:
+            try:
+                user, changed = await create_admin(args.email, password, args.full_name, container.identity)
+            except DomainError as exc:
+                print(f"error: {exc.detail}", file=sys.stderr)
+                return 2
         print(f"admin {user.email} {'created or updated' if changed else 'already exists'} (id {user.id})")
         return 0
 
@@ -107,17 +111,13 @@ def cmd_scheduler(settings: Settings, _args: argparse.Namespace) -> int:
         return 2
 
     async def run() -> None:
-        container = bootstrap(settings)
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signum, stop.set)
-        try:
-            await run_scheduler(
-                container.queue, container.schedule_lock, container.clock, settings.time_zone, stop=stop
-            )
-        finally:
-            await container.close()
+        async with bootstrap(settings) as container:
+            c = container
+            await run_scheduler(c.queue, c.schedule_lock, c.clock, settings.time_zone, stop=stop)
 
     asyncio.run(run())
     return 0
@@ -125,15 +125,13 @@ def cmd_scheduler(settings: Settings, _args: argparse.Namespace) -> int:
 
 def cmd_run_job(settings: Settings, args: argparse.Namespace) -> int:
     async def run() -> int:
-        container = bootstrap(settings)
-        try:
-            handler = container.handlers[args.job.replace("-", "_")]
-            arguments = {"today": args.date} if args.date else {}
-            result = await handler(**arguments)
-            await container.close()
-        except DomainError as exc:
-            print(f"error: {exc.detail}", file=sys.stderr)
-            return 2
+        async with bootstrap(settings) as container:
+            try:
+                handler = container.handlers[args.job.replace("-", "_")]
+                result = await handler(**({"today": args.date} if args.date else {}))
+            except DomainError as exc:
+                print(f"error: {exc.detail}", file=sys.stderr)
+                return 2
         print(f"{args.job}: {result}")
         return 0
 
@@ -146,32 +144,27 @@ def cmd_check_ledger(settings: Settings, _args: argparse.Namespace) -> int:
     from entrypoints.job_table import report_ledger
 
     async def run() -> list[Finding]:
-        container = bootstrap(settings)
-        try:
+        async with bootstrap(settings) as container:
             return await check_ledger(container.queries.checks)
-        finally:
-            await container.close()
 
     findings = asyncio.run(run())
     for finding in findings:
         state = "ok" if finding.holds else f"BROKEN ({finding.count})"
         print(f"{finding.invariant.name:<28} {state:<14} {finding.invariant.meaning}")
     broken = report_ledger(findings)
-    print(
-        "ledger ok" if not broken else f"{broken} ledger invariant(s) broken", file=sys.stderr if broken else sys.stdout
-    )
-    return 1 if broken else 0
+    if broken:
+        print(f"{broken} ledger invariant(s) broken", file=sys.stderr)
+        return 1
+    print("ledger ok")
+    return 0
 
 
 def cmd_demo(settings: Settings, _args: argparse.Namespace) -> int:
     from entrypoints.demo import load_demo
 
     async def run() -> dict[str, str]:
-        container = bootstrap(settings)
-        try:
+        async with bootstrap(settings) as container:
             return await load_demo(container)
-        finally:
-            await container.close()
 
     passwords = asyncio.run(run())
     if not passwords:
@@ -225,7 +218,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"configuration error: {exc}", file=sys.stderr)
         return 2
-    _configure_logging(settings)
+    configure_logging(settings)
     try:
         return int(args.handler(settings, args))
     except SQLAlchemyError as exc:

@@ -1,42 +1,30 @@
-"""Settings read from the environment; with none set, the embedded default runs under ./var/."""
+"""Settings: one msgspec Struct converted from the environment; with none set, the embedded default runs.
+
+Every field is read from the environment variable of its name in capitals (EMAIL_PORT, LOG_FORMAT, ...),
+except `var_dir` (TASKREWARD_VAR_DIR) and the token issuer and audience, which are fixed.
+"""
 
 from __future__ import annotations
 
 import os
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import msgspec
+
 DEFAULT_VAR_DIR = Path("var")
+MIN_SECRET_BYTES = 32
+_BOOLEAN_WORDS = {"yes": "true", "on": "true", "no": "false", "off": "false"}
 
 
 class SettingsError(RuntimeError):
     pass
 
 
-def _flag(value: str | None, default: bool = False) -> bool:
-    if value is None or value == "":
-        return default
-    lowered = value.strip().lower()
-    if lowered in ("1", "true", "yes", "on"):
-        return True
-    if lowered in ("0", "false", "no", "off"):
-        return False
-    raise SettingsError(f"not a boolean: {value!r}")
-
-
-def _int(env: Mapping[str, str], name: str, default: int) -> int:
-    raw = env.get(name)
-    try:
-        return default if raw in (None, "") else int(raw)
-    except ValueError as exc:
-        raise SettingsError(f"{name} must be an integer") from exc
-
-
-@dataclass(frozen=True)
-class Settings:
+class Settings(msgspec.Struct, frozen=True, kw_only=True):
     database_url: str
     secret_key: str
     var_dir: Path
@@ -54,6 +42,8 @@ class Settings:
     cors_allowed_origins: tuple[str, ...] = ()
     force_https: bool = False
     log_level: str = "INFO"
+    log_format: Literal["json", "console"] | None = None  # None: console when embedded, JSON otherwise
+    otel_exporter_otlp_endpoint: str | None = None  # tracing is on when it is set
     access_token_ttl_seconds: int = 15 * 60
     refresh_token_ttl_seconds: int = 7 * 24 * 3600
     jwt_issuer: str = "taskreward"
@@ -69,6 +59,10 @@ class Settings:
     def outbox_dir(self) -> Path:
         return self.var_dir / "outbox"
 
+    @property
+    def logs_as_json(self) -> bool:
+        return self.log_format == "json" if self.log_format else not self.is_embedded
+
     def __repr__(self) -> str:
         return f"Settings(database={self.database_url.split('@')[-1]!r}, embedded={self.is_embedded})"
 
@@ -76,46 +70,51 @@ class Settings:
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if env is None else env
         var_dir = Path(env.get("TASKREWARD_VAR_DIR") or DEFAULT_VAR_DIR)
-        database_url = env.get("DATABASE_URL") or f"sqlite+aiosqlite:///{var_dir / 'taskreward.db'}"
-        if database_url.startswith(("postgres://", "postgresql://")):
-            database_url = "postgresql+psycopg://" + database_url.split("://", 1)[1]
-        embedded = database_url.startswith("sqlite")
-        secret_key = env.get("SECRET_KEY", "")
-        if not secret_key:
-            if not embedded:
-                raise SettingsError("SECRET_KEY must be set when DATABASE_URL is not SQLite")
-            secret_key = _development_secret(var_dir)
-        if len(secret_key.encode()) < 32:
-            raise SettingsError("SECRET_KEY must be at least 32 bytes long")
-        time_zone = env.get("TIME_ZONE") or "UTC"
+        raw: dict[str, object] = {"var_dir": var_dir, "media_root": var_dir / "media"}
+        for name in cls.__struct_fields__:
+            value = env.get(name.upper(), "")
+            if value and name not in ("jwt_issuer", "jwt_audience", "var_dir"):
+                raw[name] = value
+        raw["media_root"] = Path(str(raw["media_root"]))
+        if isinstance(origins := raw.get("cors_allowed_origins"), str):
+            raw["cors_allowed_origins"] = [o.strip() for o in origins.split(",") if o.strip()]
+        for flag in ("email_use_tls", "force_https"):
+            if isinstance(word := raw.get(flag), str):
+                raw[flag] = _BOOLEAN_WORDS.get(word.strip().lower(), word.strip().lower())
+        url = str(raw.get("database_url") or f"sqlite+aiosqlite:///{var_dir / 'taskreward.db'}")
+        if url.startswith(("postgres://", "postgresql://")):
+            url = "postgresql+psycopg://" + url.split("://", 1)[1]
+        raw["database_url"] = url
+        raw["secret_key"] = _secret(str(raw.get("secret_key", "")), url.startswith("sqlite"), var_dir)
         try:
-            ZoneInfo(time_zone)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise SettingsError(f"TIME_ZONE is not a known zone: {time_zone!r}") from exc
-        origins = tuple(o.strip() for o in (env.get("CORS_ALLOWED_ORIGINS") or "").split(",") if o.strip())
-        return cls(
-            database_url=database_url,
-            secret_key=secret_key,
-            var_dir=var_dir,
-            base_url=(env.get("BASE_URL") or "http://127.0.0.1:8000").rstrip("/"),
-            redis_url=env.get("REDIS_URL") or None,
-            redis_namespace=env.get("REDIS_NAMESPACE") or "taskreward",
-            email_host=env.get("EMAIL_HOST") or None,
-            email_port=_int(env, "EMAIL_PORT", 25),
-            email_host_user=env.get("EMAIL_HOST_USER", ""),
-            email_host_password=env.get("EMAIL_HOST_PASSWORD", ""),
-            email_use_tls=_flag(env.get("EMAIL_USE_TLS")),
-            default_from_email=env.get("DEFAULT_FROM_EMAIL") or cls.default_from_email,
-            time_zone=time_zone,
-            media_root=Path(env.get("MEDIA_ROOT") or var_dir / "media"),
-            cors_allowed_origins=origins,
-            force_https=_flag(env.get("FORCE_HTTPS")),
-            log_level=(env.get("LOG_LEVEL") or "INFO").upper(),
-            access_token_ttl_seconds=_int(env, "ACCESS_TOKEN_TTL_SECONDS", 15 * 60),
-            refresh_token_ttl_seconds=_int(env, "REFRESH_TOKEN_TTL_SECONDS", 7 * 24 * 3600),
-            rate_limit_per_minute=_int(env, "RATE_LIMIT_PER_MINUTE", 600),
-            db_pool_size=_int(env, "DB_POOL_SIZE", 10),
+            settings = msgspec.convert(raw, cls, strict=False)
+        except msgspec.ValidationError as exc:
+            field = str(exc).rpartition("$.")[2].strip("`").split("[")[0].upper()
+            raise SettingsError(f"{field or 'a setting'} is not valid: {exc}") from None
+        return msgspec.structs.replace(
+            settings,
+            base_url=settings.base_url.rstrip("/"),
+            log_level=settings.log_level.upper(),
+            time_zone=_zone(settings.time_zone),
         )
+
+
+def _secret(given: str, embedded: bool, var_dir: Path) -> str:
+    if not given:
+        if not embedded:
+            raise SettingsError("SECRET_KEY must be set when DATABASE_URL is not SQLite")
+        given = _development_secret(var_dir)
+    if len(given.encode()) < MIN_SECRET_BYTES:
+        raise SettingsError(f"SECRET_KEY must be at least {MIN_SECRET_BYTES} bytes long")
+    return given
+
+
+def _zone(name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise SettingsError(f"TIME_ZONE is not a known zone: {name!r}") from exc
+    return name
 
 
 def _development_secret(var_dir: Path) -> str:

@@ -1,6 +1,6 @@
-"""Dramatiq workers: the broker is made and set first, then the actors are declared on it.
+"""Dramatiq workers: each actor is a line that looks up its job in the job table the inline runner uses too.
 
-Each actor is a line that looks up its job in the same job table the inline runner uses.
+The broker comes from the adapters and is set before the actors are declared on it (see worker_boot).
 """
 
 from __future__ import annotations
@@ -9,34 +9,27 @@ import asyncio
 from typing import Any
 
 import dramatiq
-import redis
-from dramatiq.brokers.redis import RedisBroker
-from dramatiq.middleware.asyncio import AsyncIO
 
-from adapters.jobs.dramatiq_queue import QUEUE, DramatiqJobQueue
+from adapters.jobs.dramatiq_queue import QUEUE
 from domain.outbox import MAX_EMAIL_ATTEMPTS
+from entrypoints.bootstrap import bootstrap
+from entrypoints.job_table import Handler
 from entrypoints.settings import Settings
 
-NAMESPACE = "taskreward"
+MINUTE_MS = 60_000
+# The per-minute jobs skip a message older than two runs: a backlog (workers down for an hour) does not replay
+# sixty stale runs, the next fresh one does the work.
+PER_MINUTE = {"max_retries": 3, "time_limit": 5 * MINUTE_MS, "max_age": 2 * MINUTE_MS}
 ACTOR_OPTIONS: dict[str, dict[str, Any]] = {
-    "send_email": {"max_retries": MAX_EMAIL_ATTEMPTS, "min_backoff": 1_000, "max_backoff": 120_000},
-    "expire_claims": {"max_retries": 3, "time_limit": 300_000},
-    "auto_approve": {"max_retries": 3, "time_limit": 300_000},
-    "mark_overdue": {"max_retries": 5, "time_limit": 1_800_000},
-    "daily_digest": {"max_retries": 5, "time_limit": 1_800_000},
+    "send_email": {"max_retries": MAX_EMAIL_ATTEMPTS, "min_backoff": 1_000, "max_backoff": 2 * MINUTE_MS},
+    "expire_claims": PER_MINUTE,
+    "auto_approve": PER_MINUTE,
+    "sweep_outbox": {**PER_MINUTE, "max_retries": 0},
+    "mark_overdue": {"max_retries": 5, "time_limit": 30 * MINUTE_MS},
+    "daily_digest": {"max_retries": 5, "time_limit": 30 * MINUTE_MS},
     "purge": {"max_retries": 3},
-    "sweep_outbox": {"max_retries": 0},
-    "check_ledger": {"max_retries": 0, "time_limit": 1_800_000},
+    "check_ledger": {"max_retries": 0, "time_limit": 30 * MINUTE_MS},
 }
-
-
-def create_broker(redis_url: str, *, namespace: str = NAMESPACE, connect_timeout: float | None = None) -> RedisBroker:
-    options: dict[str, Any] = {"socket_connect_timeout": connect_timeout} if connect_timeout else {}
-    # Given a URL, RedisBroker builds its own pool and drops any connection option: build the client here.
-    client = redis.Redis.from_url(redis_url, **options)
-    broker = RedisBroker(client=client, namespace=namespace)  # type: ignore[no-untyped-call]
-    broker.add_middleware(AsyncIO())
-    return broker
 
 
 class WorkerRuntime:
@@ -46,15 +39,12 @@ class WorkerRuntime:
         self._settings = settings
         self._broker = broker
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._handlers: dict[str, Any] = {}
+        self._handlers: dict[str, Handler] = {}
 
-    async def handlers(self) -> dict[str, Any]:
-        from entrypoints.bootstrap import bootstrap
-
+    async def handlers(self) -> dict[str, Handler]:
         loop = asyncio.get_running_loop()
         if self._loop is not loop:
-            container = bootstrap(self._settings, queue=DramatiqJobQueue(self._broker))
-            self._handlers, self._loop = container.handlers, loop
+            self._handlers, self._loop = bootstrap(self._settings, broker=self._broker).handlers, loop
         return self._handlers
 
 

@@ -1,8 +1,11 @@
-"""Who may do what, through the API on SQLite and PostgreSQL: refusals change nothing.
+"""Who may do what, route by route through the API: refusals answer the right status and change nothing.
 
 Members get 403 on every reviewer and admin route and 404 on other members' assignments; nobody
 reviews their own work; no token is 401; bodies that try to set protected fields are 400; a
 deactivated account is shut out at once; wallet adjustments and notifications behave per user.
+
+The rules themselves are a table of unit tests over the fakes (tests/unit/test_authorization.py), and the
+contract suites hold the fakes to both databases; so each route is checked here once, on SQLite.
 """
 
 from __future__ import annotations
@@ -23,6 +26,11 @@ from entrypoints.bootstrap import Container
 from tests.integration.conftest import PASSWORD, Account, quick_accounts
 
 Client = AsyncTestClient[Any]
+
+
+@pytest.fixture
+def database_url(sqlite_db: str) -> str:
+    return sqlite_db
 
 
 def png() -> bytes:

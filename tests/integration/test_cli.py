@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from litestar.testing import AsyncTestClient
 
+from domain.errors import InvalidInput
 from entrypoints.http.app import create_app
 from entrypoints.settings import Settings, SettingsError
 from tests.integration.conftest import build, free_port
@@ -221,3 +222,74 @@ def test_check_ledger_exits_1_naming_each_broken_invariant(cli: Cli) -> None:
     assert "Traceback" not in broken.stderr
     again = cli("run-job", "check-ledger")
     assert (again.returncode, again.stdout.strip()) == (0, "check-ledger: 2")
+
+
+@pytest.mark.parametrize(
+    ("failure", "code"), [(InvalidInput("refused"), 2), (RuntimeError("boom"), None), (None, 0)], ids=str
+)
+def test_run_job_closes_its_container_in_every_path(
+    failure: Exception | None, code: int | None, tmp_path: Path, sqlite_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from entrypoints import cli
+
+    closed: list[bool] = []
+
+    def tracked(settings: Settings) -> Any:
+        container = build(settings)
+        original = container.close
+
+        async def purge(**_: str) -> object:
+            if failure is not None:
+                raise failure
+            return {}
+
+        async def close() -> None:
+            closed.append(True)
+            await original()
+
+        container.handlers["purge"] = purge
+        container.close = close  # type: ignore[method-assign]
+        return container
+
+    monkeypatch.setattr(cli, "bootstrap", tracked)
+    for name, value in {"DATABASE_URL": sqlite_db, "TASKREWARD_VAR_DIR": str(tmp_path / "var")}.items():
+        monkeypatch.setenv(name, value)
+    if code is None:
+        with pytest.raises(RuntimeError, match="boom"):
+            cli.main(["run-job", "purge"])
+    else:
+        assert cli.main(["run-job", "purge"]) == code
+    assert closed == [True]
+
+
+def test_settings_come_from_the_environment_by_name(tmp_path: Path) -> None:
+    base = {"TASKREWARD_VAR_DIR": str(tmp_path)}
+    embedded = Settings.from_env(base)
+    assert (embedded.log_format, embedded.logs_as_json, embedded.otel_exporter_otlp_endpoint) == (None, False, None)
+    production = Settings.from_env({"DATABASE_URL": PG, "SECRET_KEY": GOOD_SECRET})
+    assert production.logs_as_json is True
+    given = Settings.from_env(
+        {
+            **base,
+            "LOG_FORMAT": "json",
+            "LOG_LEVEL": "debug",
+            "OTEL_EXPORTER_OTLP_ENDPOINT": "http://collector:4318",
+            "EMAIL_USE_TLS": "yes",
+            "FORCE_HTTPS": "On",
+            "EMAIL_PORT": "587",
+            "CORS_ALLOWED_ORIGINS": " https://a.example , ,https://b.example",
+            "BASE_URL": "https://tasks.example.com/",
+            "MEDIA_ROOT": str(tmp_path / "media"),
+        }
+    )
+    assert (given.logs_as_json, given.log_level, given.otel_exporter_otlp_endpoint) == (
+        True,
+        "DEBUG",
+        "http://collector:4318",
+    )
+    assert (given.email_use_tls, given.force_https, given.email_port) == (True, True, 587)
+    assert given.cors_allowed_origins == ("https://a.example", "https://b.example")
+    assert (given.base_url, given.media_root) == ("https://tasks.example.com", tmp_path / "media")
+    assert Settings.from_env({**base, "LOG_FORMAT": "console"}).logs_as_json is False
+    with pytest.raises(SettingsError, match="LOG_FORMAT"):
+        Settings.from_env({**base, "LOG_FORMAT": "xml"})

@@ -3,25 +3,28 @@
 from __future__ import annotations
 
 import asyncio
-import time
 import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 import pytest
 from argon2 import PasswordHasher
 from litestar.testing import AsyncTestClient
+from redis.asyncio import Redis
 
-from adapters.ratelimit import MemoryRateLimiter
+from adapters.ratelimit import MemoryRateLimiter, RedisRateLimiter
 from adapters.security.passwords import Argon2PasswordHasher
 from application.accounts import create_admin
+from application.ports.security import RateLimiter
 from entrypoints.bootstrap import Container
 from entrypoints.http.app import create_app
 from entrypoints.settings import Settings
 from tests.conftest import TEST_REDIS_URL
+from tests.fakes.services import FakeClock
 from tests.integration.conftest import SmtpInbox, build, free_port, text_part
 
 PASSWORD = "correct horse battery"
@@ -41,16 +44,6 @@ def assert_retry_after(response: Any) -> None:
     assert 0 < int(response.headers["retry-after"]) <= 3600
 
 
-class Clock:
-    """Time for the rate limiter that only moves when told, so no window boundary falls mid-test."""
-
-    def __init__(self) -> None:
-        self.now = 1_900_000_020.0  # 20 s into a minute
-
-    def __call__(self) -> float:
-        return self.now
-
-
 @asynccontextmanager
 async def from_addresses(container: Container, *hosts: str) -> AsyncIterator[list[httpx.AsyncClient]]:
     """One client per remote address, all on the same app."""
@@ -67,25 +60,28 @@ async def from_addresses(container: Container, *hosts: str) -> AsyncIterator[lis
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
+def clock() -> FakeClock:
+    """Time for the rate limiter that only moves when told, so no window boundary falls mid-test."""
+    return FakeClock(datetime(2030, 3, 17, 12, 0, 20, tzinfo=UTC))  # 20 s into a minute
 
 
 @pytest.fixture(params=["memory", "redis"])
 async def limited(
-    request: pytest.FixtureRequest, database_url: str, settings_for: Callable[..., Settings], clock: Clock
+    request: pytest.FixtureRequest, database_url: str, settings_for: Callable[..., Settings], clock: FakeClock
 ) -> AsyncIterator[Container]:
-    """A container whose limiter is the in-memory one on a held clock, or the shared Redis one."""
+    """A container whose limiter, in memory or the shared Redis one, reads a held clock."""
+    redis: Redis | None = None
     if request.param == "redis":
         request.getfixturevalue("redis_url")
-        # Redis windows follow the wall clock: start well inside one.
-        if 60 - time.time() % 60 < 15:
-            await asyncio.sleep(60 - time.time() % 60 + 0.5)
-        container = build(settings_for(database_url, redis_url=TEST_REDIS_URL))
+        settings = settings_for(database_url, redis_url=TEST_REDIS_URL)
+        redis = Redis.from_url(TEST_REDIS_URL)
+        limiter: RateLimiter = RedisRateLimiter(redis, clock, prefix=f"{settings.redis_namespace}:")
     else:
-        container = build(settings_for(database_url), limiter=MemoryRateLimiter(now=clock))
-    yield container
-    await container.close()
+        settings, limiter = settings_for(database_url), MemoryRateLimiter(clock)
+    async with build(settings, limiter=limiter) as container:
+        yield container
+    if redis is not None:
+        await redis.aclose()
 
 
 def unique(name: str) -> str:
@@ -97,7 +93,7 @@ def address() -> str:
     return "10." + ".".join(str(b) for b in uuid.uuid4().bytes[:3])
 
 
-async def test_wrong_passwords_lock_the_account_for_a_while(limited: Container, clock: Clock) -> None:
+async def test_wrong_passwords_lock_the_account_for_a_while(limited: Container, clock: FakeClock) -> None:
     victim, bystander = unique("victim"), unique("bystander")
     for email in (victim, bystander):
         await create_admin(email, PASSWORD, "Some One", limited.identity)
@@ -113,9 +109,9 @@ async def test_wrong_passwords_lock_the_account_for_a_while(limited: Container, 
             assert_retry_after(refused)
         # Another account is not affected.
         assert (await owner.post(LOGIN, json={"email": bystander, "password": PASSWORD})).status_code == 200
-        if isinstance(limited.identity.limiter, MemoryRateLimiter):
-            clock.now += 61
-            assert (await owner.post(LOGIN, json={"email": victim, "password": PASSWORD})).status_code == 200
+        # A minute later the window has passed, in memory and in Redis alike.
+        clock.advance(timedelta(seconds=61))
+        assert (await owner.post(LOGIN, json={"email": victim, "password": PASSWORD})).status_code == 200
 
 
 async def test_failures_from_one_address_lock_that_address(limited: Container) -> None:
@@ -148,16 +144,16 @@ async def test_send_otp_cools_down_per_email(client: AsyncTestClient[Any], smtp:
 
 
 async def test_send_otp_has_an_hourly_cap_past_the_cooldown(
-    database_url: str, settings_for: Callable[..., Settings], smtp: SmtpInbox, clock: Clock
+    database_url: str, settings_for: Callable[..., Settings], smtp: SmtpInbox, clock: FakeClock
 ) -> None:
     settings = settings_for(database_url, email_host=smtp.host, email_port=smtp.port)
-    container = build(settings, limiter=MemoryRateLimiter(now=clock))
+    container = build(settings, limiter=MemoryRateLimiter(clock))
     try:
         async with from_addresses(container, address()) as (client,):
             for _ in range(5):
                 response = await client.post("/api/auth/send-otp/", json={"email": "often@example.com"})
                 assert response.status_code == 202
-                clock.now += 61
+                clock.advance(timedelta(seconds=61))
             response = await client.post("/api/auth/send-otp/", json={"email": "often@example.com"})
             assert_problem(response, 429, "too_many_attempts")
     finally:

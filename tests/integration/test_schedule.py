@@ -11,12 +11,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from redis.asyncio import Redis
 
+from adapters.jobs.dramatiq_broker import create_broker
 from adapters.jobs.dramatiq_queue import DramatiqJobQueue
 from adapters.schedule_lock import RedisScheduleLock
 from application.ports.messaging import QueueUnavailable
 from application.schedule import Run, runs_between
 from entrypoints.scheduler import DEDUPE_SECONDS, enqueue_due, run_scheduler
-from entrypoints.worker import create_broker
 from tests.fakes.services import FakeClock
 from tests.integration.conftest import free_port
 

@@ -8,12 +8,13 @@ import subprocess
 import sys
 import uuid
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
+import msgspec
 import pytest
 from sqlalchemy import insert, select
 
@@ -254,7 +255,7 @@ async def test_the_daily_digest_goes_to_people_with_work_due(app: App) -> None:
 
 
 async def test_an_undeliverable_email_is_retried_then_recorded_as_failed(app: App) -> None:
-    closed = build(replace(app.container.settings, email_port=free_port()), clock=app.clock)
+    closed = build(msgspec.structs.replace(app.container.settings, email_port=free_port()), clock=app.clock)
     message = {"id": uuid.uuid4(), "job": "send_email", "created_at": app.clock.now()}
     message["payload"] = {"to": "x@example.com", "template": "otp", "context": {"code": "123456", "minutes": 10}}
     try:

@@ -154,3 +154,28 @@ async def test_the_edit_and_delete_aliases_answer_as_the_canonical_paths(
     assert (await client.get(f"/api/tasks/{task['slug']}/", headers=admin.headers)).status_code == 404
     assert (await client.delete(f"/api/projects/{slug}/delete/", headers=manager.headers)).status_code == 204
     assert (await client.get(f"/api/projects/{slug}/", headers=manager.headers)).status_code == 404
+
+
+async def test_pending_invitations_are_listed_and_a_revoked_one_stops_working(
+    client: AsyncTestClient[Any], smtp: SmtpInbox, accounts: Any
+) -> None:
+    manager, member = await accounts("manager"), await accounts("member")
+    slug = (await client.post("/api/projects/", json={"name": "Invites"}, headers=manager.headers)).json()["slug"]
+    sent = await client.post(
+        f"/api/projects/{slug}/invites/", json={"emails": ["nina@example.com"]}, headers=manager.headers
+    )
+    assert sent.status_code == 201, sent.text
+    [result] = sent.json()["results"]
+    pending = await client.get(f"/api/projects/{slug}/invites/", headers=manager.headers)
+    assert [(i["id"], i["email"], i["role"]) for i in pending.json()] == [
+        (result["invitation_id"], "nina@example.com", "member")
+    ]
+    refused = await client.delete(f"/api/projects/{slug}/invites/{result['invitation_id']}/", headers=member.headers)
+    assert refused.status_code == 404, refused.text  # not a member of the project: it does not exist for them
+    revoked = await client.delete(f"/api/projects/{slug}/invites/{result['invitation_id']}/", headers=manager.headers)
+    assert revoked.status_code == 204, revoked.text
+    assert (await client.get(f"/api/projects/{slug}/invites/", headers=manager.headers)).json() == []
+    await smtp.wait_for("nina@example.com")
+    token = invitation_token(smtp, "nina@example.com")
+    gone = await client.post(f"/api/invites/accept/{token}/", json={"password": "nina pass 2231", "full_name": "Nina"})
+    assert gone.status_code == 410, gone.text

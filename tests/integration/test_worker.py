@@ -23,14 +23,16 @@ import redis
 from redis.asyncio import Redis
 from sqlalchemy import func, select, update
 
+from adapters.clock import SystemClock
 from adapters.db.tables import assignments, email_deliveries, ledger_transfers, outbox
+from adapters.jobs.dramatiq_broker import create_broker
 from adapters.jobs.dramatiq_queue import QUEUE, DramatiqJobQueue
 from adapters.ratelimit import RedisRateLimiter
 from application.outbox import sweep_outbox
 from entrypoints.bootstrap import Container
 from entrypoints.http.app import create_app
 from entrypoints.settings import Settings
-from entrypoints.worker import WorkerRuntime, create_broker, declare_actors
+from entrypoints.worker import WorkerRuntime, declare_actors
 from tests.fakes.services import FakeClock
 from tests.integration.conftest import Account, SmtpInbox, build, free_port, quick_accounts, text_part
 from tests.integration.live import serve
@@ -82,7 +84,7 @@ def stack(pg_url: str, redis_url: str, smtp: SmtpInbox, settings_for: Callable[.
 async def api_on(stack: Stack, broker: Any) -> AsyncIterator[Api]:
     """The HTTP app, enqueueing onto `broker`, with an admin and a member."""
     limiter_redis = Redis.from_url(str(stack.settings.redis_url))
-    limiter = RedisRateLimiter(limiter_redis, prefix=f"{stack.namespace}:limits:")
+    limiter = RedisRateLimiter(limiter_redis, SystemClock(), prefix=f"{stack.namespace}:limits:")
     container = build(stack.settings, queue=DramatiqJobQueue(broker), limiter=limiter)
     try:
         async with serve(create_app(container)) as client:

@@ -6,17 +6,21 @@ import asyncio
 from collections.abc import AsyncGenerator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from litestar import Litestar
 from litestar.config.cors import CORSConfig
 from litestar.config.csrf import CSRFConfig
+from litestar.data_extractors import RequestExtractorField, ResponseExtractorField
 from litestar.datastructures import MutableScopeHeaders
 from litestar.di import Provide
+from litestar.middleware.logging import LoggingMiddlewareConfig
 from litestar.middleware.rate_limit import RateLimitConfig
 from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
+from litestar.plugins.structlog import StructlogConfig, StructlogPlugin
 from litestar.static_files import create_static_files_router
 from litestar.stores.memory import MemoryStore
 from litestar.stores.redis import RedisStore
@@ -38,9 +42,22 @@ from entrypoints.http.controllers.wallet import WalletController
 from entrypoints.http.dependencies import HttpRequest, provide_current_user, provide_optional_user
 from entrypoints.http.pages import PagesController
 from entrypoints.http.problems import internal_error_handler, problem, problem_details_plugin
+from entrypoints.http.request_id import RequestId
+from entrypoints.http.tracing import tracing
+from entrypoints.logs import struct_logging_config
 from entrypoints.scheduler import run_scheduler
 
+if TYPE_CHECKING:
+    from opentelemetry.sdk.trace.export import SpanExporter
+
 MAX_JSON_BODY = 64 * 1024
+# One line per request and per answer, with the method, path and status: never headers, cookies, queries or
+# bodies, which is where tokens, passwords and codes travel.
+REQUEST_FIELDS: tuple[RequestExtractorField, ...] = ("method", "path")
+RESPONSE_FIELDS: tuple[ResponseExtractorField, ...] = ("status_code",)
+REQUEST_LOGGING = LoggingMiddlewareConfig(
+    request_log_fields=REQUEST_FIELDS, response_log_fields=RESPONSE_FIELDS, exclude=["/health", "/metrics"]
+)
 UNMETERED_PATHS = ["/health", "/metrics", "/schema"]
 
 
@@ -79,8 +96,15 @@ async def require_json_body(request: HttpRequest) -> None:
     raise problem(415, "unsupported_media_type", "Send the body as application/json.")
 
 
-def create_app(container: Container, *, debug: bool = False, run_embedded_scheduler: bool = False) -> Litestar:
+def create_app(
+    container: Container,
+    *,
+    debug: bool = False,
+    run_embedded_scheduler: bool = False,
+    span_exporter: SpanExporter | None = None,
+) -> Litestar:
     settings = container.settings
+    traced = tracing(settings, span_exporter)
 
     @asynccontextmanager
     async def lifespan(_: Litestar) -> AsyncGenerator[None, None]:
@@ -100,6 +124,8 @@ def create_app(container: Container, *, debug: bool = False, run_embedded_schedu
             if scheduler is not None:
                 await scheduler
             await container.close()
+            if traced is not None:
+                traced[1]()  # the spans still buffered leave now
 
     settings.media_root.mkdir(parents=True, exist_ok=True)
     stores = StoreRegistry(
@@ -140,7 +166,11 @@ def create_app(container: Container, *, debug: bool = False, run_embedded_schedu
             "current_user": Provide(provide_current_user),
             "optional_user": Provide(provide_optional_user),
         },
-        plugins=[problem_details_plugin()],
+        plugins=[
+            problem_details_plugin(),
+            StructlogPlugin(StructlogConfig(struct_logging_config(settings), REQUEST_LOGGING)),
+            *([traced[0]] if traced is not None else []),
+        ],
         exception_handlers={Exception: internal_error_handler},
         middleware=middleware,
         before_send=[_security_headers(settings.force_https)],
@@ -169,6 +199,6 @@ def create_app(container: Container, *, debug: bool = False, run_embedded_schedu
         lifespan=[lifespan],
         debug=debug,
     )
-    # The tracker's alias paths become canonical before the router sees them.
-    app.asgi_handler = AliasRewrite(app.asgi_handler)
+    # A request id for every line of the request, and the tracker's aliases made canonical before routing.
+    app.asgi_handler = RequestId(AliasRewrite(app.asgi_handler))
     return app

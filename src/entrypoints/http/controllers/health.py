@@ -5,7 +5,6 @@ from __future__ import annotations
 import msgspec
 from litestar import Controller, Response, get
 from litestar.di import NamedDependency
-from sqlalchemy import text
 
 from entrypoints.bootstrap import Container
 
@@ -28,18 +27,6 @@ class HealthController(Controller):
 
     @get("/ready")
     async def ready(self, container: ContainerDep) -> Response[Readiness]:
-        checks: dict[str, str] = {}
-        try:
-            async with container.engine.connect() as conn:
-                await conn.execute(text("SELECT 1"))
-            checks["database"] = "ok"
-        except Exception:  # noqa: BLE001 - any failure means not ready
-            checks["database"] = "unavailable"
-        if container.redis is not None:
-            try:
-                await container.redis.ping()
-                checks["redis"] = "ok"
-            except Exception:  # noqa: BLE001
-                checks["redis"] = "unavailable"
+        checks = await container.readiness()
         ready = all(value == "ok" for value in checks.values())
         return Response(Readiness("ok" if ready else "unavailable", checks), status_code=200 if ready else 503)

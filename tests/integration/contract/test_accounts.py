@@ -1,55 +1,19 @@
-"""One contract for the repositories, held by the in-memory fake and by SQL on SQLite and PostgreSQL."""
+"""The account repositories' contract: users, one-time codes, email tokens, sessions and the audit log."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from dataclasses import replace
+from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
 
-from adapters.db.engine import create_engine
-from adapters.db.tables import audit_log
-from adapters.db.uow import SqlUnitOfWorkFactory
-from application.ports.repositories import UnitOfWorkFactory
 from domain.audit import AuditEntry
 from domain.errors import EmailTaken
 from domain.ids import new_id
 from domain.sessions import RefreshSession
 from domain.users import Role, User
 from domain.verification import EmailOtp, EmailToken
-from tests.fakes.store import FakeUnitOfWorkFactory
-
-T0 = datetime(2026, 3, 1, 12, 30, 15, 123456, tzinfo=UTC)
-MINUTE = timedelta(minutes=1)
-
-
-@dataclass
-class Backend:
-    uow: UnitOfWorkFactory
-    audit_entries: Callable[[], Awaitable[list[AuditEntry]]]  # the port cannot read the log back
-
-
-@pytest.fixture(params=["fake", "sqlite", "postgres"])
-async def backend(request: pytest.FixtureRequest) -> AsyncIterator[Backend]:
-    if request.param == "fake":
-        fake = FakeUnitOfWorkFactory()
-
-        async def fake_entries() -> list[AuditEntry]:
-            return list(fake.store.audit.values())
-
-        yield Backend(fake, fake_entries)
-        return
-    engine = create_engine(request.getfixturevalue("sqlite_db" if request.param == "sqlite" else "pg_url"))
-
-    async def sql_entries() -> list[AuditEntry]:
-        async with engine.connect() as conn:
-            rows = (await conn.execute(select(audit_log).order_by(audit_log.c.at))).all()
-        return [AuditEntry(**row._mapping) for row in rows]
-
-    yield Backend(SqlUnitOfWorkFactory(engine), sql_entries)
-    await engine.dispose()
+from tests.integration.contract.conftest import MINUTE, T0, Backend
 
 
 def a_user(email: str = "ada@example.com", **changes: object) -> User:
