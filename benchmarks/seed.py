@@ -21,13 +21,13 @@ HOT_SLUG = "bench-hot"
 # A time-ordered id per row like domain.ids.new_id: 48 bits of milliseconds, version 7, a 12-bit counter within the
 # millisecond, the variant, random bits. :ms0 is the first millisecond; 4096 rows share each millisecond.
 INSERT_TASKS = """
-INSERT INTO tasks (id, slug, project_id, name, description, points, claim_limit, slots_taken, due_date,
-                   claim_duration_seconds, auto_approve_after_seconds, is_open, is_overdue, image_path,
+INSERT INTO tasks (id, slug, project_id, name, description, points, claim_limit, slots_taken, approved_slots,
+                   due_date, claim_duration_seconds, auto_approve_after_seconds, is_open, image_path,
                    thumbnail_path, created_by, created_at, deleted_at)
 SELECT (lpad(to_hex(:ms0 + n / 4096), 12, '0') || '7' || lpad(to_hex(n % 4096), 3, '0') || '8'
         || substr(md5(random()::text), 1, 15))::uuid,
-       :prefix || n, NULL, 'Bench task ' || n, 'Seeded for the benchmark', 5, 3, 0, NULL,
-       NULL, NULL, true, false, NULL,
+       :prefix || n, NULL, 'Bench task ' || n, 'Seeded for the benchmark', 5, 3, 0, 0,
+       NULL, NULL, NULL, true, NULL,
        NULL, :admin, to_timestamp((:ms0 + n / 4096) / 1000.0), NULL
 FROM generate_series(0, :count - 1) AS n
 """

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
+from application.escrow import settle_escrow
 from application.ports.repositories import UnitOfWork
-from domain.access import ProjectRole, can_review_task, can_view_task
+from domain.access import ProjectRole, can_review_task, can_view_task, ensure_can_earn
 from domain.assignments import Assignment, AssignmentStatus
 from domain.errors import AssignmentNotFound, OwnSubmission, PermissionDenied, TaskNotFound
 from domain.events import Withdrawal
@@ -20,11 +21,26 @@ async def role_for(uow: UnitOfWork, user: User, task: Task) -> ProjectRole | Non
     return await uow.memberships.role_in(task.project_id, user.id)
 
 
-async def visible_task(uow: UnitOfWork, user: User, slug: str, *, for_update: bool = False) -> Task:
+async def task_seen_by(
+    uow: UnitOfWork, user: User, slug: str, *, for_update: bool = False
+) -> tuple[Task, ProjectRole | None]:
+    """The task and the user's role in its project, if the user may see it."""
     task = await uow.tasks.get_by_slug(slug, for_update=for_update)
-    if task is None or not can_view_task(user, task, await role_for(uow, user, task)):
+    role = await role_for(uow, user, task) if task is not None else None
+    if task is None or not can_view_task(user, task, role):
         raise TaskNotFound()
-    return task
+    return task, role
+
+
+async def visible_task(uow: UnitOfWork, user: User, slug: str, *, for_update: bool = False) -> Task:
+    return (await task_seen_by(uow, user, slug, for_update=for_update))[0]
+
+
+async def ensure_may_earn(uow: UnitOfWork, user_id: UUID, task: Task) -> None:
+    """Refuses (`ReviewerCannotEarn`) when the holder of work on the task is one of its reviewers now."""
+    holder = await uow.users.get(user_id)
+    if holder is not None:
+        ensure_can_earn(holder, task, await role_for(uow, holder, task))
 
 
 async def reviewable_task(uow: UnitOfWork, user: User, slug: str, *, for_update: bool = False) -> Task:
@@ -56,8 +72,15 @@ async def locked_assignment(uow: UnitOfWork, assignment_id: UUID) -> tuple[Assig
     return (assignment, task) if assignment is not None and task is not None else None
 
 
-async def withdraw_open_claims(uow: UnitOfWork, claims: list[Assignment], why: Withdrawal, now: datetime) -> int:
-    """Gives back the slots of in-progress work that can no longer be finished; each member is told why."""
+async def withdraw_open_claims(
+    uow: UnitOfWork, claims: list[Assignment], why: Withdrawal, now: datetime, *, settle: bool = True
+) -> int:
+    """Gives back the slots of in-progress work that can no longer be finished; each member is told why.
+
+    Every task is locked before any escrow is settled, so the budgets and the treasury are locked last
+    (`settle=False`: the caller settles, after locking more tasks).
+    """
+    touched: dict[UUID, Task] = {}  # the latest state of each task, read again under its lock each time
     withdrawn = 0
     for held in claims:
         locked = await locked_assignment(uow, held.id)
@@ -67,7 +90,10 @@ async def withdraw_open_claims(uow: UnitOfWork, claims: list[Assignment], why: W
         task.withdraw(assignment, why, now)
         await uow.assignments.update(assignment)
         await uow.tasks.update(task)
+        touched[task.id] = task
         withdrawn += 1
+    for task in touched.values() if settle else ():
+        await settle_escrow(uow, task, now)
     return withdrawn
 
 

@@ -22,11 +22,11 @@ from application.listing import user_history
 from application.local_dates import local_today
 from application.ports.clock import Clock
 from application.queries import Page, PageRequest, Queries
-from application.views import AssignmentView, MemberView, UserHistory
+from application.views import AccountEntry, AssignmentView, MemberView, UserHistory
 from domain.errors import NotFound, ProjectNotFound, TaskNotFound
+from domain.ledger import wallet_of
 from domain.outbox import DeliveryStatus
 from domain.users import User
-from domain.wallets import LedgerEntry
 
 NEW_USERS_WINDOW = timedelta(days=7)
 
@@ -46,7 +46,6 @@ def panel_admin(user: User | None) -> User:
 class Dashboard:
     figures: Figures
     oldest_waiting: timedelta | None  # how long the oldest submission has waited
-    points_issued: int
     today: date
     new_users_since: date
 
@@ -59,13 +58,14 @@ async def dashboard(admin: User, queries: Queries, clock: Clock, time_zone: str)
     since = now - NEW_USERS_WINDOW
     figures = await queries.admin.figures(today, since)
     oldest = now - figures.oldest_submission_at if figures.oldest_submission_at else None
-    issued = figures.points_outstanding + figures.points_redeemed
-    return Dashboard(figures, oldest, issued, today, local_today(since, admin.time_zone))
+    return Dashboard(figures, oldest, today, local_today(since, admin.time_zone))
 
 
-async def tasks(admin: User, filters: AdminTaskFilters, page: PageRequest, queries: Queries) -> Page[TaskRecord]:
+async def tasks(
+    admin: User, filters: AdminTaskFilters, page: PageRequest, queries: Queries, clock: Clock
+) -> Page[TaskRecord]:
     ensure_admin(admin)
-    return await queries.admin.tasks(replace(filters, q=_term(filters.q)), page)
+    return await queries.admin.tasks(replace(filters, q=_term(filters.q)), page, clock.today())
 
 
 @dataclass(frozen=True)
@@ -74,10 +74,10 @@ class TaskPage:
     assignments: Page[AssignmentView]
 
 
-async def task_page(admin: User, slug: str, page: PageRequest, queries: Queries) -> TaskPage:
+async def task_page(admin: User, slug: str, page: PageRequest, queries: Queries, clock: Clock) -> TaskPage:
     """A live task (public or in any project) and every assignment it ever had."""
     ensure_admin(admin)
-    task = await queries.admin.task(slug)
+    task = await queries.admin.task(slug, clock.today())
     if task is None:
         raise TaskNotFound()
     found = await queries.admin.assignments(task_id=task.id, user_id=None, status=None, page=page)
@@ -95,7 +95,7 @@ class UserPage:
     history: UserHistory
     tab: UserTab
     assignments: Page[AssignmentView] | None = None
-    ledger: Page[LedgerEntry] | None = None
+    ledger: Page[AccountEntry] | None = None
     audit: Page[AuditRecord] | None = None
 
 
@@ -105,7 +105,7 @@ async def user_page(
     """The account, its points and counts, and one list of its history: assignments, ledger or audit events."""
     history = await user_history(admin, user_id, queries)
     if tab is UserTab.LEDGER:
-        return UserPage(history, tab, ledger=await queries.wallets.transactions(user_id, page))
+        return UserPage(history, tab, ledger=await queries.ledger.entries(wallet_of(user_id), page))
     if tab is UserTab.AUDIT:
         return UserPage(history, tab, audit=await queries.admin.audit(AuditFilters(about=user_id), page))
     found = await queries.admin.assignments(task_id=None, user_id=user_id, status=status, page=page)

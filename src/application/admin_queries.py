@@ -21,8 +21,9 @@ class Figures:
     full_tasks: int
     submissions_waiting: int
     oldest_submission_at: datetime | None
-    points_outstanding: int
-    points_redeemed: int
+    points_issued: int  # minus the treasury's balance: every point out of it now, wherever it is held
+    points_outstanding: int  # held in wallets
+    points_redeemed: int  # ever redeemed (back to the treasury)
     failed_deliveries: int
     pending_deliveries: int
     overdue_projects: int
@@ -102,7 +103,7 @@ class ProjectRecord:
     status: str
     start_date: date | None
     due_date: date | None
-    is_overdue: bool  # derived: due before today and not completed
+    is_overdue: bool  # derived on read: due before today and not completed
     members: int
     open_tasks: int
     created_at: datetime
@@ -113,11 +114,11 @@ class AdminQueries(Protocol):
         """Counts across the service; projects due before `today` are overdue, users since `since` are new."""
         ...
 
-    async def tasks(self, filters: AdminTaskFilters, page: PageRequest) -> Page[TaskRecord]:
-        """Live tasks, public and in projects, newest first."""
+    async def tasks(self, filters: AdminTaskFilters, page: PageRequest, today: date) -> Page[TaskRecord]:
+        """Live tasks, public and in projects, newest first; overdue as judged on `today`."""
         ...
 
-    async def task(self, slug: str) -> TaskRecord | None: ...
+    async def task(self, slug: str, today: date) -> TaskRecord | None: ...
     async def assignments(
         self, *, task_id: UUID | None, user_id: UUID | None, status: str | None, page: PageRequest
     ) -> Page[AssignmentView]:

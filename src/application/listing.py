@@ -12,31 +12,50 @@ from application.ports.messaging import ListCache
 from application.ports.repositories import UnitOfWorkFactory
 from application.projects import managed_project, visible_project
 from application.queries import BOARD, Page, PageRequest, Queries, TaskFilters
-from application.views import AssignmentView, MemberView, PendingInvitation, ProjectView, TaskView, UserHistory
+from application.views import (
+    AccountEntry,
+    AssignmentView,
+    MemberView,
+    PendingInvitation,
+    ProjectView,
+    TaskView,
+    UserHistory,
+    WalletSummary,
+)
 from domain.assignments import AssignmentStatus
 from domain.errors import UserNotFound
+from domain.ledger import wallet_of
 from domain.notifications import Notification
 from domain.users import Role, User
-from domain.wallets import LedgerEntry, Wallet
 
 
 async def available_tasks(
-    user: User, q: str | None, project: str | None, page: PageRequest, queries: Queries, cache: ListCache
+    user: User,
+    q: str | None,
+    project: str | None,
+    page: PageRequest,
+    queries: Queries,
+    cache: ListCache,
+    clock: Clock,
 ) -> Page[TaskView]:
-    term = q.strip() if q else None
-    key = f"available:{user.id}:{user.role.value}:{term}:{project}:{page.limit}:{page.cursor}"
+    term, today = (q.strip() if q else None), clock.today()
+    key = f"available:{user.id}:{user.role.value}:{term}:{project}:{page.limit}:{page.cursor}:{today}"
 
     async def load() -> Page[TaskView]:
-        return await queries.tasks.available(user, term, project, page)
+        return await queries.tasks.available(user, term, project, page, today)
 
     return await cache.fetch(BOARD, key, load, Page[TaskView])
 
 
-async def my_projects(user: User, page: PageRequest, queries: Queries, cache: ListCache) -> Page[ProjectView]:
-    async def load() -> Page[ProjectView]:
-        return await queries.projects.for_user(user, page)
+async def my_projects(
+    user: User, page: PageRequest, queries: Queries, cache: ListCache, clock: Clock
+) -> Page[ProjectView]:
+    today = clock.today()
 
-    key = f"projects:{user.id}:{user.role.value}:{page.limit}:{page.cursor}"
+    async def load() -> Page[ProjectView]:
+        return await queries.projects.for_user(user, page, today)
+
+    key = f"projects:{user.id}:{user.role.value}:{page.limit}:{page.cursor}:{today}"
     return await cache.fetch(BOARD, key, load, Page[ProjectView])
 
 
@@ -64,14 +83,16 @@ async def project_tasks(
     queries: Queries,
     cache: ListCache,
     uow: UnitOfWorkFactory,
+    clock: Clock,
 ) -> Page[TaskView]:
     async with uow() as work:
         project, _ = await visible_project(work, user, slug)
+    today = clock.today()
 
     async def load() -> Page[TaskView]:
-        return await queries.projects.tasks(project.id, filters, page)
+        return await queries.projects.tasks(project.id, filters, page, today)
 
-    key = f"project-tasks:{project.id}:{filters}:{page.limit}:{page.cursor}"
+    key = f"project-tasks:{project.id}:{filters}:{page.limit}:{page.cursor}:{today}"
     return await cache.fetch(BOARD, key, load, Page[TaskView])
 
 
@@ -87,12 +108,12 @@ async def review_queue(user: User, page: PageRequest, queries: Queries, uow: Uni
     return await queries.assignments.review_queue(user, page)
 
 
-async def my_wallet(user: User, queries: Queries) -> Wallet:
+async def my_wallet(user: User, queries: Queries) -> WalletSummary:
     return await queries.wallets.wallet(user.id)
 
 
-async def my_transactions(user: User, page: PageRequest, queries: Queries) -> Page[LedgerEntry]:
-    return await queries.wallets.transactions(user.id, page)
+async def my_transactions(user: User, page: PageRequest, queries: Queries) -> Page[AccountEntry]:
+    return await queries.ledger.entries(wallet_of(user.id), page)
 
 
 async def my_notifications(user: User, unread_only: bool, page: PageRequest, queries: Queries) -> Page[Notification]:

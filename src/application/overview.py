@@ -8,9 +8,11 @@ from zoneinfo import ZoneInfo
 
 from application.access import may_review_something, role_for, visible_task
 from application.listing import my_projects
+from application.ports.clock import Clock
 from application.ports.messaging import ListCache
 from application.ports.repositories import UnitOfWorkFactory
 from application.queries import PageRequest, Queries
+from application.tasks import task_view
 from application.views import AssignmentView, ProjectView, TaskView
 from domain.access import can_review_task
 from domain.assignments import AssignmentStatus
@@ -57,15 +59,15 @@ def local_today(user: User, now: datetime) -> date:
     return now.astimezone(ZoneInfo(user.time_zone)).date()
 
 
-async def home(user: User, now: datetime, queries: Queries, cache: ListCache, uow: UnitOfWorkFactory) -> Home:
+async def home(user: User, clock: Clock, queries: Queries, cache: ListCache, uow: UnitOfWorkFactory) -> Home:
     """My work in progress, the oldest submissions I may review, and my projects due within two weeks."""
-    today = local_today(user, now)
+    today = local_today(user, clock.now())
     in_progress = await queries.assignments.mine(user.id, AssignmentStatus.IN_PROGRESS, PageRequest(HOME_LIST))
     async with uow() as work:
         may_review = await may_review_something(work, user)
     to_review = (await queries.assignments.review_queue(user, PageRequest(HOME_LIST))).items if may_review else []
     # The newest hundred projects are searched: enough for a person's own list.
-    projects = await my_projects(user, PageRequest(100), queries, cache)
+    projects = await my_projects(user, PageRequest(100), queries, cache, clock)
     due_soon = sorted(
         (
             p
@@ -77,16 +79,16 @@ async def home(user: User, now: datetime, queries: Queries, cache: ListCache, uo
     return Home(in_progress.items, to_review, may_review, due_soon[:HOME_LIST], today)
 
 
-async def task_page(slug: str, user: User, uow: UnitOfWorkFactory) -> TaskPage:
-    """The task, and my work on it, read in one transaction."""
+async def task_page(slug: str, user: User, uow: UnitOfWorkFactory, clock: Clock) -> TaskPage:
+    """The task, and my work on it, read in one transaction. Its reviewers may not claim it: nobody earns on
+    work they could review."""
     async with uow() as work:
         task = await visible_task(work, user, slug)
         reviews = can_review_task(user, task, await role_for(work, user, task))
         mine = await work.assignments.find(task.id, user.id)
-        project = await work.projects.get(task.project_id) if task.project_id else None
-    view = TaskView.of(task, project.slug if project else None)
+        view = await task_view(work, task, clock)
     mine_view = AssignmentView.of(mine, task.slug, task.name) if mine else None
-    return TaskPage(view, mine_view, reviews, may_claim=mine is None and _claimable(task))
+    return TaskPage(view, mine_view, reviews, may_claim=mine is None and not reviews and _claimable(task))
 
 
 def _claimable(task: Task) -> bool:

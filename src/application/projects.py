@@ -8,6 +8,7 @@ from typing import Any
 from uuid import UUID
 
 from application.access import withdraw_open_claims
+from application.escrow import settle_escrow
 from application.ports.clock import Clock
 from application.ports.repositories import UnitOfWork, UnitOfWorkFactory
 from application.slugging import add_under_free_slug, free_slug
@@ -15,6 +16,7 @@ from application.views import ProjectView
 from domain.access import ProjectRole, can_create_project, can_manage_project, can_view_project
 from domain.errors import MemberNotFound, PermissionDenied, ProjectNotFound
 from domain.events import ProjectCreated, Withdrawal
+from domain.ledger import TREASURY, TransferKind, budget_of
 from domain.projects import RESERVED_SLUGS, Membership, Project, ProjectStatus
 from domain.users import User
 
@@ -75,12 +77,13 @@ async def create_project(cmd: CreateProject, user: User, uow: UnitOfWorkFactory,
         await work.memberships.add(Membership(project.id, user.id, ProjectRole.MANAGER, now))
         project.record(ProjectCreated(at=now, project_slug=project.slug, by=user.id))
         await work.commit()
-    return ProjectView.of(project, ProjectRole.MANAGER)
+    return ProjectView.of(project, ProjectRole.MANAGER, project.is_overdue_on(clock.today()))
 
 
-async def get_project(slug: str, user: User, uow: UnitOfWorkFactory) -> ProjectView:
+async def get_project(slug: str, user: User, uow: UnitOfWorkFactory, clock: Clock) -> ProjectView:
     async with uow() as work:
-        return ProjectView.of(*await visible_project(work, user, slug))
+        project, role = await visible_project(work, user, slug)
+    return ProjectView.of(project, role, project.is_overdue_on(clock.today()))
 
 
 async def edit_project(cmd: EditProject, user: User, uow: UnitOfWorkFactory, clock: Clock) -> ProjectView:
@@ -90,19 +93,37 @@ async def edit_project(cmd: EditProject, user: User, uow: UnitOfWorkFactory, clo
         project.edit(dict(cmd.changes))
         await work.projects.update(project)
         await work.commit()
-    return ProjectView.of(project, role)
+    return ProjectView.of(project, role, project.is_overdue_on(clock.today()))
 
 
 async def delete_project(slug: str, user: User, uow: UnitOfWorkFactory, clock: Clock) -> None:
-    """Soft delete: the project and its tasks vanish from lists and lookups; their history stays."""
+    """Soft delete: the project and its tasks vanish from lists and lookups; their history stays. Their
+    escrows return to the budget, and what the budget holds returns to the treasury: nobody can spend it now."""
     now = clock.now()
     async with uow() as work:
         project = await managed_project(work, user, slug, for_update=True)
         project.delete(user.id, now)
         await work.projects.update(project)
         claims = await work.assignments.open_claims(project_id=project.id)
-        await withdraw_open_claims(work, claims, Withdrawal.PROJECT_DELETED, now)
+        await withdraw_open_claims(work, claims, Withdrawal.PROJECT_DELETED, now, settle=False)
+        live = await work.tasks.live_in_project(project.id)  # locks them all before the budget
         await work.tasks.delete_for_project(project.id, now)
+        for task in live:
+            task.deleted_at = now
+            await settle_escrow(work, task, now, user.id)
+        budget = await work.ledger.account(budget_of(project.id), for_update=True)
+        if budget.balance > 0:
+            reason = f"Project “{project.name}” deleted"
+            refund = budget.pay(
+                TREASURY,
+                budget.balance,
+                TransferKind.FUNDING,
+                now,
+                reason=reason,
+                reference=f"project:{project.slug}",
+                actor_id=user.id,
+            )
+            await work.ledger.post(refund)
         await work.commit()
 
 

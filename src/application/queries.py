@@ -12,11 +12,21 @@ from application.admin_queries import AdminQueries
 # Re-exported: the pages of every list are asked for and answered with these.
 from application.paging import Page as Page
 from application.paging import PageRequest as PageRequest
-from application.views import AssignmentView, MemberView, PendingInvitation, ProjectView, TaskView, UserHistory
+from application.ports.ledger import LedgerChecks
+from application.views import (
+    AccountEntry,
+    AssignmentView,
+    MemberView,
+    PendingInvitation,
+    ProjectView,
+    TaskView,
+    UserHistory,
+    WalletSummary,
+)
 from domain.assignments import AssignmentStatus
+from domain.ledger import AccountKey
 from domain.notifications import Notification
 from domain.users import Role, User
-from domain.wallets import LedgerEntry, Wallet
 
 BOARD = "board"  # the cache scope of every list built from tasks, assignments, projects and memberships
 
@@ -31,18 +41,23 @@ class TaskFilters:
 
 
 class ProjectQueries(Protocol):
-    async def for_user(self, user: User, page: PageRequest) -> Page[ProjectView]:
+    """`today` is the local date that due dates are judged against."""
+
+    async def for_user(self, user: User, page: PageRequest, today: date) -> Page[ProjectView]:
         """The user's live projects (an admin's: all), newest first."""
         ...
 
     async def members(self, project_id: UUID, page: PageRequest) -> Page[MemberView]: ...
     async def pending_invitations(self, project_id: UUID, now: datetime) -> list[PendingInvitation]: ...
-    async def tasks(self, project_id: UUID, filters: TaskFilters, page: PageRequest) -> Page[TaskView]: ...
+    async def tasks(self, project_id: UUID, filters: TaskFilters, page: PageRequest, today: date) -> Page[TaskView]: ...
 
 
 class TaskQueries(Protocol):
-    async def available(self, user: User, q: str | None, project: str | None, page: PageRequest) -> Page[TaskView]:
-        """Tasks the user may claim now: visible, open, live, with a free slot, not already theirs."""
+    async def available(
+        self, user: User, q: str | None, project: str | None, page: PageRequest, today: date
+    ) -> Page[TaskView]:
+        """Tasks the user may claim now: visible, open, live, with a free slot, not already theirs, and not
+        theirs to review."""
         ...
 
 
@@ -55,8 +70,13 @@ class AssignmentQueries(Protocol):
 
 
 class WalletQueries(Protocol):
-    async def wallet(self, user_id: UUID) -> Wallet: ...
-    async def transactions(self, user_id: UUID, page: PageRequest) -> Page[LedgerEntry]: ...
+    async def wallet(self, user_id: UUID) -> WalletSummary: ...
+
+
+class LedgerQueries(Protocol):
+    async def entries(self, account: AccountKey, page: PageRequest) -> Page[AccountEntry]:
+        """The account's transfers, newest first, signed from its side."""
+        ...
 
 
 class NotificationQueries(Protocol):
@@ -88,3 +108,5 @@ class Queries:
     users: UserQueries
     projects: ProjectQueries
     admin: AdminQueries
+    ledger: LedgerQueries
+    checks: LedgerChecks

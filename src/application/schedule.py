@@ -21,6 +21,7 @@ SCHEDULE = (
     Entry("auto_approve", every=timedelta(minutes=1)),
     Entry("sweep_outbox", every=timedelta(minutes=1)),
     Entry("purge", every=timedelta(hours=1)),
+    Entry("check_ledger", daily_at=time(2, 0)),
 )
 
 

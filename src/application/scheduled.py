@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from datetime import date, datetime
 from uuid import UUID
 
-from application.access import locked_assignment
+from application.access import ensure_may_earn, locked_assignment
+from application.escrow import pay_approval, settle_escrow
 from application.ports.clock import Clock
 from application.ports.repositories import UnitOfWorkFactory
 from application.ports.scheduled import DigestLine
-from application.rewards import credit_approval
 from domain.assignments import AssignmentStatus
+from domain.errors import ReviewerCannotEarn
 from domain.events import DigestDue, DigestItem, ItemOverdue
 
+log = logging.getLogger(__name__)
 BATCH = 500
 AUTO_APPROVAL_FEEDBACK = "Approved automatically: nobody reviewed it in time."
 
@@ -37,6 +40,7 @@ async def expire_claim(assignment_id: UUID, uow: UnitOfWorkFactory, clock: Clock
         task.expire(assignment, now)
         await work.assignments.update(assignment)
         await work.tasks.update(task)
+        await settle_escrow(work, task, now)
         await work.commit()
     return 1
 
@@ -57,18 +61,29 @@ async def auto_approve_one(assignment_id: UUID, uow: UnitOfWorkFactory, clock: C
         assignment, task = locked
         if assignment.auto_approve_at is None or assignment.auto_approve_at > now:
             return 0
+        try:
+            await ensure_may_earn(work, assignment.user_id, task)
+        except ReviewerCannotEarn:
+            # Left for a person to review; its auto-approve time is cleared, so the job does not come back to it.
+            log.warning("auto-approve withheld for assignment %s: its holder reviews the task", assignment.id)
+            task.withhold_auto_approval(assignment, now)
+            await work.assignments.update(assignment)
+            await work.commit()
+            return 0
         task.approve(assignment, None, AUTO_APPROVAL_FEEDBACK, now)
+        await work.tasks.update(task)
         await work.assignments.update(assignment)
-        await credit_approval(work, assignment, task, now)
+        await pay_approval(work, assignment, task, now)
         await work.commit()
     return 1
 
 
 async def mark_overdue(today: date, uow: UnitOfWorkFactory, clock: Clock) -> int:
-    """Flags overdue projects and tasks in a few set-based statements and notifies each person once."""
+    """Tells each person once about what became overdue (every read derives `is_overdue` itself), in a few
+    set-based statements."""
     now = clock.now()
     async with uow() as work:
-        notices = await work.scheduled.flag_overdue(today, now)
+        notices = await work.scheduled.overdue_notices(today, now)
         work.record(
             *(
                 ItemOverdue(

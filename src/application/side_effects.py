@@ -178,6 +178,9 @@ def _audit(event: e.Event, fx: _Effects) -> None:
             fx.log(event, "assignment.approved", reviewer, event.assignment_id)
         case e.AssignmentRejected():
             fx.log(event, "assignment.rejected", event.reviewer_id, event.assignment_id)
+        case e.AutoApprovalWithheld():
+            detail = "its holder reviews the task: left for a person"
+            fx.log(event, "assignment.auto_approval_withheld", None, event.assignment_id, detail)
         case e.TaskEdited():
             fx.log(event, "task.edited", event.by, event.task_slug, ",".join(event.fields))
         case e.TaskDeleted():
@@ -220,3 +223,5 @@ def _audit(event: e.Event, fx: _Effects) -> None:
             fx.log(event, "wallet.redeemed", event.user_id, event.user_id, str(event.points))
         case acc.WalletAdjusted():
             fx.log(event, "wallet.adjusted", event.by, event.user_id, f"{event.points}: {event.reason}")
+        case acc.BudgetFunded():
+            fx.log(event, "budget.funded", event.by, event.project_id, f"{event.points}: {event.reason}")

@@ -10,7 +10,8 @@ from typing import Any, TypeVar
 from uuid import UUID
 
 from domain.access import ProjectRole
-from domain.assignments import Assignment, AssignmentStatus, Origin
+from domain.assignments import Assignment, AssignmentStatus, Origin, ReviewRecord
+from domain.ledger import AccountKey, Transfer, TransferKind
 from domain.projects import Project, ProjectStatus
 from domain.tasks import Task
 from domain.users import User
@@ -44,8 +45,8 @@ class TaskView:
     created_at: datetime
 
     @classmethod
-    def of(cls, task: Task, project: str | None) -> TaskView:
-        return copied(cls, task, project=project)
+    def of(cls, task: Task, project: str | None, is_overdue: bool) -> TaskView:
+        return copied(cls, task, project=project, is_overdue=is_overdue)
 
     @property
     def image_url(self) -> str | None:
@@ -78,6 +79,27 @@ class AssignmentView:
 
 
 @dataclass(frozen=True)
+class ReviewView:
+    status: AssignmentStatus
+    by: UUID | None  # None: the auto-approve job
+    at: datetime
+    feedback: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class AssignmentDetail(AssignmentView):
+    history: list[ReviewView]
+
+    @classmethod
+    def of(  # type: ignore[override]
+        cls, assignment: Assignment, task: str, reviews: list[ReviewRecord], task_name: str = ""
+    ) -> AssignmentDetail:
+        history = [ReviewView(r.status, r.reviewer_id, r.at, r.feedback) for r in reviews]
+        given = {"task": task, "user": assignment.user_id, "task_name": task_name, "user_name": ""}
+        return copied(cls, assignment, **given, history=history)
+
+
+@dataclass(frozen=True)
 class ProjectView:
     id: UUID
     slug: str
@@ -91,8 +113,8 @@ class ProjectView:
     created_at: datetime
 
     @classmethod
-    def of(cls, project: Project, my_role: ProjectRole | None) -> ProjectView:
-        return copied(cls, project, my_role=my_role)
+    def of(cls, project: Project, my_role: ProjectRole | None, is_overdue: bool) -> ProjectView:
+        return copied(cls, project, my_role=my_role, is_overdue=is_overdue)
 
 
 @dataclass(frozen=True)
@@ -111,6 +133,30 @@ class PendingInvitation:
     role: ProjectRole
     created_at: datetime
     expires_at: datetime
+
+
+@dataclass(frozen=True)
+class AccountEntry:
+    """A transfer as one account sees it: points positive when they came in."""
+
+    id: UUID
+    kind: TransferKind
+    points: int
+    reason: str
+    reference: str
+    actor_id: UUID | None
+    created_at: datetime
+
+    @classmethod
+    def of(cls, transfer: Transfer, account: AccountKey) -> AccountEntry:
+        return copied(cls, transfer, points=transfer.points_for(account))
+
+
+@dataclass(frozen=True)
+class WalletSummary:
+    balance: int
+    earned: int  # rewards received
+    redeemed: int  # points spent
 
 
 @dataclass(frozen=True)

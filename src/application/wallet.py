@@ -1,4 +1,4 @@
-"""Wallet use cases: redeem points (idempotently) and admin adjustments."""
+"""Wallet use cases: redeem points (idempotently) and admin adjustments, both against the treasury."""
 
 from __future__ import annotations
 
@@ -8,10 +8,12 @@ from uuid import UUID
 
 from application.access import ensure_admin
 from application.ports.clock import Clock
-from application.ports.repositories import IdempotencyRecord, UnitOfWorkFactory
+from application.ports.ledger import IdempotencyRecord
+from application.ports.repositories import UnitOfWorkFactory
+from application.views import AccountEntry
 from domain.errors import IdempotencyKeyReused, InvalidInput, UserNotFound
+from domain.ledger import MAX_IDEMPOTENCY_KEY, Transfer, adjustment, redemption, wallet_of
 from domain.users import User
-from domain.wallets import MAX_IDEMPOTENCY_KEY, LedgerEntry
 
 
 @dataclass(frozen=True)
@@ -23,10 +25,14 @@ class Redeem:
 
 @dataclass(frozen=True)
 class Posting:
-    """A ledger entry and the balance right after it: the answer a repeated request gets again."""
+    """A transfer as the wallet sees it, and the balance right after it: what a repeated request gets again."""
 
-    entry: LedgerEntry
+    entry: AccountEntry
     balance: int
+
+    @classmethod
+    def of(cls, transfer: Transfer, user_id: UUID, balance: int) -> Posting:
+        return cls(AccountEntry.of(transfer, wallet_of(user_id)), balance)
 
 
 def _request_digest(cmd: Redeem) -> str:
@@ -44,21 +50,20 @@ async def redeem(cmd: Redeem, user: User, uow: UnitOfWorkFactory, clock: Clock) 
     now = clock.now()
     async with uow() as work:
         # The wallet lock comes first so that two requests with one key take turns.
-        wallet = await work.wallets.get(user.id, for_update=True)
+        wallet = await work.ledger.account(wallet_of(user.id), for_update=True)
         earlier = await work.idempotency.get(user.id, key)
         if earlier is not None:
             if earlier.request_digest != digest:
                 raise IdempotencyKeyReused()
-            entry_id, _, balance = earlier.result_ref.partition(":")
-            entry = await work.ledger.get(UUID(entry_id))
-            assert entry is not None
-            return Posting(entry, int(balance)), False
-        entry = wallet.redeem(cmd.points, cmd.note, now)
-        await work.ledger.add(entry)
-        await work.wallets.update(wallet)
-        await work.idempotency.add(IdempotencyRecord(user.id, key, digest, f"{entry.id}:{wallet.balance}", now))
+            transfer_id, _, balance = earlier.result_ref.partition(":")
+            found = await work.ledger.get(UUID(transfer_id))
+            assert found is not None
+            return Posting.of(found, user.id, int(balance)), False
+        transfer = redemption(wallet, cmd.points, cmd.note, now)
+        await work.ledger.post(transfer)
+        await work.idempotency.add(IdempotencyRecord(user.id, key, digest, f"{transfer.id}:{wallet.balance}", now))
         await work.commit()
-    return Posting(entry, wallet.balance), True
+    return Posting.of(transfer, user.id, wallet.balance), True
 
 
 async def adjust_wallet(
@@ -69,9 +74,8 @@ async def adjust_wallet(
     async with uow() as work:
         if await work.users.get(user_id) is None:
             raise UserNotFound()
-        wallet = await work.wallets.get(user_id, for_update=True)
-        entry = wallet.adjust(points, reason, admin.id, now)
-        await work.ledger.add(entry)
-        await work.wallets.update(wallet)
+        wallet = await work.ledger.account(wallet_of(user_id), for_update=True)
+        transfer = adjustment(wallet, points, reason, admin.id, now)
+        await work.ledger.post(transfer)
         await work.commit()
-    return Posting(entry, wallet.balance)
+    return Posting.of(transfer, user_id, wallet.balance)

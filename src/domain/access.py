@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from domain.errors import ReviewerCannotEarn
 from domain.tasks import Task
 from domain.users import Role, User
 
@@ -38,3 +39,9 @@ def can_manage_project(user: User, project_deleted: bool, project_role: ProjectR
 
 def can_create_project(user: User) -> bool:
     return user.role in (Role.ADMIN, Role.MANAGER)
+
+
+def ensure_can_earn(user: User, task: Task, project_role: ProjectRole | None) -> None:
+    """Nobody earns points on work they could review: a reviewer may not claim, be assigned or be approved."""
+    if can_review_task(user, task, project_role):
+        raise ReviewerCannotEarn()

@@ -105,3 +105,14 @@ class PasswordConfirmed(Event):
 @dataclass(frozen=True, kw_only=True)
 class PasswordConfirmationFailed(Event):
     user_id: UUID
+
+
+# Budgets.
+
+
+@dataclass(frozen=True, kw_only=True)
+class BudgetFunded(Event):
+    project_id: UUID
+    points: int
+    reason: str
+    by: UUID

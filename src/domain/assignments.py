@@ -31,6 +31,19 @@ class Origin(StrEnum):
 SLOT_HOLDING = frozenset({AssignmentStatus.IN_PROGRESS, AssignmentStatus.SUBMITTED, AssignmentStatus.APPROVED})
 
 
+@dataclass(frozen=True)
+class ReviewRecord:
+    """One review of an assignment, kept for good: an overturned rejection stays in the history."""
+
+    assignment_id: UUID
+    status: AssignmentStatus  # approved or rejected
+    reviewer_id: UUID | None  # None: the auto-approve job
+    feedback: str
+    points: int  # what the approval paid (0 for a rejection)
+    at: datetime
+    id: UUID = field(default_factory=new_id)
+
+
 @dataclass
 class Assignment:
     task_id: UUID
@@ -104,6 +117,13 @@ class Assignment:
             raise InvalidInput("Say why the submission is rejected.", field="feedback")
         self._review(reviewer_id, feedback, now)
         self.status = AssignmentStatus.REJECTED
+
+    def last_review(self, points: int) -> ReviewRecord:
+        """The review just made, as the history keeps it."""
+        assert self.reviewed_at is not None, "only a reviewed assignment has a review"
+        assert self.status in (AssignmentStatus.APPROVED, AssignmentStatus.REJECTED)
+        paid = points if self.status is AssignmentStatus.APPROVED else 0
+        return ReviewRecord(self.id, self.status, self.reviewer_id, self.feedback, paid, self.reviewed_at)
 
     def can_overturn(self, now: datetime) -> bool:
         return (

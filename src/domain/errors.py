@@ -172,6 +172,16 @@ class InsufficientPoints(Conflict):
     message = "The wallet does not hold enough points."
 
 
+class BudgetExceeded(Conflict):
+    code = "budget_exceeded"
+    message = "The budget does not hold enough points for this."
+
+
+class ReviewerCannotEarn(Conflict):
+    code = "reviewer_cannot_earn"
+    message = "A reviewer of this task cannot earn its points: nobody is paid for work they could review."
+
+
 class IdempotencyKeyReused(Conflict):
     code = "idempotency_key_reused"
     message = "This Idempotency-Key was already used with a different request."

@@ -81,6 +81,14 @@ class AssignmentRejected(Event):
 
 
 @dataclass(frozen=True, kw_only=True)
+class AutoApprovalWithheld(Event):
+    """The holder reviews the task, so the auto-approve job left their submission for a person."""
+
+    assignment_id: UUID
+    user_id: UUID
+
+
+@dataclass(frozen=True, kw_only=True)
 class ClaimExpired(Event):
     assignment_id: UUID
     user_id: UUID

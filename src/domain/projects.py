@@ -34,7 +34,6 @@ class Project(Aggregate):
     status: ProjectStatus = ProjectStatus.ACTIVE
     start_date: date | None = None
     due_date: date | None = None
-    is_overdue: bool = False
     deleted_at: datetime | None = None
     id: UUID = field(default_factory=new_id)
 
@@ -50,13 +49,15 @@ class Project(Aggregate):
     def accepts_work(self) -> bool:
         return self.deleted_at is None and self.status is not ProjectStatus.COMPLETED
 
+    def is_overdue_on(self, today: date) -> bool:
+        """Due before `today` (local) and neither completed nor deleted."""
+        return self.due_date is not None and self.due_date < today and self.accepts_work
+
     def edit(self, changes: dict[str, object]) -> None:
         for name, value in changes.items():
             if name not in ("name", "description", "status", "start_date", "due_date"):
                 raise InvalidInput(f"{name} cannot be edited.", field=name)
             setattr(self, name, ProjectStatus(str(value)) if name == "status" else value)
-        if "due_date" in changes or "status" in changes:
-            self.is_overdue = False
         self.__post_init__()
 
     def delete(self, by: UUID, now: datetime) -> None:

@@ -17,6 +17,7 @@ from domain.events import (
     AssignmentApproved,
     AssignmentMade,
     AssignmentRejected,
+    AutoApprovalWithheld,
     ClaimExpired,
     ClaimWithdrawn,
     TaskDeleted,
@@ -69,8 +70,8 @@ class Task(Aggregate):
     claim_duration_seconds: int | None = None
     auto_approve_after_seconds: int | None = None
     is_open: bool = True
-    is_overdue: bool = False
     slots_taken: int = 0
+    approved_slots: int = 0
     image_path: str | None = None
     thumbnail_path: str | None = None
     deleted_at: datetime | None = None
@@ -97,6 +98,11 @@ class Task(Aggregate):
     @property
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
+
+    def is_overdue_on(self, today: date, project_accepts_work: bool = True) -> bool:
+        """Due before `today` (local), live, not every slot approved, and not in a completed project."""
+        late = self.due_date is not None and self.due_date < today
+        return late and not self.is_deleted and self.approved_slots < self.claim_limit and project_accepts_work
 
     def ensure_claimable(self) -> None:
         if not self.is_open or self.is_deleted:
@@ -194,6 +200,7 @@ class Task(Aggregate):
             self.take_slot()
         else:
             assignment.approve(reviewer_id, feedback, now)
+        self.approved_slots += 1
         self.record(
             AssignmentApproved(
                 at=now,
@@ -223,6 +230,11 @@ class Task(Aggregate):
             )
         )
 
+    def withhold_auto_approval(self, assignment: Assignment, now: datetime) -> None:
+        """Work held by one of the task's reviewers is never approved automatically: it waits for a person."""
+        assignment.auto_approve_at = None
+        self.record(AutoApprovalWithheld(at=now, assignment_id=assignment.id, user_id=assignment.user_id))
+
     def change_limit(self, claim_limit: int) -> None:
         if claim_limit < self.slots_taken:
             raise LimitBelowHeldSlots()
@@ -238,8 +250,6 @@ class Task(Aggregate):
             setattr(self, name, value)
         if isinstance(claim_limit, int):
             self.change_limit(claim_limit)
-        if "due_date" in changes:
-            self.is_overdue = False  # judged again against the new date by the next overdue run
         self.__post_init__()
         self.record(TaskEdited(at=now, task_slug=self.slug, by=by, fields=tuple(sorted(changes))))
 

@@ -146,7 +146,7 @@ def bootstrap(
     engine = create_engine(settings.database_url, pool_size=settings.db_pool_size)
     redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
     prefix = f"{settings.redis_namespace}:"
-    clock = clock or SystemClock()
+    clock = clock or SystemClock(settings.time_zone)
     owned_broker = None
     if queue is None and broker is None and settings.redis_url:
         broker = owned_broker = create_broker(settings.redis_url, namespace=settings.redis_namespace, connect_timeout=2)
@@ -167,7 +167,8 @@ def bootstrap(
         refresh_ttl=timedelta(seconds=settings.refresh_token_ttl_seconds),
         default_time_zone=settings.time_zone,
     )
-    jobs = JobDeps(uow, clock, mailer or build_mailer(settings), queue, settings.time_zone)
+    queries = sql_queries(engine)
+    jobs = JobDeps(uow, clock, mailer or build_mailer(settings), queue, queries.checks, settings.time_zone)
     handlers = job_handlers(jobs)
     if isinstance(queue, InlineJobQueue):
         for name, handler in handlers.items():
@@ -178,7 +179,7 @@ def bootstrap(
         identity=identity,
         jobs=jobs,
         handlers=handlers,
-        queries=sql_queries(engine),
+        queries=queries,
         images=PillowImageProcessor(),
         media=LocalMediaStorage(settings.media_root),
         cache=cache,

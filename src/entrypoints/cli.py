@@ -1,4 +1,4 @@
-"""The `taskreward` command: serve, migrate, create-admin, worker, scheduler and run-job."""
+"""The `taskreward` command: serve, migrate, create-admin, worker, scheduler, run-job and check-ledger."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from adapters.db.migrate import upgrade
 from application.accounts import create_admin
+from application.ledger_check import Finding
 from domain.errors import DomainError
 from entrypoints.bootstrap import bootstrap
 from entrypoints.logs import configure_logging
@@ -146,6 +147,27 @@ def cmd_run_job(settings: Settings, args: argparse.Namespace) -> int:
     return asyncio.run(run())
 
 
+def cmd_check_ledger(settings: Settings, _args: argparse.Namespace) -> int:
+    """Exit 0 when every money invariant holds; 1, naming each broken one, when any does not."""
+    from application.ledger_check import check_ledger
+    from entrypoints.job_table import report_ledger
+
+    async def run() -> list[Finding]:
+        async with bootstrap(settings) as container:
+            return await check_ledger(container.queries.checks)
+
+    findings = asyncio.run(run())
+    for finding in findings:
+        state = "ok" if finding.holds else f"BROKEN ({finding.count})"
+        print(f"{finding.invariant.name:<28} {state:<14} {finding.invariant.meaning}")
+    broken = report_ledger(findings)
+    if broken:
+        print(f"{broken} ledger invariant(s) broken", file=sys.stderr)
+        return 1
+    print("ledger ok")
+    return 0
+
+
 def cmd_demo(settings: Settings, _args: argparse.Namespace) -> int:
     from entrypoints.demo import load_demo
 
@@ -161,7 +183,7 @@ def cmd_demo(settings: Settings, _args: argparse.Namespace) -> int:
     return 0
 
 
-JOB_NAMES = ["mark-overdue", "daily-digest", "expire-claims", "auto-approve", "purge", "sweep-outbox"]
+JOB_NAMES = ["mark-overdue", "daily-digest", "expire-claims", "auto-approve", "purge", "sweep-outbox", "check-ledger"]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -191,6 +213,8 @@ def build_parser() -> argparse.ArgumentParser:
     run_job.add_argument("job", choices=JOB_NAMES)
     run_job.add_argument("--date", help="the local date for mark-overdue and daily-digest (YYYY-MM-DD)")
     run_job.set_defaults(handler=cmd_run_job)
+    check = sub.add_parser("check-ledger", help="verify every money invariant; exit 1 naming each broken one")
+    check.set_defaults(handler=cmd_check_ledger)
     demo = sub.add_parser("demo", help="add sample accounts, a project and tasks (prints the passwords)")
     demo.set_defaults(handler=cmd_demo)
     return parser

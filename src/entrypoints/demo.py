@@ -5,7 +5,8 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 
-from application import accounts, projects, tasks
+from application import accounts, budgets, projects, tasks
+from application.budgets import FundProject
 from application.projects import CreateProject
 from application.tasks import CreateTask
 from domain.access import ProjectRole
@@ -56,6 +57,7 @@ async def load_demo(container: Container) -> dict[str, str]:
         for email in ("nina@demo.test", "omar@demo.test"):
             await work.memberships.add(Membership(project.id, users[email].id, ProjectRole.MEMBER, now))
         await work.commit()
+    await budgets.fund_project(FundProject(project.slug, 100, "Demo budget"), admin, container.uow, container.clock)
     for name, days in (("Draft the homepage", 2), ("Pick the fonts", 7)):
         cmd = CreateTask(name, points=5, due_date=(now + timedelta(days=days)).date())
         await tasks.create_project_task(project.slug, cmd, manager, container.uow, container.clock)

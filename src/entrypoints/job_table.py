@@ -2,20 +2,45 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date
 from uuid import UUID
 
+from prometheus_client import Gauge
+
 from application import scheduled
 from application.email_delivery import send_email
+from application.ledger_check import Finding, check_ledger
 from application.outbox import sweep_outbox
 from application.ports.clock import Clock
+from application.ports.ledger import LedgerChecks
 from application.ports.messaging import JobQueue, Mailer
 from application.ports.repositories import UnitOfWorkFactory
 from application.schedule import local_today
 
 Handler = Callable[..., Awaitable[object]]
+log = logging.getLogger(__name__)
+LEDGER_VIOLATIONS = Gauge(
+    "taskreward_ledger_violations",
+    "What breaks each ledger invariant at the last check (points off for sum_zero, rows for the others)",
+    ["invariant"],
+)
+
+
+def report_ledger(findings: list[Finding]) -> int:
+    """Sets the gauge and logs: one loud line per broken invariant. Returns how many are broken."""
+    for finding in findings:
+        LEDGER_VIOLATIONS.labels(finding.invariant.name).set(finding.count)
+    broken = [f for f in findings if not f.holds]
+    for finding in broken:
+        log.error(
+            "LEDGER INVARIANT BROKEN: %s (%s): %d", finding.invariant.name, finding.invariant.meaning, finding.count
+        )
+    if not broken:
+        log.info("ledger check: all %d invariants hold", len(findings))
+    return len(broken)
 
 
 @dataclass(frozen=True)
@@ -26,6 +51,7 @@ class JobDeps:
     clock: Clock
     mailer: Mailer
     queue: JobQueue
+    checks: LedgerChecks
     time_zone: str = "UTC"
 
 
@@ -56,6 +82,10 @@ def job_handlers(deps: JobDeps) -> dict[str, Handler]:
     async def sweep() -> object:
         return await sweep_outbox(uow, deps.queue, clock)
 
+    async def check(today: str | None = None) -> object:
+        # Daily runs are told their local date; the check looks at the whole ledger, whatever the day.
+        return report_ledger(await check_ledger(deps.checks))
+
     return {
         "send_email": email,
         "expire_claims": expire_claims,
@@ -64,4 +94,5 @@ def job_handlers(deps: JobDeps) -> dict[str, Handler]:
         "daily_digest": daily_digest,
         "purge": purge,
         "sweep_outbox": sweep,
+        "check_ledger": check,
     }

@@ -28,6 +28,7 @@ ACTOR_OPTIONS: dict[str, dict[str, Any]] = {
     "mark_overdue": {"max_retries": 5, "time_limit": 30 * MINUTE_MS},
     "daily_digest": {"max_retries": 5, "time_limit": 30 * MINUTE_MS},
     "purge": {"max_retries": 3},
+    "check_ledger": {"max_retries": 0, "time_limit": 30 * MINUTE_MS},
 }
 
 

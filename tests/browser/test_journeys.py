@@ -64,6 +64,19 @@ async def account(site: Site, email: str, password: str) -> None:
         await uow.commit()
 
 
+async def fund(site: Site, project: str, points: int) -> None:
+    """An admin grants the project its budget (through the use case the API calls): tasks with points need one."""
+    from application.budgets import FundProject, fund_project
+    from domain.users import Role, User
+
+    container = site.container
+    admin = User(f"root-{project}@browser.test", "Root", Role.ADMIN, "!unusable", container.clock.now())
+    async with container.uow() as uow:
+        await uow.users.add(admin)
+        await uow.commit()
+    await fund_project(FundProject(project, points, "Season budget"), admin, container.uow, container.clock)
+
+
 async def code_from_email(site: Site, email: str, count: int = 1) -> str:
     message = text_part(await site.smtp.wait_for(email, count))
     found = re.search(r"\b(\d{6})\b", message)
@@ -102,6 +115,7 @@ async def test_a_manager_runs_a_project_and_a_member_earns_points(browser: Any, 
     await page.get_by_role("button", name="Create project").click()
     await page.get_by_text("Project “Community garden” created.").wait_for()
     assert page.url.endswith("/projects/community-garden/")
+    await fund(site, "community-garden", 7 + 3 + 2)  # what the three tasks below reserve
 
     await page.get_by_label("Emails").fill("omar@browser.test")
     await page.get_by_role("button", name="Invite").click()

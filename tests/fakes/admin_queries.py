@@ -22,13 +22,13 @@ from application.admin_queries import (
     TaskRecord,
 )
 from application.queries import Page, PageRequest, Queries
-from application.views import AssignmentView, MemberView, UserHistory, copied
+from application.views import AccountEntry, AssignmentView, MemberView, UserHistory, copied
 from domain.assignments import AssignmentStatus
+from domain.ledger import TREASURY, AccountKey, AccountKind, TransferKind, wallet_of
 from domain.outbox import DeliveryStatus
-from domain.projects import Project, ProjectStatus
+from domain.projects import Project
 from domain.tasks import Task
 from domain.users import Role, User
-from domain.wallets import LedgerEntry, Wallet
 from tests.fakes.store import Store
 
 T = TypeVar("T")
@@ -41,8 +41,16 @@ def cut(rows: Iterable[T], page: PageRequest, key: Callable[[T], Any]) -> Page[T
     return Page(ordered[start:end], str(end) if end < len(ordered) else None)
 
 
-def _overdue(project: Project, today: date) -> bool:
-    return project.due_date is not None and project.due_date < today and project.status is not ProjectStatus.COMPLETED
+def _balance(store: Store, key: AccountKey) -> int:
+    account = store.accounts.get(key.id)
+    return 0 if account is None else account.balance
+
+
+def _moved(store: Store, account: AccountKey, kind: TransferKind) -> int:
+    """The points of that kind the account received (positive) or paid (negative)."""
+    return sum(
+        t.points_for(account) for t in store.transfers.values() if t.kind is kind and account in (t.debit, t.credit)
+    )
 
 
 @dataclass
@@ -63,21 +71,23 @@ class FakeAdminQueries:
             full_tasks=sum(t.slots_taken >= t.claim_limit for t in live_open),
             submissions_waiting=len(waiting),
             oldest_submission_at=min((a.submitted_at for a in waiting if a.submitted_at), default=None),
-            points_outstanding=sum(w.balance for w in s.wallets.values()),
-            points_redeemed=sum(w.redeemed for w in s.wallets.values()),
+            points_issued=-_balance(s, TREASURY),
+            points_outstanding=sum(a.balance for a in s.accounts.values() if a.key.kind is AccountKind.WALLET),
+            points_redeemed=_moved(s, TREASURY, TransferKind.REDEMPTION),
             failed_deliveries=deliveries.count(DeliveryStatus.FAILED),
             pending_deliveries=deliveries.count(DeliveryStatus.PENDING),
-            overdue_projects=sum(p.deleted_at is None and _overdue(p, today) for p in s.projects.values()),
+            overdue_projects=sum(p.is_overdue_on(today) for p in s.projects.values()),
             new_users=sum(u.created_at >= since for u in s.users.values()),
         )
 
-    def _task(self, task: Task) -> TaskRecord:
+    def _task(self, task: Task, today: date) -> TaskRecord:
         project = self.store.projects.get(task.project_id) if task.project_id else None
         slug, name = (project.slug, project.name) if project else (None, None)
-        return copied(TaskRecord, task, project=slug, project_name=name)
+        overdue = task.is_overdue_on(today, project.accepts_work if project else True)
+        return copied(TaskRecord, task, project=slug, project_name=name, is_overdue=overdue)
 
-    async def tasks(self, filters: AdminTaskFilters, page: PageRequest) -> Page[TaskRecord]:
-        found = [self._task(t) for t in self.store.tasks.values() if t.deleted_at is None]
+    async def tasks(self, filters: AdminTaskFilters, page: PageRequest, today: date) -> Page[TaskRecord]:
+        found = [self._task(t, today) for t in self.store.tasks.values() if t.deleted_at is None]
         if filters.is_open is not None:
             found = [t for t in found if t.is_open is filters.is_open]
         if filters.full is not None:
@@ -90,9 +100,9 @@ class FakeAdminQueries:
             found = [t for t in found if filters.q.lower() in t.name.lower()]
         return cut(found, page, key=lambda t: t.id)
 
-    async def task(self, slug: str) -> TaskRecord | None:
+    async def task(self, slug: str, today: date) -> TaskRecord | None:
         live = [t for t in self.store.tasks.values() if t.slug == slug and t.deleted_at is None]
-        return self._task(live[0]) if live else None
+        return self._task(live[0], today) if live else None
 
     async def assignments(
         self, *, task_id: UUID | None, user_id: UUID | None, status: str | None, page: PageRequest
@@ -138,7 +148,7 @@ class FakeAdminQueries:
         members = sum(project_id == p.id for project_id, _ in s.memberships)
         open_tasks = sum(t.project_id == p.id and t.is_open and t.deleted_at is None for t in s.tasks.values())
         return ProjectRecord(
-            p.id, p.slug, p.name, p.description, p.status.value, p.start_date, p.due_date, _overdue(p, today),
+            p.id, p.slug, p.name, p.description, p.status.value, p.start_date, p.due_date, p.is_overdue_on(today),
             members, open_tasks, p.created_at,
         )  # fmt: skip
 
@@ -185,20 +195,22 @@ class FakeUserQueries:
         user = self.store.users.get(user_id)
         if user is None:
             return None
-        wallet = self.store.wallets.get(user_id) or Wallet(user_id)
+        s, wallet = self.store, wallet_of(user_id)
         counts = {status.value: 0 for status in AssignmentStatus}
-        for a in self.store.assignments.values():
+        for a in s.assignments.values():
             if a.user_id == user_id:
                 counts[a.status.value] += 1
-        return UserHistory(user, counts, wallet.earned, wallet.redeemed, wallet.balance)
+        earned, redeemed = _moved(s, wallet, TransferKind.REWARD), -_moved(s, wallet, TransferKind.REDEMPTION)
+        return UserHistory(user, counts, earned, redeemed, _balance(s, wallet))
 
 
 @dataclass
-class FakeWalletQueries:
+class FakeLedgerQueries:
     store: Store
 
-    async def transactions(self, user_id: UUID, page: PageRequest) -> Page[LedgerEntry]:
-        return cut((e for e in self.store.ledger.values() if e.user_id == user_id), page, key=lambda e: e.id)
+    async def entries(self, account: AccountKey, page: PageRequest) -> Page[AccountEntry]:
+        mine = (t for t in self.store.transfers.values() if account in (t.debit, t.credit))
+        return cut((AccountEntry.of(t, account) for t in mine), page, key=lambda e: e.id)
 
 
 @dataclass
@@ -223,9 +235,11 @@ def fake_queries(store: Store) -> Queries:
     return Queries(
         tasks=none,
         assignments=none,
-        wallets=FakeWalletQueries(store),  # type: ignore[arg-type]
+        wallets=none,
         notifications=none,
         users=FakeUserQueries(store),
         projects=FakeProjectQueries(store),  # type: ignore[arg-type]
         admin=FakeAdminQueries(store),
+        ledger=FakeLedgerQueries(store),
+        checks=none,
     )

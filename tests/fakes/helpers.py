@@ -6,7 +6,9 @@ from collections.abc import Callable
 from uuid import UUID
 
 from application.accounts import SendOtp, VerifyOtp, send_otp, verify_otp
+from application.budgets import FundProject, fund_project
 from application.identity import Identity
+from domain.ledger import AccountKey
 from domain.users import Role, User
 from tests.fakes.services import FakeClock, FakeMailer
 from tests.fakes.store import FakeUnitOfWorkFactory, Store
@@ -69,3 +71,13 @@ async def mailed_code(deps: Identity, email: str) -> str:
 
 async def email_token_for(deps: Identity, email: str) -> str:
     return await verify_otp(VerifyOtp(email, await mailed_code(deps, email)), deps)
+
+
+def balance_of(uow: FakeUnitOfWorkFactory, key: AccountKey) -> int:
+    """An account's committed balance in the fake ledger (0 for one never used)."""
+    found = uow.store.accounts.get(key.id)
+    return 0 if found is None else int(found.balance)
+
+
+async def fund(uow: FakeUnitOfWorkFactory, clock: FakeClock, admin: User, slug: str, points: int) -> None:
+    await fund_project(FundProject(slug, points, "Funding"), admin, uow, clock)

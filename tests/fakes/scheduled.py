@@ -9,7 +9,6 @@ from uuid import UUID
 from application.ports.scheduled import DigestLine, OverdueNotice
 from domain.assignments import AssignmentStatus
 from domain.invitations import InvitationStatus
-from domain.projects import Project
 from domain.tasks import Task
 from tests.fakes.base import Track
 from tests.fakes.store import Tables
@@ -26,35 +25,23 @@ class FakeScheduledQueries:
         return project_id is None or self.t.get("projects", project_id).accepts_work
 
     def _task_overdue(self, task: Task, today: date) -> bool:
-        approved = sum(
-            a.task_id == task.id and a.status is AssignmentStatus.APPROVED for a in self.t.rows("assignments")
-        )
-        due_before = task.due_date is not None and task.due_date < today
-        live = task.deleted_at is None and self._live_project(task.project_id)
-        return live and due_before and approved < task.claim_limit
-
-    def _project_overdue(self, project: Project, today: date) -> bool:
-        return project.accepts_work and project.due_date is not None and project.due_date < today
+        return task.is_overdue_on(today, self._live_project(task.project_id))
 
     def _owed(self, today: date) -> list[Owed]:
         owed: list[Owed] = []
         members = list(self.t.items("memberships"))
         for task in [t for t in self.t.rows("tasks") if self._task_overdue(t, today)]:
-            if not task.is_overdue:
-                self.t.put("tasks", task.id, replace(task, is_overdue=True))
             people = {a.user_id for a in self.t.rows("assignments") if a.task_id == task.id and a.status in _ACTIVE}
             people |= {u for (p, u), r in members if p == task.project_id and r.value == "manager"}
             assert task.due_date is not None
             owed += [("task", task.id, task.name, task.slug, task.due_date, u) for u in people]
-        for project in [p for p in self.t.rows("projects") if self._project_overdue(p, today)]:
-            if not project.is_overdue:
-                self.t.put("projects", project.id, replace(project, is_overdue=True))
+        for project in [p for p in self.t.rows("projects") if p.is_overdue_on(today)]:
             people = {u for (p, u), _ in members if p == project.id}
             assert project.due_date is not None
             owed += [("project", project.id, project.name, project.slug, project.due_date, u) for u in people]
         return owed
 
-    async def flag_overdue(self, today: date, now: datetime) -> list[OverdueNotice]:
+    async def overdue_notices(self, today: date, now: datetime) -> list[OverdueNotice]:
         notices = []
         for kind, item_id, name, slug, due, user_id in self._owed(today):
             user = self.t.get("users", user_id)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 from application.email_delivery import send_email
 from application.identity import Identity
@@ -17,11 +18,15 @@ from tests.fakes.store import FakeUnitOfWorkFactory
 
 
 class FakeClock:
-    def __init__(self, start: datetime | None = None) -> None:
+    def __init__(self, start: datetime | None = None, time_zone: str = "UTC") -> None:
         self.current = start or datetime(2026, 1, 15, 9, 0, tzinfo=UTC)
+        self.zone = ZoneInfo(time_zone)
 
     def now(self) -> datetime:
         return self.current
+
+    def today(self) -> date:
+        return self.current.astimezone(self.zone).date()
 
     def advance(self, delta: timedelta) -> None:
         self.current += delta

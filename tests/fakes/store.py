@@ -16,13 +16,15 @@ from types import TracebackType
 from typing import Any, Self, TypeVar
 from uuid import UUID
 
-from application.ports.repositories import EventHandler, IdempotencyRecord
+from application.ports.ledger import IdempotencyRecord
+from application.ports.repositories import EventHandler
 from application.side_effects import SideEffects
 from domain.access import ProjectRole
-from domain.assignments import Assignment
+from domain.assignments import Assignment, ReviewRecord
 from domain.audit import AuditEntry
 from domain.events import Aggregate, Event
 from domain.invitations import Invitation
+from domain.ledger import Account, Transfer
 from domain.notifications import Notification
 from domain.outbox import EmailDelivery, OutboxMessage
 from domain.projects import Project
@@ -30,7 +32,6 @@ from domain.sessions import RefreshSession
 from domain.tasks import Task
 from domain.users import User
 from domain.verification import EmailOtp, EmailToken
-from domain.wallets import LedgerEntry, Wallet
 
 T = TypeVar("T")
 BASE_URL = "https://taskreward.test"
@@ -49,8 +50,9 @@ class Store:
     audit: dict[UUID, AuditEntry] = field(default_factory=dict)
     tasks: dict[UUID, Task] = field(default_factory=dict)
     assignments: dict[UUID, Assignment] = field(default_factory=dict)
-    wallets: dict[UUID, Wallet] = field(default_factory=dict)
-    ledger: dict[UUID, LedgerEntry] = field(default_factory=dict)
+    reviews: dict[UUID, ReviewRecord] = field(default_factory=dict)
+    accounts: dict[UUID, Account] = field(default_factory=dict)
+    transfers: dict[UUID, Transfer] = field(default_factory=dict)
     notifications: dict[UUID, Notification] = field(default_factory=dict)
     idempotency: dict[tuple[UUID, str], IdempotencyRecord] = field(default_factory=dict)
     memberships: dict[tuple[UUID, UUID], ProjectRole] = field(default_factory=dict)
@@ -121,7 +123,7 @@ class FakeUnitOfWork:
         self.committed = False
 
     async def __aenter__(self) -> Self:
-        from tests.fakes import accounts, outbox, projects, scheduled, work
+        from tests.fakes import accounts, ledger, outbox, projects, scheduled, work
 
         tables, track = Tables(self._factory.store), self._track
         self._tables, self._seen, self._recorded = tables, [], []
@@ -132,8 +134,8 @@ class FakeUnitOfWork:
         self.audit = accounts.FakeAuditLog(tables, track)
         self.tasks = work.FakeTaskRepository(tables, track)
         self.assignments = work.FakeAssignmentRepository(tables, track)
-        self.wallets = work.FakeWalletRepository(tables, track)
-        self.ledger = work.FakeLedgerRepository(tables, track)
+        self.reviews = work.FakeReviewRepository(tables, track)
+        self.ledger = ledger.FakeLedgerRepository(tables, track)
         self.notifications = work.FakeNotificationRepository(tables, track)
         self.idempotency = work.FakeIdempotencyRepository(tables)
         self.memberships = projects.FakeMembershipRepository(tables)

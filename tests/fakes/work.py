@@ -1,4 +1,4 @@
-"""Fake repositories of tasks, assignments, wallets, the ledger, notifications and idempotency keys.
+"""Fake repositories of tasks, assignments, reviews, notifications and idempotency keys.
 
 Each refuses what the database's constraints refuse, with the domain error the SQL adapter raises.
 """
@@ -7,23 +7,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
-from typing import Any
 from uuid import UUID
 
-from application.ports.repositories import IdempotencyRecord
-from domain.assignments import Assignment, AssignmentStatus, Origin
-from domain.errors import (
-    ActiveClaimHeld,
-    AlreadyClaimed,
-    AlreadyRewarded,
-    InsufficientPoints,
-    SlugTaken,
-    TaskClosed,
-    TaskFull,
-)
+from application.ports.ledger import IdempotencyRecord
+from domain.assignments import Assignment, AssignmentStatus, Origin, ReviewRecord
+from domain.errors import ActiveClaimHeld, AlreadyClaimed, SlugTaken, TaskClosed, TaskFull
 from domain.notifications import Notification
 from domain.tasks import Task
-from domain.wallets import EntryKind, LedgerEntry, Wallet
 from tests.fakes.base import FakeRepository, Track
 from tests.fakes.store import Tables
 
@@ -39,12 +29,17 @@ class FakeTaskRepository(FakeRepository):
     async def update(self, obj: Task) -> None:
         if not 0 <= obj.slots_taken <= obj.claim_limit:
             raise TaskFull()  # as the database's CHECK refuses it
+        assert 0 <= obj.approved_slots <= obj.slots_taken, "the database's CHECK refuses it"
         await super().update(obj)
 
     async def of_assignment(self, assignment_id: UUID, *, for_update: bool = False) -> Task | None:
         assignment = self.t.get("assignments", assignment_id)
         found: Task | None = self.out(self.t.get(self.table, assignment.task_id)) if assignment else None
         return found
+
+    async def live_in_project(self, project_id: UUID) -> list[Task]:
+        live = self.where(lambda t: t.project_id == project_id and t.deleted_at is None)
+        return [self.out(t) for t in sorted(live, key=lambda t: t.id)]
 
     async def take_slot(self, task: Task) -> None:
         stored: Task = self.t.get(self.table, task.id)
@@ -106,33 +101,12 @@ class FakeAssignmentRepository(FakeRepository):
         return [self.out(a) for a in self.where(matches)]
 
 
-class FakeWalletRepository(FakeRepository):
-    table = "wallets"
+class FakeReviewRepository(FakeRepository):
+    table = "reviews"
 
-    async def get(self, user_id: UUID, *, for_update: bool = False) -> Wallet:
-        if self.t.get(self.table, user_id) is None:
-            self.t.put(self.table, user_id, Wallet(user_id=user_id))
-        wallet: Wallet = self.out(self.t.get(self.table, user_id))
-        return wallet
-
-    async def update(self, wallet: Wallet) -> None:
-        if wallet.balance < 0:
-            raise InsufficientPoints()  # as the database's CHECK refuses it
-        self.t.put(self.table, wallet.user_id, wallet)
-
-
-class FakeLedgerRepository(FakeRepository):
-    table = "ledger"
-
-    async def add(self, obj: LedgerEntry) -> None:
-        if obj.kind is EntryKind.REWARD and self.where(
-            lambda e: e.kind is EntryKind.REWARD and e.assignment_id == obj.assignment_id
-        ):
-            raise AlreadyRewarded()
-        await super().add(obj)
-
-    async def update(self, obj: Any) -> None:
-        raise AssertionError("ledger entries are immutable")
+    async def of(self, assignment_id: UUID) -> list[ReviewRecord]:
+        mine: list[ReviewRecord] = self.where(lambda r: r.assignment_id == assignment_id)
+        return sorted(mine, key=lambda r: (r.at, r.id))
 
 
 class FakeNotificationRepository(FakeRepository):

@@ -10,6 +10,7 @@ from litestar.testing import AsyncTestClient
 from tests.integration.conftest import Account
 
 Client = AsyncTestClient[Any]
+BUDGET = 10  # what the admin funds the project with: its task reserves 3 of it
 
 
 @dataclass
@@ -39,6 +40,9 @@ async def seed(client: Client, accounts: Any) -> World:
     manager = await accounts("manager", "maya@admin.test")
     member = await accounts("member", "nina@admin.test")
     project = await ok(await client.post("/api/projects/", json={"name": "Garden"}, headers=manager.headers), 201)
+    grant = {"points": BUDGET, "reason": "Garden budget"}
+    funded = await client.post(f"/api/admin/projects/{project['slug']}/budget/", json=grant, headers=admin.headers)
+    await ok(funded, 201)
     task = await client.post(
         f"/api/projects/{project['slug']}/tasks/",
         json={"name": "Water the roses", "points": 3},

@@ -84,16 +84,14 @@ def pg_url(postgres_url: str) -> str:
 
 
 def _empty_tables(url: str) -> None:
-    """Empties every table between tests, past the triggers that keep ledger entries from being deleted."""
+    """Empties every table between tests, past the triggers that keep ledger transfers from being deleted."""
     engine = create_sync_engine(sync_url(url))
     with engine.begin() as conn:
         if conn.dialect.name == "postgresql":
             # Row-level triggers do not fire on TRUNCATE.
             conn.execute(text(f"TRUNCATE {', '.join(t.name for t in metadata.sorted_tables)}"))
         else:
-            triggers = conn.execute(
-                text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'ledger_entries'")
-            ).all()
+            triggers = conn.execute(text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")).all()
             for name, _ in triggers:
                 conn.execute(text(f'DROP TRIGGER "{name}"'))
             for table in reversed(metadata.sorted_tables):
@@ -101,6 +99,31 @@ def _empty_tables(url: str) -> None:
             for _, sql in triggers:
                 conn.execute(text(sql))
     engine.dispose()
+
+
+@pytest.fixture
+def fresh_postgres_url() -> Iterator[str]:
+    admin = create_sync_engine(
+        make_url(TEST_DATABASE_URL).set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT"
+    )
+    name = f"taskreward_migrations_{uuid.uuid4().hex[:12]}"
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as exc:
+        admin.dispose()
+        service_missing("PostgreSQL", exc)
+    yield admin.url.set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def fresh_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite+aiosqlite:///{tmp_path / 'not-yet-there' / 'fresh.db'}"  # upgrade makes the folder
+    return str(request.getfixturevalue("fresh_postgres_url"))
 
 
 @pytest.fixture(scope="session")

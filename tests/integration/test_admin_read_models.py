@@ -57,7 +57,7 @@ async def test_every_list_pages_through_in_one_statement_a_page(container: Conta
     reads = container.queries.admin
     today = container.clock.now().date()
     lists: dict[str, Callable[[PageRequest], Awaitable[Any]]] = {
-        "tasks": lambda page: reads.tasks(AdminTaskFilters(), page),
+        "tasks": lambda page: reads.tasks(AdminTaskFilters(), page, today),
         "projects": lambda page: reads.projects(ProjectFilters(), today, page),
         "audit": lambda page: reads.audit(AuditFilters(about=admin.id), page),
         "deliveries": lambda page: reads.deliveries(None, page),
@@ -72,7 +72,7 @@ async def test_every_list_pages_through_in_one_statement_a_page(container: Conta
     assert {e.subject_name for e in entries} == {"Root"}
     tasks = await walk(lists["tasks"], container, 100)
     assert [t.id for t in tasks] == sorted((t.id for t in tasks), reverse=True)
-    full = await walk(lambda page: reads.tasks(AdminTaskFilters(full=False), page), container, 3)
+    full = await walk(lambda page: reads.tasks(AdminTaskFilters(full=False), page, today), container, 3)
     assert len(full) == COUNT  # nothing is claimed: no task is full
     overdue = await walk(lambda page: reads.projects(ProjectFilters(overdue=True), today, page), container, 3)
     assert len(overdue) == COUNT
@@ -89,4 +89,4 @@ async def test_the_dashboard_is_one_statement(container: Container) -> None:
     assert (figures.open_tasks, figures.overdue_projects, figures.new_users) == (COUNT, COUNT, 1)
     assert (figures.failed_deliveries, figures.pending_deliveries) == (COUNT // 2, COUNT - COUNT // 2)
     assert figures.oldest_submission_at is None
-    assert (figures.points_outstanding, figures.points_redeemed) == (0, 0)
+    assert (figures.points_issued, figures.points_outstanding, figures.points_redeemed) == (0, 0, 0)

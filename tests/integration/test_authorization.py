@@ -20,7 +20,8 @@ from litestar.testing import AsyncTestClient
 from PIL import Image
 from sqlalchemy import func, select
 
-from adapters.db.tables import assignments, ledger_entries, tasks, users
+from adapters.db.tables import assignments, ledger_transfers, tasks, users
+from domain.ledger import wallet_of
 from entrypoints.bootstrap import Container
 from tests.integration.conftest import PASSWORD, Account, quick_accounts
 
@@ -41,6 +42,10 @@ def png() -> bytes:
 async def scalar(container: Container, query: Any) -> Any:
     async with container.engine.connect() as conn:
         return (await conn.execute(query)).scalar_one()
+
+
+# Transfers in or out of a wallet: points earned, redeemed or adjusted (publishing only reserves).
+PAID = select(func.count()).where(ledger_transfers.c.kind.in_(["reward", "redemption", "adjustment"]))
 
 
 async def publish(client: Client, admin: Account, name: str, points: int = 5, claim_limit: int = 3) -> dict[str, Any]:
@@ -184,28 +189,40 @@ async def test_another_members_assignment_is_not_found(client: Client, board: Bo
     assert detail.json()["slots_left"] == second["claim_limit"] - 1
 
 
-async def test_nobody_reviews_their_own_submission(client: Client, container: Container, board: Board) -> None:
+async def test_nobody_reviews_their_own_submission_nor_earns_on_work_they_could_review(
+    client: Client, container: Container, board: Board
+) -> None:
     admin, (second_admin,) = board.admin, await quick_accounts(container, "admin", 1, prefix="second")
-    own = await claim(client, admin, board.task["slug"])
-    await submit(client, admin, own["id"])
+    taken = await client.post(f"/api/tasks/{board.task['slug']}/claim/", headers=admin.headers)
+    assert_problem(taken, 409, "reviewer_cannot_earn")
+    assigned = await client.post(
+        f"/api/tasks/{board.task['slug']}/assign/", json={"user_id": str(second_admin.user.id)}, headers=admin.headers
+    )
+    assert_problem(assigned, 409, "reviewer_cannot_earn")
 
-    approve = await client.post(f"/api/assignments/{own['id']}/approve/", headers=admin.headers)
+    # A member who submitted and became an admin since can neither review that work nor be paid for it.
+    promoted, own = board.other, board.submitted["id"]
+    async with container.engine.begin() as conn:
+        await conn.execute(users.update().where(users.c.id == promoted.user.id).values(role="admin"))
+    approve = await client.post(f"/api/assignments/{own}/approve/", headers=promoted.headers)
     assert_problem(approve, 403, "own_submission")
-    reject = await client.post(f"/api/assignments/{own['id']}/reject/", json={"feedback": "meh"}, headers=admin.headers)
+    reject = await client.post(f"/api/assignments/{own}/reject/", json={"feedback": "meh"}, headers=promoted.headers)
     assert_problem(reject, 403, "own_submission")
-    assert (await client.get(f"/api/assignments/{own['id']}/", headers=admin.headers)).json()["status"] == "submitted"
-    assert await scalar(container, select(func.count()).select_from(ledger_entries)) == 0
+    by_another = await client.post(f"/api/assignments/{own}/approve/", headers=second_admin.headers)
+    assert_problem(by_another, 409, "reviewer_cannot_earn")
+    assert (await client.get(f"/api/assignments/{own}/", headers=promoted.headers)).json()["status"] == "submitted"
+    assert await scalar(container, PAID) == 0
 
     # A member cannot review even their own: they review nothing at all.
-    mine = board.submitted["id"]
-    assert_problem(await client.post(f"/api/assignments/{mine}/approve/", headers=board.other.headers), 403)
+    assert_problem(await client.post(f"/api/assignments/{own}/approve/", headers=board.member.headers), 403)
 
-    # Another admin may review both.
-    approved = await client.post(f"/api/assignments/{own['id']}/approve/", headers=second_admin.headers)
-    assert approved.status_code == 200, approved.text
-    assert approved.json()["status"] == "approved"
-    wallet = await client.get("/api/wallet/", headers=admin.headers)
-    assert wallet.json()["balance"] == board.task["points"]
+    # Another admin may still turn it down.
+    rejected = await client.post(
+        f"/api/assignments/{own}/reject/", json={"feedback": "Reviewers do not earn"}, headers=second_admin.headers
+    )
+    assert rejected.status_code == 200, rejected.text
+    wallet = await client.get("/api/wallet/", headers=promoted.headers)
+    assert wallet.json() == {"balance": 0, "earned": 0, "redeemed": 0}
 
 
 async def test_calls_without_a_valid_token_are_401(client: Client, board: Board) -> None:
@@ -288,7 +305,7 @@ async def test_protected_fields_cannot_be_set(client: Client, board: Board, cont
     assert history.status_code == 200
     assert (history.json()["balance"], history.json()["points_earned"]) == (0, 0)
     assert history.json()["user"]["role"] == "member"
-    assert await scalar(container, select(func.count()).select_from(ledger_entries)) == 0
+    assert await scalar(container, PAID) == 0
 
     # An assignment's status moves only through its own steps.
     theirs = board.submitted["id"]
@@ -307,7 +324,7 @@ async def test_protected_fields_cannot_be_set(client: Client, board: Board, cont
     row = select(assignments.c.status, assignments.c.reviewer_id).where(assignments.c.id == UUID(theirs))
     async with container.engine.connect() as conn:
         assert tuple((await conn.execute(row)).one()) == ("submitted", None)
-    assert await scalar(container, select(func.count()).select_from(ledger_entries)) == 0
+    assert await scalar(container, PAID) == 0
 
 
 async def test_deactivation_shuts_the_account_out_at_once(
@@ -378,10 +395,10 @@ async def test_admin_wallet_adjustments(client: Client, board: Board, container:
     assert debit.json()["balance"] == 0
     history = await client.get("/api/wallet/transactions/", headers=member.headers)
     assert [(e["kind"], e["points"]) for e in history.json()["items"]] == [("adjustment", -25), ("adjustment", 25)]
-    total = select(func.coalesce(func.sum(ledger_entries.c.points), 0)).where(
-        ledger_entries.c.user_id == member.user.id
-    )
-    assert await scalar(container, total) == 0
+    wallet, t = wallet_of(member.user.id).id, ledger_transfers
+    received = select(func.coalesce(func.sum(t.c.amount), 0)).where(t.c.credit_account_id == wallet)
+    given = select(func.coalesce(func.sum(t.c.amount), 0)).where(t.c.debit_account_id == wallet)
+    assert await scalar(container, received) == await scalar(container, given) == 25
     assert_problem(await client.post(path, json={"points": -1, "reason": "below zero"}, headers=admin.headers), 409)
 
 

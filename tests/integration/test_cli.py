@@ -7,6 +7,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -51,7 +52,7 @@ class Cli:
 
     def rows(self, sql: str, *params: Any) -> list[tuple[Any, ...]]:
         with sqlite3.connect(self.db_path) as conn:
-            return conn.execute(sql, params).fetchall()
+            return conn.execute(sql, params).fetchall()  # the block commits what it wrote
 
 
 @pytest.fixture
@@ -246,6 +247,29 @@ def test_serve_on_a_chosen_port_links_emails_to_it(cli: Cli) -> None:
         server.terminate()
         output, _ = server.communicate(timeout=30)
     assert f"Serving on {base}/" in output
+
+
+def test_check_ledger_exits_1_naming_each_broken_invariant(cli: Cli) -> None:
+    assert cli("migrate").returncode == 0
+    healthy = cli("check-ledger")
+    assert healthy.returncode == 0, healthy.stderr
+    assert "ledger ok" in healthy.stdout
+    assert "BROKEN" not in healthy.stdout
+
+    # A wallet credited behind the ledger's back: points from nowhere, in no transfer.
+    cli.rows(
+        "INSERT INTO ledger_accounts (id, kind, owner_id, balance) VALUES (?, 'wallet', ?, 5)",
+        uuid.uuid4().hex,
+        uuid.uuid4().hex,
+    )
+    broken = cli("check-ledger")
+    assert broken.returncode == 1, broken.stdout
+    named = {line.split()[0] for line in broken.stdout.splitlines() if "BROKEN" in line}
+    assert named == {"sum_zero", "balances_match_transfers"}
+    assert "2 ledger invariant(s) broken" in broken.stderr
+    assert "Traceback" not in broken.stderr
+    again = cli("run-job", "check-ledger")
+    assert (again.returncode, again.stdout.strip()) == (0, "check-ledger: 2")
 
 
 @pytest.mark.parametrize(

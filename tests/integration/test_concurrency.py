@@ -16,7 +16,15 @@ import pytest
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from adapters.db.tables import assignments, idempotency_keys, ledger_entries, notifications, tasks, wallets
+from adapters.db.tables import (
+    assignments,
+    idempotency_keys,
+    ledger_accounts,
+    ledger_transfers,
+    notifications,
+    tasks,
+)
+from domain.ledger import wallet_of
 from entrypoints.bootstrap import Container
 from tests.integration.conftest import Account, InFlight, quick_accounts
 
@@ -48,13 +56,20 @@ async def fund(client: Client, admin: Account, member: Account, points: int) -> 
 
 
 async def wallet_state(container: Container, user_id: UUID) -> tuple[int, int]:
-    """(the wallet's stored balance, the sum of the user's ledger entries)."""
-    balance = await scalar(container, select(wallets.c.balance).where(wallets.c.user_id == user_id))
-    total = await scalar(
-        container,
-        select(func.coalesce(func.sum(ledger_entries.c.points), 0)).where(ledger_entries.c.user_id == user_id),
+    """(the wallet's stored balance, the sum of the transfers in and out of it)."""
+    wallet, t = wallet_of(user_id).id, ledger_transfers
+    balance = await scalar(container, select(ledger_accounts.c.balance).where(ledger_accounts.c.id == wallet))
+    received = await scalar(
+        container, select(func.coalesce(func.sum(t.c.amount), 0)).where(t.c.credit_account_id == wallet)
     )
-    return int(balance), int(total)
+    given = await scalar(
+        container, select(func.coalesce(func.sum(t.c.amount), 0)).where(t.c.debit_account_id == wallet)
+    )
+    return int(balance), int(received) - int(given)
+
+
+def transfers_of(kind: str) -> Any:
+    return select(func.count()).select_from(ledger_transfers).where(ledger_transfers.c.kind == kind)
 
 
 async def test_a_hundred_members_racing_for_five_slots_get_exactly_five(
@@ -108,8 +123,7 @@ async def test_fifty_concurrent_approvals_credit_once(
     assert {r.json()["code"] for r in responses if r.status_code == 409} == {"wrong_state"}
     assert next(r for r in responses if r.status_code == 200).json()["status"] == "approved"
 
-    rewards = select(func.count()).select_from(ledger_entries).where(ledger_entries.c.kind == "reward")
-    assert await scalar(pg_container, rewards) == 1
+    assert await scalar(pg_container, transfers_of("reward")) == 1
     assert await wallet_state(pg_container, member.user.id) == (7, 7)
     wallet = await pg_client.get("/api/wallet/", headers=member.headers)
     assert wallet.json() == {"balance": 7, "earned": 7, "redeemed": 0}
@@ -178,11 +192,12 @@ async def test_concurrent_redemptions_with_one_key_debit_once(
     )
 
     assert pg_in_flight.peak >= 5, f"the redemptions did not overlap (peak {pg_in_flight.peak})"
-    assert Counter(r.status_code for r in responses) == {201: 1, 200: 19}, [r.text for r in responses]
+    # Every answer is the first one, status included; the replays say so in a header.
+    assert Counter(r.status_code for r in responses) == {201: 20}, [r.text for r in responses]
+    assert Counter(r.headers.get("idempotent-replayed") for r in responses) == {None: 1, "true": 19}
     assert len({r.content for r in responses}) == 1
     assert responses[0].json()["balance"] == 70
-    redemptions = select(func.count()).select_from(ledger_entries).where(ledger_entries.c.kind == "redemption")
-    assert await scalar(pg_container, redemptions) == 1
+    assert await scalar(pg_container, transfers_of("redemption")) == 1
     assert await scalar(pg_container, select(func.count()).select_from(idempotency_keys)) == 1
     assert await wallet_state(pg_container, member.user.id) == (70, 70)
 
@@ -230,7 +245,7 @@ async def test_the_database_itself_refuses_to_break_the_invariants(pg_client: Cl
     claimed = await pg_client.post(f"/api/tasks/{slug}/claim/", headers=member.headers)
     assert claimed.status_code == 201
     task_id = await scalar(pg_container, select(tasks.c.id).where(tasks.c.slug == slug))
-    entry_id = await scalar(pg_container, select(ledger_entries.c.id))
+    entry_id = await scalar(pg_container, select(ledger_transfers.c.id).where(ledger_transfers.c.kind == "adjustment"))
 
     async def refused(statement: Any, error: type[Exception], message: str) -> None:
         async with pg_container.engine.connect() as conn:
@@ -238,11 +253,11 @@ async def test_the_database_itself_refuses_to_break_the_invariants(pg_client: Cl
                 await conn.execute(statement)
             await conn.rollback()
 
-    entry = ledger_entries.c.id == entry_id
-    await refused(update(ledger_entries).where(entry).values(points=1000), DBAPIError, "immutable")
-    await refused(update(ledger_entries).where(entry).values(reason="edited"), DBAPIError, "immutable")
-    await refused(delete(ledger_entries).where(entry), DBAPIError, "immutable")
-    await refused(delete(ledger_entries), DBAPIError, "immutable")
+    entry = ledger_transfers.c.id == entry_id
+    await refused(update(ledger_transfers).where(entry).values(amount=1000), DBAPIError, "immutable")
+    await refused(update(ledger_transfers).where(entry).values(reason="edited"), DBAPIError, "immutable")
+    await refused(delete(ledger_transfers).where(entry), DBAPIError, "immutable")
+    await refused(delete(ledger_transfers), DBAPIError, "immutable")
     await refused(
         update(tasks).where(tasks.c.id == task_id).values(slots_taken=tasks.c.claim_limit + 1),
         IntegrityError,
@@ -253,30 +268,44 @@ async def test_the_database_itself_refuses_to_break_the_invariants(pg_client: Cl
         IntegrityError,
         "ck_tasks_",
     )
+    wallet = ledger_accounts.c.id == wallet_of(member.user.id).id
     await refused(
-        update(wallets).where(wallets.c.user_id == member.user.id).values(balance=-1),
+        update(ledger_accounts).where(wallet).values(balance=-1),
         IntegrityError,
-        "ck_wallets_balance_not_negative",
+        "ck_ledger_accounts_wallet_not_negative",
     )
+    escrow = ledger_accounts.c.kind == "escrow"
+    await refused(
+        update(ledger_accounts).where(escrow).values(balance=-1),
+        IntegrityError,
+        "ck_ledger_accounts_reserve_not_negative",
+    )
+    treasury = await scalar(pg_container, select(ledger_accounts.c.id).where(ledger_accounts.c.kind == "treasury"))
     assignment_id = UUID(claimed.json()["id"])
     twice = {
-        "user_id": member.user.id,
+        "debit_account_id": treasury,
+        "credit_account_id": wallet_of(member.user.id).id,
         "kind": "reward",
-        "points": 3,
+        "amount": 3,
         "reason": "again",
         "reference": "x",
         "assignment_id": assignment_id,
         "created_at": pg_container.clock.now(),
     }
     async with pg_container.engine.begin() as conn:
-        await conn.execute(insert(ledger_entries).values(id=UUID(int=1), **twice))
-    await refused(insert(ledger_entries).values(id=UUID(int=2), **twice), IntegrityError, "uq_ledger_one_reward")
+        await conn.execute(insert(ledger_transfers).values(id=UUID(int=1), **twice))
+    await refused(
+        insert(ledger_transfers).values(id=UUID(int=2), **twice), IntegrityError, "uq_ledger_transfers_one_reward"
+    )
+    for shape in ({"amount": 0}, {"credit_account_id": treasury}, {"kind": "reward", "assignment_id": None}):
+        bad = {**twice, "kind": "adjustment", "assignment_id": None, **shape}
+        await refused(insert(ledger_transfers).values(id=UUID(int=3), **bad), IntegrityError, "ck_ledger_transfers_")
 
     async with pg_container.engine.connect() as conn:
-        row = (await conn.execute(select(ledger_entries).where(entry))).one()
-    assert (row.points, row.kind) == (10, "adjustment")
+        row = (await conn.execute(select(ledger_transfers).where(entry))).one()
+    assert (row.amount, row.kind) == (10, "adjustment")
     assert await scalar(pg_container, select(tasks.c.slots_taken).where(tasks.c.id == task_id)) == 1
-    assert await scalar(pg_container, select(wallets.c.balance).where(wallets.c.user_id == member.user.id)) == 10
+    assert await scalar(pg_container, select(ledger_accounts.c.balance).where(wallet)) == 10
 
 
 async def test_a_burst_of_wrong_passwords_cannot_slip_past_the_account_limit(

@@ -15,8 +15,9 @@ from adapters.db.engine import create_engine
 from adapters.db.errors import REFUSALS
 from adapters.db.uow import SqlUnitOfWorkFactory
 from domain.access import ProjectRole
-from domain.errors import InsufficientPoints, TaskClosed, TaskFull
+from domain.errors import BudgetExceeded, InsufficientPoints, TaskClosed, TaskFull
 from domain.invitations import Invitation
+from domain.ledger import TREASURY, AccountKey, Transfer, TransferKind, budget_of, escrow_of, wallet_of
 from domain.projects import Project
 from domain.tasks import Task
 from domain.users import Role, User
@@ -43,14 +44,30 @@ async def a_task(uow: SqlUnitOfWorkFactory, **changes: object) -> tuple[User, Ta
     return user, task
 
 
-async def test_a_negative_balance_is_insufficient_points(uow: SqlUnitOfWorkFactory) -> None:
-    user, _ = await a_task(uow)
+def a_payment(debit: AccountKey, credit: AccountKey, amount: int) -> Transfer:
+    return Transfer(debit, credit, amount, TransferKind.ADJUSTMENT, "test", "test", NOW)
+
+
+async def test_a_balance_below_zero_is_refused_by_the_kind_of_account(uow: SqlUnitOfWorkFactory) -> None:
+    """The domain checks the balance it read; the schema refuses anyway when that read was stale (or skipped)."""
+    user, task = await a_task(uow)
     async with uow() as work:
-        wallet = await work.wallets.get(user.id, for_update=True)
-        wallet.balance = -1
-        with pytest.raises(InsufficientPoints) as refused:
-            await work.wallets.update(wallet)
-    assert isinstance(refused.value.__cause__, IntegrityError)
+        await work.ledger.post(a_payment(TREASURY, wallet_of(user.id), 5))
+        await work.ledger.post(a_payment(TREASURY, escrow_of(task.id), 5))
+        await work.commit()
+    for key, error in ((wallet_of(user.id), InsufficientPoints), (escrow_of(task.id), BudgetExceeded)):
+        async with uow() as work:
+            with pytest.raises(error) as refused:
+                await work.ledger.post(a_payment(key, TREASURY, 6))
+        assert isinstance(refused.value.__cause__, IntegrityError)
+    async with uow() as work:
+        with pytest.raises(BudgetExceeded):  # a budget never funded has no row to pay from
+            await work.ledger.post(a_payment(budget_of(task.id), TREASURY, 1))
+        await work.ledger.post(a_payment(wallet_of(user.id), TREASURY, 5))
+        await work.commit()
+    async with uow() as work:
+        balances = [(await work.ledger.account(key)).balance for key in (wallet_of(user.id), TREASURY)]
+    assert balances == [0, -5]
 
 
 async def test_more_slots_than_the_limit_is_task_full(uow: SqlUnitOfWorkFactory) -> None:

@@ -2,47 +2,16 @@
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
-import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine as create_sync_engine
-from sqlalchemy import inspect, pool, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import inspect, pool
 
 from adapters.db.migrate import alembic_config, downgrade, sync_url, upgrade
 from adapters.db.tables import metadata
-from tests.conftest import TEST_DATABASE_URL, service_missing
-
-
-@pytest.fixture
-def fresh_postgres_url() -> Iterator[str]:
-    admin = create_sync_engine(
-        make_url(TEST_DATABASE_URL).set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT"
-    )
-    name = f"taskreward_migrations_{uuid.uuid4().hex[:12]}"
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as exc:
-        admin.dispose()
-        service_missing("PostgreSQL", exc)
-    yield admin.url.set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def fresh_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite+aiosqlite:///{tmp_path / 'not-yet-there' / 'fresh.db'}"  # upgrade makes the folder
-    return str(request.getfixturevalue("fresh_postgres_url"))
 
 
 def inspect_db(url: str, look: Any) -> Any:

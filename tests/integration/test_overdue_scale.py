@@ -14,6 +14,7 @@ from sqlalchemy import Integer, String, Uuid, bindparam, create_engine, event, f
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from adapters.db.migrate import sync_url
+from adapters.db.reading import task_overdue
 from adapters.db.tables import assignments, notifications, outbox, overdue_notices, tasks, users
 from entrypoints.settings import Settings
 from tests.fakes.services import FakeClock
@@ -53,7 +54,7 @@ def populate(url: str, task_count: int) -> None:
         "claim_limit": "1",
         "due_date": f"DATE '{TODAY - timedelta(days=1)}'",
         "is_open": "true",
-        "is_overdue": "false",
+        "approved_slots": "0",
         "created_by": f"UUID '{people[0]['id']}'",
         "created_at": f"TIMESTAMPTZ '{NOW.isoformat()}'",
     }
@@ -132,10 +133,11 @@ async def mark_overdue(url: str, settings_for: Callable[..., Settings]) -> tuple
 
 
 def tallies(url: str) -> tuple[dict[bool, int], int, int, dict[uuid.UUID, int]]:
-    """Tasks by overdue flag, notices, outbox rows, and notifications per user."""
+    """Tasks by overdue as every read derives it, notices, outbox rows, and notifications per user."""
     engine = create_engine(sync_url(url))
     with engine.connect() as conn:
-        flags = dict(conn.execute(select(tasks.c.is_overdue, func.count()).group_by(tasks.c.is_overdue)).all())
+        overdue = task_overdue(TODAY).label("overdue")
+        flags = dict(conn.execute(select(overdue, func.count()).select_from(tasks).group_by(overdue)).all())
         notices = conn.execute(select(func.count()).select_from(overdue_notices)).scalar_one()
         emails = conn.execute(select(func.count()).select_from(outbox)).scalar_one()
         per_user = conn.execute(select(notifications.c.user_id, func.count()).group_by(notifications.c.user_id))
@@ -147,11 +149,9 @@ def tallies(url: str) -> tuple[dict[bool, int], int, int, dict[uuid.UUID, int]]:
     return flags, notices, emails, told
 
 
-# Flag tasks, flag projects, find who is owed a notice, record the notices, the notifications and the
-# outbox rows; after commit the relay hands over the rows it wrote (no re-read) and marks them sent.
+# Nothing is flagged (every read derives overdue): find who is owed a notice, record the notices, the
+# notifications and the outbox rows; after commit the relay hands over the rows it wrote and marks them sent.
 STATEMENTS = [
-    "UPDATE tasks",
-    "UPDATE projects",
     "SELECT",
     "INSERT INTO overdue_notices",
     "INSERT INTO notifications",
@@ -168,7 +168,7 @@ async def test_mark_overdue_issues_the_same_few_statements_for_1000_or_100000_ta
     assert (result, jobs) == (ASSIGNEES, ["send_email"] * ASSIGNEES)
     assert tallies(pg_url)[:3] == ({True: 1_000}, ASSIGNEES, ASSIGNEES)
     again, statements, _, jobs = await mark_overdue(pg_url, settings_for)
-    assert (again, statements, jobs) == (0, ["UPDATE tasks", "UPDATE projects", "SELECT"], [])
+    assert (again, statements, jobs) == (0, ["SELECT"], [])
 
     _empty_tables(pg_url)
     populate(pg_url, 100_000)

@@ -57,7 +57,7 @@ def png() -> bytes:
 
 
 async def test_a_project_from_sign_up_to_payment_through_the_pages(
-    client: Client, smtp: SmtpInbox, container: Container
+    client: Client, smtp: SmtpInbox, container: Container, accounts: Any
 ) -> None:
     maya = await sign_up(client, smtp, "maya@flow.test", "Maya", manager=True)
     assert "Create project" in (await maya.get("/projects/")).text
@@ -67,6 +67,10 @@ async def test_a_project_from_sign_up_to_payment_through_the_pages(
     assert created.headers["location"] == "/projects/garden/"
     project = await maya.follow(created)
     assert "Project “Garden” created." in project.text
+    admin = await accounts("admin", "root@flow.test")
+    grant = {"points": 10, "reason": "Garden budget"}  # what the two tasks with points below reserve
+    funded = await client.post("/api/admin/projects/garden/budget/", json=grant, headers=admin.headers)
+    assert funded.status_code == 201, funded.text
 
     invited = await maya.post(
         "/projects/garden/invites/", {"emails": "nina@flow.test, omar@flow.test", "role": "member"}

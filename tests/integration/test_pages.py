@@ -18,10 +18,14 @@ MEMBER_PAGES = ["/", "/tasks/", "/work/", "/wallet/", "/notifications/", "/proje
 PUBLIC_PAGES = ["/", "/signin/", "/signup/"]
 
 
-async def project_with_task(client: Client, manager: Account, name: str) -> tuple[str, str]:
+async def project_with_task(client: Client, admin: Account, manager: Account, name: str) -> tuple[str, str]:
+    """A project whose budget the admin funded, and one task of it worth points."""
     project = await client.post("/api/projects/", json={"name": name}, headers=manager.headers)
     assert project.status_code == 201, project.text
     slug = project.json()["slug"]
+    grant = {"points": 3, "reason": f"{name} budget"}
+    funded = await client.post(f"/api/admin/projects/{slug}/budget/", json=grant, headers=admin.headers)
+    assert funded.status_code == 201, funded.text
     task = await client.post(
         f"/api/projects/{slug}/tasks/", json={"name": f"{name} task", "points": 3}, headers=manager.headers
     )
@@ -50,9 +54,10 @@ async def test_visitors_see_the_public_pages_and_are_sent_to_sign_in_elsewhere(c
 
 
 async def test_members_and_managers_see_their_pages(client: Client, accounts: Any) -> None:
+    admin = await accounts("admin", "root@pages.test")
     manager = await accounts("manager", "maya@pages.test")
     member = await accounts("member", "nina@pages.test")
-    slug, task_slug = await project_with_task(client, manager, "Launch")
+    slug, task_slug = await project_with_task(client, admin, manager, "Launch")
     invited = await client.post(
         f"/api/projects/{slug}/invites/", json={"emails": ["x@pages.test"]}, headers=manager.headers
     )
@@ -69,6 +74,11 @@ async def test_members_and_managers_see_their_pages(client: Client, accounts: An
     for wording in ("Create task", "Invite", "Members", "x@pages.test", "Revoke", "Re-send", "Assign"):
         assert wording in project_page, wording
     assert "Create project" in (await as_manager.get("/projects/")).text
+    # Nobody earns on work they review: the manager's own task is not offered to them to claim.
+    task_page = (await as_manager.get(f"/tasks/{task_slug}/")).text
+    assert f'action="/tasks/{task_slug}/claim/"' not in task_page
+    assert "You review this task, so you may not claim it" in task_page
+    assert "Launch task" not in (await as_manager.get("/tasks/")).text
 
     as_member = await signed_in(client, member.user.email)
     for path in MEMBER_PAGES:
@@ -83,9 +93,10 @@ async def test_members_and_managers_see_their_pages(client: Client, accounts: An
 
 
 async def test_another_projects_pages_are_not_found(client: Client, accounts: Any, container: Container) -> None:
+    admin = await accounts("admin", "root@pages.test")
     owner = await accounts("manager", "own@pages.test")
     stranger = await accounts("manager", "other@pages.test")
-    slug, task_slug = await project_with_task(client, owner, "Secret plan")
+    slug, task_slug = await project_with_task(client, admin, owner, "Secret plan")
     as_stranger = await signed_in(client, stranger.user.email)
     for path in (f"/projects/{slug}/", f"/tasks/{task_slug}/"):
         page = await as_stranger.get(path)

@@ -21,6 +21,7 @@ from litestar.testing import AsyncTestClient
 from sqlalchemy import event
 
 from domain.assignments import Assignment, AssignmentStatus, Origin
+from domain.ledger import adjustment, wallet_of
 from domain.notifications import Notification, NotificationKind
 from domain.tasks import Task
 from domain.users import Role, User
@@ -140,13 +141,12 @@ async def seed(container: Container, accounts: Any, rows: int = ROWS) -> Seeded:
             await work.assignments.update(assignment)
             review_order.append(assignment.id)
 
-        wallet = await work.wallets.get(member.user.id, for_update=True)
+        wallet = await work.ledger.account(wallet_of(member.user.id), for_update=True)
         entries: list[UUID] = []
         for i in range(rows):
-            entry = wallet.adjust(i + 1, f"Bonus {i}", admin.user.id, clock.now())
-            await work.ledger.add(entry)
-            entries.append(entry.id)
-        await work.wallets.update(wallet)
+            transfer = adjustment(wallet, i + 1, f"Bonus {i}", admin.user.id, clock.now())
+            await work.ledger.post(transfer)
+            entries.append(transfer.id)
 
         notifications: list[UUID] = []
         for i in range(rows):

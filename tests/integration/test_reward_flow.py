@@ -71,7 +71,9 @@ async def test_publish_claim_review_credit_and_redeem_once(client: AsyncTestClie
     once = await client.post("/api/wallet/redeem/", json={"points": 4, "note": "coffee"}, headers=headers)
     again = await client.post("/api/wallet/redeem/", json={"points": 4, "note": "coffee"}, headers=headers)
     assert once.status_code == 201, once.text
-    assert again.status_code == 200
+    assert "idempotent-replayed" not in once.headers
+    # A replay answers what the first request got, its status included, and says it is a replay.
+    assert (again.status_code, again.headers["idempotent-replayed"]) == (201, "true")
     assert again.json() == once.json()
     different = await client.post("/api/wallet/redeem/", json={"points": 5, "note": "coffee"}, headers=headers)
     assert different.status_code == 409

@@ -62,11 +62,17 @@ def test_minute_jobs_run_each_minute_and_purge_each_hour() -> None:
     ]
 
 
+def test_the_ledger_is_checked_daily_at_two_in_the_morning_local_time() -> None:
+    runs = runs_between(utc("2026-03-09 20:29:00"), utc("2026-03-09 20:31:00"), ZONE)  # 02:00 in Kolkata
+    assert [(r.job, r.slot) for r in runs if r.job == "check_ledger"] == [("check_ledger", "2026-03-10")]
+
+
 def test_a_whole_day_in_uneven_windows_has_each_run_exactly_once() -> None:
     start = utc("2026-03-09 12:07:13.25")
     whole = runs_between(start, start + timedelta(days=1), ZONE)
     counts = Counter(r.job for r in whole)
-    assert counts == {"mark_overdue": 1, "daily_digest": 1, "purge": 24, **dict.fromkeys(MINUTE_JOBS, 1440)}
+    expected = {"mark_overdue": 1, "daily_digest": 1, "check_ledger": 1, "purge": 24}
+    assert counts == {**expected, **dict.fromkeys(MINUTE_JOBS, 1440)}
     assert daily(whole) == [
         ("daily_digest", "2026-03-10", {"today": "2026-03-10"}),
         ("mark_overdue", "2026-03-10", {"today": "2026-03-10"}),

@@ -18,7 +18,7 @@ import msgspec
 import pytest
 from sqlalchemy import insert, select
 
-from adapters.db.tables import email_deliveries, ledger_entries, outbox, tasks
+from adapters.db.tables import email_deliveries, ledger_transfers, outbox
 from application.email_delivery import RetryLater
 from application.schedule import local_today
 from domain.access import ProjectRole
@@ -113,6 +113,34 @@ async def test_an_overdue_task_is_flagged_and_its_assignee_told_once(app: App) -
     assert app.smtp.to(admin.user.email) == []
 
 
+async def test_a_task_created_already_late_reads_overdue_at_once_and_the_job_only_tells(app: App) -> None:
+    [admin], [member] = await app.accounts("admin", 1), await app.accounts("member", 1)
+    yesterday, today = (app.today - timedelta(days=1)).isoformat(), app.today.isoformat()
+    late = await app.publish(admin, "Late from the start", due_date=yesterday)
+    due_today = await app.publish(admin, "Due today", due_date=today)
+    await app.claim(member, late)
+
+    assert (await app.call("GET", f"/api/tasks/{late}/", member))["is_overdue"] is True
+    assert (await app.call("GET", f"/api/tasks/{due_today}/", member))["is_overdue"] is False
+    project = (await app.call("POST", "/api/projects/", admin, 201, name="Behind", due_date=yesterday))["slug"]
+    assert (await app.call("GET", f"/api/projects/{project}/", admin))["is_overdue"] is True
+    listed = await app.call("GET", "/api/projects/", admin)
+    assert [p["is_overdue"] for p in listed["items"] if p["slug"] == project] == [True]
+    in_project = await app.publish(admin, "Behind too", project=project, due_date=yesterday)
+    overdue = await app.call("GET", f"/api/projects/{project}/tasks/?overdue=true", admin)
+    assert [t["slug"] for t in overdue["items"]] == [in_project]
+    assert (await app.call("GET", f"/api/projects/{project}/tasks/?overdue=false", admin))["items"] == []
+    assert await app.notices(member, "overdue") == []
+
+    await app.call("PATCH", f"/api/tasks/{late}/", admin, due_date=today)
+    assert (await app.call("GET", f"/api/tasks/{late}/", member))["is_overdue"] is False
+    await app.call("PATCH", f"/api/tasks/{late}/", admin, due_date=yesterday)
+    # The member about their task; the admin, who manages the project, about it and its task.
+    assert await app.run("mark_overdue", today=today) == 3
+    assert await app.run("mark_overdue", today=today) == 0
+    assert len(await app.notices(member, "overdue")) == 1
+
+
 async def test_a_project_due_yesterday_tells_each_member_once(app: App) -> None:
     [admin], members = await app.accounts("admin", 1), await app.accounts("member", 2)
     yesterday = (app.today - timedelta(days=1)).isoformat()
@@ -132,7 +160,8 @@ async def test_neither_a_completed_projects_tasks_nor_finished_tasks_are_flagged
     yesterday = (app.today - timedelta(days=1)).isoformat()
     project = (await app.call("POST", "/api/projects/", admin, 201, name="Old work", due_date=yesterday))["slug"]
     await app.join(project, member)
-    in_project = await app.claim(member, await app.publish(admin, "Archive", project=project, due_date=yesterday))
+    archived = await app.publish(admin, "Archive", project=project, due_date=yesterday)
+    in_project = await app.claim(member, archived)
     await app.call("PATCH", f"/api/projects/{project}/", admin, status="completed")
     done = await app.publish(admin, "Done on time", due_date=yesterday)
     finished = await app.claim(other, done)
@@ -143,7 +172,10 @@ async def test_neither_a_completed_projects_tasks_nor_finished_tasks_are_flagged
 
     assert await app.run("mark_overdue", today=app.today.isoformat()) == 1
     assert (await app.call("GET", f"/api/assignments/{in_project}/", member))["status"] == "in_progress"
-    flagged = {r.name: r.is_overdue for r in await app.rows(select(tasks.c.name, tasks.c.is_overdue))}
+    slugs = {"Archive": archived, "Done on time": done, "Still open": late}
+    flagged = {
+        name: (await app.call("GET", f"/api/tasks/{slug}/", admin))["is_overdue"] for name, slug in slugs.items()
+    }
     assert flagged == {"Archive": False, "Done on time": False, "Still open": True}
     assert (await app.call("GET", f"/api/projects/{project}/", admin))["is_overdue"] is False
     assert [len(await app.notices(p, "overdue")) for p in (admin, member, other, third)] == [0, 0, 0, 1]
@@ -180,7 +212,7 @@ async def test_an_auto_approval_credits_once(app: App) -> None:
     assert await app.run("auto_approve") == 0
     assert (await app.call("GET", f"/api/assignments/{assignment}/", member))["status"] == "approved"
     assert await app.call("GET", "/api/wallet/", member) == {"balance": 7, "earned": 7, "redeemed": 0}
-    assert len(await app.rows(select(ledger_entries))) == 1
+    assert len(await app.rows(select(ledger_transfers).where(ledger_transfers.c.kind == "reward"))) == 1
     assert len(app.emails(member, "Approved: Proofread")) == 1
 
 

@@ -93,11 +93,15 @@ async def test_manager_invites_members_assigns_and_pays(
     ]
 
     tomorrow = (container.clock.now() + timedelta(days=1)).date().isoformat()
-    task = await client.post(
-        path("add_task", slug=slug),
-        json={"name": "Draft the homepage", "points": 5, "due_date": tomorrow},
-        headers=manager,
+    body = {"name": "Draft the homepage", "points": 5, "due_date": tomorrow}
+    unfunded = await client.post(path("add_task", slug=slug), json=body, headers=manager)
+    assert (unfunded.status_code, unfunded.json()["code"]) == (409, "budget_exceeded")
+    admin = await accounts("admin")
+    funded = await client.post(
+        f"/api/admin/projects/{slug}/budget/", json={"points": 5, "reason": "Relaunch"}, headers=admin.headers
     )
+    assert funded.status_code == 201, funded.text
+    task = await client.post(path("add_task", slug=slug), json=body, headers=manager)
     assert task.status_code == 201, task.text
     task_slug = task.json()["slug"]
     assert task.json()["project"] == slug
@@ -116,6 +120,8 @@ async def test_manager_invites_members_assigns_and_pays(
 
     wallet = await client.get("/api/wallet/", headers=nina)
     assert wallet.json()["balance"] == 5
+    budget = await client.get(f"/api/projects/{slug}/budget/", headers=manager)
+    assert budget.json() == {"granted": 5, "reserved": 0, "spent": 5, "available": 0}
 
 
 async def test_the_edit_and_delete_aliases_answer_as_the_canonical_paths(

@@ -24,7 +24,7 @@ from redis.asyncio import Redis
 from sqlalchemy import func, select, update
 
 from adapters.clock import SystemClock
-from adapters.db.tables import assignments, email_deliveries, ledger_entries, outbox
+from adapters.db.tables import assignments, email_deliveries, ledger_transfers, outbox
 from adapters.jobs.dramatiq_broker import create_broker
 from adapters.jobs.dramatiq_queue import QUEUE, DramatiqJobQueue
 from adapters.ratelimit import RedisRateLimiter
@@ -184,8 +184,8 @@ async def test_a_redelivered_auto_approve_credits_once(stack: Stack) -> None:
         assert len(stack.smtp.to(api.member.user.email)) == 1
         wallet = await api.client.get("/api/wallet/", headers=api.member.headers)
         assert wallet.json() == {"balance": 7, "earned": 7, "redeemed": 0}
-        entries = await rows(api.container, select(ledger_entries.c.kind, ledger_entries.c.points))
-        assert [tuple(e) for e in entries] == [("reward", 7)]
+        paid = select(ledger_transfers.c.kind, ledger_transfers.c.amount).where(ledger_transfers.c.kind != "reserve")
+        assert [tuple(e) for e in await rows(api.container, paid)] == [("reward", 7)]
         state = await api.client.get(f"/api/assignments/{assignment_id}/", headers=api.member.headers)
         assert state.json()["status"] == "approved"
 

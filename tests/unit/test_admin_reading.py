@@ -57,8 +57,8 @@ async def test_every_reading_use_case_refuses_a_non_admin() -> None:
     clock, zone = deps.clock, "UTC"
     calls = [
         admin_lists.dashboard(member, queries, clock, zone),
-        admin_lists.tasks(member, AdminTaskFilters(), PAGE, queries),
-        admin_lists.task_page(member, task.slug, PAGE, queries),
+        admin_lists.tasks(member, AdminTaskFilters(), PAGE, queries, clock),
+        admin_lists.task_page(member, task.slug, PAGE, queries, clock),
         admin_lists.user_page(member, member.id, UserTab.LEDGER, None, PAGE, queries),
         admin_lists.projects(member, ProjectFilters(), PAGE, queries, clock, zone),
         admin_lists.project_page(member, "any", PAGE, queries, clock, zone),
@@ -96,12 +96,13 @@ async def test_the_dashboard_counts_and_ages_in_the_services_calendar() -> None:
 
 
 async def test_task_and_user_pages() -> None:
-    _, admin, member, task, queries = await world()
-    page = await admin_lists.task_page(admin, task.slug, PAGE, queries)
+    deps, admin, member, task, queries = await world()
+    clock = deps.clock
+    page = await admin_lists.task_page(admin, task.slug, PAGE, queries, clock)
     assert [(a.user_name, a.status) for a in page.assignments.items] == [(member.full_name, "submitted")]
     with pytest.raises(TaskNotFound):
-        await admin_lists.task_page(admin, "no-such-task", PAGE, queries)
-    found = await admin_lists.tasks(admin, AdminTaskFilters(q="  HALL "), PAGE, queries)
+        await admin_lists.task_page(admin, "no-such-task", PAGE, queries, clock)
+    found = await admin_lists.tasks(admin, AdminTaskFilters(q="  HALL "), PAGE, queries, clock)
     assert [t.slug for t in found.items] == [task.slug]
 
     mine = await admin_lists.user_page(admin, member.id, UserTab.ASSIGNMENTS, "submitted", PAGE, queries)

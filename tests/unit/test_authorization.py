@@ -4,7 +4,7 @@ nothing. The HTTP tests keep one check per route that these errors leave as the 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from uuid import UUID
 
@@ -16,7 +16,15 @@ from application.projects import CreateProject, create_project
 from application.queries import PageRequest
 from application.tasks import CreateTask
 from domain.access import ProjectRole
-from domain.errors import AssignmentNotFound, DomainError, OwnSubmission, PermissionDenied, TaskNotFound
+from domain.errors import (
+    AssignmentNotFound,
+    DomainError,
+    OwnSubmission,
+    PermissionDenied,
+    ReviewerCannotEarn,
+    TaskNotFound,
+)
+from domain.ledger import TransferKind
 from domain.projects import Membership
 from domain.users import Role, User
 from tests.fakes.helpers import fake_store, seed_user
@@ -69,7 +77,7 @@ REVIEWER_AND_ADMIN_STEPS: dict[str, Step] = {
     "publish": lambda w: tasks.create_public_task(CreateTask("Mine", points=1000), w.ada, *uc(w)),
     "edit": lambda w: tasks.edit_task(tasks.EditTask(w.slug, {"points": 1_000_000}), w.ada, *uc(w)),
     "delete": lambda w: tasks.delete_task(w.slug, w.ada, *uc(w)),
-    "image": lambda w: tasks.set_task_image(w.slug, b"img", w.ada, w.deps.uow, FakeImages(), FakeMedia()),
+    "image": lambda w: tasks.set_task_image(w.slug, b"img", w.ada, w.deps.uow, FakeImages(), FakeMedia(), w.deps.clock),
     "assign": lambda w: assignments.assign_task(w.slug, w.ada.id, w.ada, *uc(w)),
     "review queue": lambda w: listing.review_queue(w.ada, PageRequest(), None, w.deps.uow),  # type: ignore[arg-type]
     "approve": lambda w: assignments.approve(Review(w.submitted, "fine"), w.ada, *uc(w)),
@@ -108,7 +116,13 @@ CASES = (
     + [(f"manager without projects {n}", step, PermissionDenied) for n, step in NOT_ON_THE_BOARD_FOR_MIA.items()]
     + [(f"manager without projects {n}", step, AssignmentNotFound) for n, step in UNSEEN_BY_MIA.items()]
     + [(f"member {n} of another", step, AssignmentNotFound) for n, step in ANOTHER_MEMBERS_WORK.items()]
-    + [("outsider sees a project task", lambda w: tasks.get_task(w.project_task, w.bob, w.deps.uow), TaskNotFound)]
+    + [
+        (
+            "outsider sees a project task",
+            lambda w: tasks.get_task(w.project_task, w.bob, w.deps.uow, w.deps.clock),
+            TaskNotFound,
+        )
+    ]
 )
 
 
@@ -122,21 +136,26 @@ async def test_refused(name: str, step: Step, refusal: type[DomainError]) -> Non
     assert all(vars(fake_store(w.deps))[k] is table for k, table in before.items()), "a refusal changed something"
 
 
-async def test_nobody_reviews_their_own_submission_and_another_admin_may() -> None:
+async def test_nobody_reviews_their_own_submission_nor_is_paid_for_work_they_could_review() -> None:
     w = await world()
     second = await seed_user(w.deps, "second@example.com", role=Role.ADMIN)
-    own = await assignments.claim_task(w.slug, w.admin, *uc(w))
-    await assignments.submit(own.id, "done", w.admin, *uc(w))
+    with pytest.raises(ReviewerCannotEarn):  # an admin reviews the whole board: they cannot take its work
+        await assignments.claim_task(w.slug, w.admin, *uc(w))
+    # Bob, whose work waits, becomes an admin: he may neither review it nor be paid for it.
+    store = fake_store(w.deps)
+    store.users[w.bob.id] = replace(store.users[w.bob.id], role=Role.ADMIN)
+    promoted = store.users[w.bob.id]
     with pytest.raises(OwnSubmission):
-        await assignments.approve(Review(own.id), w.admin, *uc(w))
+        await assignments.approve(Review(w.submitted), promoted, *uc(w))
     with pytest.raises(OwnSubmission):
-        await assignments.reject(Review(own.id, "Not good enough"), w.admin, *uc(w))
+        await assignments.reject(Review(w.submitted, "Not good enough"), promoted, *uc(w))
     with pytest.raises(PermissionDenied):  # a member reviews nothing, not even their own
-        await assignments.approve(Review(w.submitted), w.bob, *uc(w))
-    assert not fake_store(w.deps).ledger
-    approved = await assignments.approve(Review(own.id), second, *uc(w))
-    assert approved.status == "approved"
-    assert fake_store(w.deps).wallets[w.admin.id].balance == 5
+        await assignments.approve(Review(w.in_progress), w.ada, *uc(w))
+    with pytest.raises(ReviewerCannotEarn):
+        await assignments.approve(Review(w.submitted), second, *uc(w))
+    assert not [t for t in fake_store(w.deps).transfers.values() if t.kind is TransferKind.REWARD]
+    rejected = await assignments.reject(Review(w.submitted, "Reviewers do not earn"), second, *uc(w))
+    assert rejected.status == "rejected"
 
 
 async def test_a_project_manager_reviews_only_in_their_project() -> None:

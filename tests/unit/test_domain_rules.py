@@ -170,16 +170,21 @@ def test_deactivating_a_user_outdates_their_access_tokens() -> None:
     assert user.session_version == 1
 
 
-def test_moving_a_tasks_due_date_clears_its_overdue_flag() -> None:
+def test_overdue_is_judged_on_read_so_moving_the_due_date_changes_it_at_once() -> None:
     from datetime import UTC, date, datetime
     from uuid import uuid4
 
     from domain.tasks import Task
 
     now = datetime(2026, 1, 1, tzinfo=UTC)
-    task = Task(slug="t", name="T", created_by=uuid4(), created_at=now)
-    task.is_overdue = True
+    task = Task(slug="t", name="T", created_by=uuid4(), created_at=now, due_date=date(2026, 1, 10))
+    assert not task.is_overdue_on(date(2026, 1, 10))
+    assert task.is_overdue_on(date(2026, 1, 11))
     task.edit({"name": "Renamed"}, uuid4(), now)
-    assert task.is_overdue
+    assert task.is_overdue_on(date(2026, 1, 11))
     task.edit({"due_date": date(2026, 2, 1)}, uuid4(), now)
-    assert not task.is_overdue
+    assert not task.is_overdue_on(date(2026, 1, 11))
+    assert task.is_overdue_on(date(2026, 2, 2))
+    assert not task.is_overdue_on(date(2026, 2, 2), project_accepts_work=False)
+    task.slots_taken = task.approved_slots = task.claim_limit
+    assert not task.is_overdue_on(date(2026, 2, 2)), "every slot approved: the work is done"

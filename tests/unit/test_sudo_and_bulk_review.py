@@ -14,6 +14,7 @@ from application.identity import Identity
 from application.sudo import confirm_password, in_sudo_mode
 from application.tasks import CreateTask, create_public_task
 from domain.errors import InvalidCredentials, InvalidInput, PermissionDenied, TooManyAttempts
+from domain.ledger import AccountKind
 from domain.sudo import SUDO_WINDOW
 from domain.users import Role, User
 from tests.fakes.helpers import fake_clock, fake_store, seed_user
@@ -50,6 +51,10 @@ async def test_a_wrong_password_is_refused_audited_and_counted_with_the_sign_in_
     await confirm_password(admin, PASSWORD, "203.0.113.7", deps)
 
 
+def wallet_balances(deps: Identity) -> list[int]:
+    return sorted(a.balance for a in fake_store(deps).accounts.values() if a.key.kind is AccountKind.WALLET)
+
+
 async def submissions(count: int) -> tuple[Identity, User, list[UUID]]:
     deps = fake_identity()
     admin = await seed_user(deps, "root@example.com", role=Role.ADMIN)
@@ -70,12 +75,11 @@ async def test_each_submission_is_approved_on_its_own_and_reported() -> None:
     assert [(o.assignment_id, o.approved) for o in outcomes] == [(made[0], True), (made[1], True), (missing, False)]
     assert outcomes[0].label == "“Fold chairs” by Ada Lovelace"
     assert outcomes[2].reason == "No such assignment."
-    store = fake_store(deps)
-    assert sorted(w.balance for w in store.wallets.values()) == [2, 2]
+    assert wallet_balances(deps) == [2, 2]
     again = await approve_many([made[0]], admin, deps.uow, deps.clock)
     assert not again[0].approved
     assert "approved" in again[0].reason
-    assert sorted(w.balance for w in store.wallets.values()) == [2, 2]  # credited once
+    assert wallet_balances(deps) == [2, 2]  # credited once
 
 
 async def test_bulk_approval_is_for_admins_with_something_ticked() -> None:
@@ -87,4 +91,4 @@ async def test_bulk_approval_is_for_admins_with_something_ticked() -> None:
         await approve_many([], admin, deps.uow, deps.clock)
     with pytest.raises(InvalidInput):
         await approve_many([UUID(int=n) for n in range(MAX_BULK + 1)], admin, deps.uow, deps.clock)
-    assert all(not w.balance for w in fake_store(deps).wallets.values())
+    assert all(not balance for balance in wallet_balances(deps))

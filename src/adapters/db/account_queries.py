@@ -1,38 +1,65 @@
-"""Read models of wallets, notifications and accounts."""
+"""Read models of wallets and account entries, notifications and accounts."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import case, func, or_, select, union_all
 
 from adapters.db.accounts import user_from_row
-from adapters.db.ledger import entry_from_row
 from adapters.db.notifications import notification_from_row
 from adapters.db.pagination import decode_id_cursor, encode_cursor, page_limit, split_page
 from adapters.db.reading import Reader, like_pattern
-from adapters.db.tables import assignments, ledger_entries, notifications, users, wallets
+from adapters.db.tables import assignments, ledger_accounts, ledger_transfers, notifications, users
 from application.queries import Page, PageRequest
-from application.views import UserHistory
+from application.views import AccountEntry, UserHistory, WalletSummary
 from domain.assignments import AssignmentStatus
+from domain.ledger import AccountKey, TransferKind, wallet_of
 from domain.notifications import Notification
 from domain.users import Role, User
-from domain.wallets import LedgerEntry, Wallet
+
+
+def wallet_summary_query(user_id: UUID) -> Any:
+    """Balance, points earned (rewards in) and redeemed (redemptions out), in one statement."""
+    wallet, t = wallet_of(user_id).id, ledger_transfers
+    earned = select(func.coalesce(func.sum(t.c.amount), 0)).where(
+        t.c.credit_account_id == wallet, t.c.kind == TransferKind.REWARD.value
+    )
+    redeemed = select(func.coalesce(func.sum(t.c.amount), 0)).where(
+        t.c.debit_account_id == wallet, t.c.kind == TransferKind.REDEMPTION.value
+    )
+    balance = select(func.coalesce(func.sum(ledger_accounts.c.balance), 0)).where(ledger_accounts.c.id == wallet)
+    parts = {"balance": balance, "earned": earned, "redeemed": redeemed}
+    return select(*(part.scalar_subquery().label(name) for name, part in parts.items()))
 
 
 class SqlWalletQueries(Reader):
-    async def wallet(self, user_id: UUID) -> Wallet:
-        rows = await self.rows(select(wallets).where(wallets.c.user_id == user_id))
-        return Wallet(**rows[0]._mapping) if rows else Wallet(user_id=user_id)
+    async def wallet(self, user_id: UUID) -> WalletSummary:
+        row = (await self.rows(wallet_summary_query(user_id)))[0]
+        return WalletSummary(int(row.balance), int(row.earned), int(row.redeemed))
 
-    async def transactions(self, user_id: UUID, page: PageRequest) -> Page[LedgerEntry]:
-        limit = page_limit(page)
-        query = select(ledger_entries).where(ledger_entries.c.user_id == user_id)
-        if page.cursor:
-            query = query.where(ledger_entries.c.id < decode_id_cursor(page.cursor))
-        rows, more = split_page(await self.rows(query.order_by(ledger_entries.c.id.desc()).limit(limit + 1)), limit)
-        items = [entry_from_row(row) for row in rows]
+
+class SqlLedgerQueries(Reader):
+    async def entries(self, account: AccountKey, page: PageRequest) -> Page[AccountEntry]:
+        """Two index range scans (as debit, as credit) merged: one page, one statement."""
+        limit, t, account_id = page_limit(page), ledger_transfers, account.id
+        points = case((t.c.credit_account_id == account_id, t.c.amount), else_=-t.c.amount).label("points")
+        columns = (t.c.id, t.c.kind, points, t.c.reason, t.c.reference, t.c.actor_id, t.c.created_at)
+        sides = []
+        for side in (t.c.debit_account_id, t.c.credit_account_id):
+            query = select(*columns).where(side == account_id)
+            if page.cursor:
+                query = query.where(t.c.id < decode_id_cursor(page.cursor))
+            sides.append(query.order_by(t.c.id.desc()).limit(limit + 1))
+        merged = union_all(*(side.subquery().select() for side in sides)).subquery()
+        ordered = select(merged).order_by(merged.c.id.desc()).limit(limit + 1)
+        rows, more = split_page(await self.rows(ordered), limit)
+        items = [
+            AccountEntry(r.id, TransferKind(r.kind), int(r.points), r.reason, r.reference, r.actor_id, r.created_at)
+            for r in rows
+        ]
         return Page(items, encode_cursor(items[-1].id) if more else None)
 
 
@@ -94,13 +121,13 @@ class SqlUserQueries(Reader):
                 .where(assignments.c.user_id == user_id)
                 .group_by(assignments.c.status)
             )
-            wallet = (await conn.execute(select(wallets).where(wallets.c.user_id == user_id))).first()
+            wallet = (await conn.execute(wallet_summary_query(user_id))).one()
         by_status = {status.value: 0 for status in AssignmentStatus}
         by_status.update({status: int(count) for status, count in counts.all()})
         return UserHistory(
             user=user_from_row(row),
             assignments_by_status=by_status,
-            points_earned=int(wallet.earned) if wallet else 0,
-            points_redeemed=int(wallet.redeemed) if wallet else 0,
-            balance=int(wallet.balance) if wallet else 0,
+            points_earned=int(wallet.earned),
+            points_redeemed=int(wallet.redeemed),
+            balance=int(wallet.balance),
         )

@@ -6,16 +6,25 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Select, and_, func, select
-from sqlalchemy.sql import ColumnElement
+from sqlalchemy import Select, func, select
 
 from adapters.db.audit_queries import SqlAuditQueries
 from adapters.db.pagination import decode_id_cursor, encode_cursor, page_limit, split_page
-from adapters.db.reading import assignment_select, assignment_view, like_pattern, task_select
-from adapters.db.tables import assignments, email_deliveries, memberships, projects, tasks, users, wallets
+from adapters.db.reading import assignment_select, assignment_view, like_pattern, project_overdue, task_select
+from adapters.db.tables import (
+    assignments,
+    email_deliveries,
+    ledger_accounts,
+    ledger_transfers,
+    memberships,
+    projects,
+    tasks,
+    users,
+)
 from application.admin_queries import AdminTaskFilters, Figures, ProjectFilters, ProjectRecord, TaskRecord
 from application.paging import Page, PageRequest
 from application.views import AssignmentView, copied
+from domain.ledger import TREASURY, AccountKind, TransferKind
 from domain.tasks import Task
 
 
@@ -26,9 +35,8 @@ def _count(*where: Any, source: Any = None) -> Any:
     return query.where(*where).scalar_subquery()
 
 
-def _project_overdue(today: date) -> ColumnElement[bool]:
-    """Derived on read: due before today (in TIME_ZONE) and not completed."""
-    return and_(projects.c.due_date.is_not(None), projects.c.due_date < today, projects.c.status != "completed")
+def _sum(column: Any, *where: Any) -> Any:
+    return select(func.coalesce(func.sum(column), 0)).where(*where).scalar_subquery()
 
 
 def _waiting() -> list[Any]:
@@ -49,24 +57,29 @@ class SqlAdminQueries(SqlAuditQueries):
             .where(*_waiting())
             .scalar_subquery()
             .label("oldest_submission_at"),
-            select(func.coalesce(func.sum(wallets.c.balance), 0)).scalar_subquery().label("points_outstanding"),
-            select(func.coalesce(func.sum(wallets.c.redeemed), 0)).scalar_subquery().label("points_redeemed"),
+            _sum(-ledger_accounts.c.balance, ledger_accounts.c.id == TREASURY.id).label("points_issued"),
+            _sum(ledger_accounts.c.balance, ledger_accounts.c.kind == AccountKind.WALLET.value).label(
+                "points_outstanding"
+            ),
+            _sum(ledger_transfers.c.amount, ledger_transfers.c.kind == TransferKind.REDEMPTION.value).label(
+                "points_redeemed"
+            ),
             _count(email_deliveries.c.status == "failed").label("failed_deliveries"),
             _count(email_deliveries.c.status == "pending").label("pending_deliveries"),
-            _count(live_project, _project_overdue(today)).label("overdue_projects"),
+            _count(live_project, project_overdue(today)).label("overdue_projects"),
             _count(users.c.created_at >= since).label("new_users"),
         )
         values = dict((await self.rows(query))[0]._mapping)
         oldest = values.pop("oldest_submission_at")
         return Figures(**{name: int(count) for name, count in values.items()}, oldest_submission_at=oldest)
 
-    def _task_select(self) -> Select[Any]:
-        named = task_select().add_columns(projects.c.name.label("project_name"))
+    def _task_select(self, today: date) -> Select[Any]:
+        named = task_select(today).add_columns(projects.c.name.label("project_name"))
         return named.where(tasks.c.deleted_at.is_(None))
 
-    async def tasks(self, filters: AdminTaskFilters, page: PageRequest) -> Page[TaskRecord]:
+    async def tasks(self, filters: AdminTaskFilters, page: PageRequest, today: date) -> Page[TaskRecord]:
         limit = page_limit(page)
-        query = self._task_select()
+        query = self._task_select(today)
         if filters.is_open is not None:
             query = query.where(tasks.c.is_open.is_(filters.is_open))
         if filters.full is not None:
@@ -84,8 +97,8 @@ class SqlAdminQueries(SqlAuditQueries):
         items = [_task(row) for row in rows]
         return Page(items, encode_cursor(items[-1].id) if more else None)
 
-    async def task(self, slug: str) -> TaskRecord | None:
-        rows = await self.rows(self._task_select().where(tasks.c.slug == slug))
+    async def task(self, slug: str, today: date) -> TaskRecord | None:
+        rows = await self.rows(self._task_select(today).where(tasks.c.slug == slug))
         return _task(rows[0]) if rows else None
 
     async def assignments(
@@ -118,7 +131,7 @@ class SqlAdminQueries(SqlAuditQueries):
             projects.c.status,
             projects.c.start_date,
             projects.c.due_date,
-            _project_overdue(today).label("is_overdue"),
+            project_overdue(today).label("is_overdue"),
             members.label("members"),
             open_tasks.label("open_tasks"),
             projects.c.created_at,
@@ -130,7 +143,7 @@ class SqlAdminQueries(SqlAuditQueries):
         if filters.status is not None:
             query = query.where(projects.c.status == filters.status.value)
         if filters.overdue is not None:
-            overdue = _project_overdue(today)
+            overdue = project_overdue(today)
             query = query.where(overdue if filters.overdue else ~overdue)
         if filters.q:
             query = query.where(func.lower(projects.c.name).like(like_pattern(filters.q), escape="\\"))
@@ -148,7 +161,8 @@ class SqlAdminQueries(SqlAuditQueries):
 def _task(row: Any) -> TaskRecord:
     values = dict(row._mapping)
     project, project_name = values.pop("project_slug"), values.pop("project_name")
-    return copied(TaskRecord, Task(**values), project=project, project_name=project_name)
+    overdue = bool(values.pop("task_is_overdue"))
+    return copied(TaskRecord, Task(**values), project=project, project_name=project_name, is_overdue=overdue)
 
 
 def _project(row: Any) -> ProjectRecord:

@@ -9,8 +9,8 @@ from uuid import UUID
 from sqlalchemy import Row, select
 
 from adapters.db.base import TableRepository
-from adapters.db.tables import assignments, tasks
-from domain.assignments import Assignment, AssignmentStatus, Origin
+from adapters.db.tables import assignments, reviews, tasks
+from domain.assignments import Assignment, AssignmentStatus, Origin, ReviewRecord
 
 
 def assignment_from_row(row: Row[Any] | Mapping[str, Any]) -> Assignment:
@@ -57,3 +57,16 @@ class SqlAssignmentRepository(TableRepository[Assignment]):
                 assignments.c.origin == Origin.CLAIMED.value,
             )
         )
+
+
+class SqlReviewRepository(TableRepository[ReviewRecord]):
+    table = reviews
+    entity = ReviewRecord
+
+    def from_row(self, row: Row[Any]) -> ReviewRecord:
+        values = dict(row._mapping)
+        return ReviewRecord(**{**values, "status": AssignmentStatus(values["status"]), "points": int(values["points"])})
+
+    async def of(self, assignment_id: UUID) -> list[ReviewRecord]:
+        query = select(reviews).where(reviews.c.assignment_id == assignment_id).order_by(reviews.c.at, reviews.c.id)
+        return await self.all(query)

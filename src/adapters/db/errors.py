@@ -19,6 +19,7 @@ from domain.errors import (
     AlreadyClaimed,
     AlreadyMember,
     AlreadyRewarded,
+    BudgetExceeded,
     DomainError,
     EmailTaken,
     InsufficientPoints,
@@ -33,8 +34,9 @@ REFUSALS: dict[str, type[DomainError]] = {
     "pk_memberships": AlreadyMember,
     "uq_assignments_task_user": AlreadyClaimed,
     "uq_assignments_one_active_claim": ActiveClaimHeld,
-    "uq_ledger_one_reward": AlreadyRewarded,
-    "ck_wallets_balance_not_negative": InsufficientPoints,
+    "uq_ledger_transfers_one_reward": AlreadyRewarded,
+    "ck_ledger_accounts_wallet_not_negative": InsufficientPoints,
+    "ck_ledger_accounts_reserve_not_negative": BudgetExceeded,
     "ck_tasks_slots_within_limit": TaskFull,
 }
 

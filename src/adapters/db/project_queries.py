@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -10,7 +10,7 @@ from sqlalchemy import Row, Select, and_, exists, select
 
 from adapters.db.pagination import decode_id_cursor, encode_cursor, page_limit, split_page
 from adapters.db.projects import project_from_row
-from adapters.db.reading import Reader, task_select, task_view
+from adapters.db.reading import Reader, project_overdue, task_overdue, task_select, task_view
 from adapters.db.tables import assignments, invitations, memberships, projects, tasks, users
 from application.queries import Page, PageRequest, TaskFilters
 from application.views import MemberView, PendingInvitation, ProjectView, TaskView
@@ -22,22 +22,22 @@ _mine = memberships.alias("mine")
 
 def project_view(row: Row[Any]) -> ProjectView:
     values = dict(row._mapping)
-    role = values.pop("my_role")
-    return ProjectView.of(project_from_row(values), None if role is None else ProjectRole(role))
+    role, overdue = values.pop("my_role"), values.pop("project_is_overdue")
+    return ProjectView.of(project_from_row(values), None if role is None else ProjectRole(role), bool(overdue))
 
 
 class SqlProjectQueries(Reader):
-    def _select(self, user_id: UUID) -> Select[Any]:
+    def _select(self, user_id: UUID, today: date) -> Select[Any]:
         mine = _mine
         return (
-            select(projects, mine.c.role.label("my_role"))
+            select(projects, mine.c.role.label("my_role"), project_overdue(today).label("project_is_overdue"))
             .select_from(projects.outerjoin(mine, and_(mine.c.project_id == projects.c.id, mine.c.user_id == user_id)))
             .where(projects.c.deleted_at.is_(None))
         )
 
-    async def for_user(self, user: User, page: PageRequest) -> Page[ProjectView]:
+    async def for_user(self, user: User, page: PageRequest, today: date) -> Page[ProjectView]:
         limit = page_limit(page)
-        query = self._select(user.id)
+        query = self._select(user.id, today)
         if not user.is_admin:
             query = query.where(_mine.c.role.is_not(None))
         if page.cursor:
@@ -84,13 +84,14 @@ class SqlProjectQueries(Reader):
         )
         return [PendingInvitation(**{**row._mapping, "role": ProjectRole(row.role)}) for row in await self.rows(query)]
 
-    async def tasks(self, project_id: UUID, filters: TaskFilters, page: PageRequest) -> Page[TaskView]:
+    async def tasks(self, project_id: UUID, filters: TaskFilters, page: PageRequest, today: date) -> Page[TaskView]:
         limit = page_limit(page)
-        query = task_select().where(tasks.c.project_id == project_id, tasks.c.deleted_at.is_(None))
+        query = task_select(today).where(tasks.c.project_id == project_id, tasks.c.deleted_at.is_(None))
         if filters.is_open is not None:
             query = query.where(tasks.c.is_open.is_(filters.is_open))
         if filters.overdue is not None:
-            query = query.where(tasks.c.is_overdue.is_(filters.overdue))
+            overdue = task_overdue(today)
+            query = query.where(overdue if filters.overdue else ~overdue)
         if filters.due_before is not None:
             query = query.where(tasks.c.due_date < filters.due_before)
         if filters.due_after is not None:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
 from uuid import UUID
 
 from sqlalchemy import and_, exists, func, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from adapters.db.account_queries import SqlNotificationQueries, SqlUserQueries, SqlWalletQueries
+from adapters.db.account_queries import SqlLedgerQueries, SqlNotificationQueries, SqlUserQueries, SqlWalletQueries
 from adapters.db.admin_queries import SqlAdminQueries
+from adapters.db.ledger_checks import SqlLedgerChecks
 from adapters.db.pagination import decode_id_cursor, decode_time_id_cursor, encode_cursor, page_limit, split_page
 from adapters.db.project_queries import SqlProjectQueries
 from adapters.db.reading import Reader, assignment_select, assignment_view, like_pattern, task_select, task_view
@@ -20,13 +22,20 @@ from domain.users import User
 
 
 class SqlTaskQueries(Reader):
-    async def available(self, user: User, q: str | None, project: str | None, page: PageRequest) -> Page[TaskView]:
+    async def available(
+        self, user: User, q: str | None, project: str | None, page: PageRequest, today: date
+    ) -> Page[TaskView]:
         limit = page_limit(page)
-        member_of = exists().where(memberships.c.project_id == tasks.c.project_id, memberships.c.user_id == user.id)
-        visible_project = and_(projects.c.deleted_at.is_(None), projects.c.status != "completed")
-        if not user.is_admin:
-            visible_project = and_(visible_project, member_of)
-        query = task_select().where(
+        if user.is_admin:
+            return Page([], None)  # admins review every task, so they may claim none
+        # A member of the project may claim its tasks, unless they manage it (and so review them).
+        member_of = exists().where(
+            memberships.c.project_id == tasks.c.project_id,
+            memberships.c.user_id == user.id,
+            memberships.c.role != "manager",
+        )
+        visible_project = and_(projects.c.deleted_at.is_(None), projects.c.status != "completed", member_of)
+        query = task_select(today).where(
             tasks.c.deleted_at.is_(None),
             tasks.c.is_open.is_(True),
             tasks.c.slots_taken < tasks.c.claim_limit,
@@ -88,4 +97,6 @@ def sql_queries(engine: AsyncEngine) -> Queries:
         users=SqlUserQueries(engine),
         projects=SqlProjectQueries(engine),
         admin=SqlAdminQueries(engine),
+        ledger=SqlLedgerQueries(engine),
+        checks=SqlLedgerChecks(engine),
     )

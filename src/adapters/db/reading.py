@@ -3,9 +3,10 @@ assignment rows."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
-from sqlalchemy import Row, Select, select
+from sqlalchemy import ColumnElement, Row, Select, and_, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.db.assignments import assignment_from_row
@@ -28,15 +29,43 @@ class Reader:
             return list((await conn.execute(query)).all())
 
 
-def task_select() -> Select[Any]:
+def project_overdue(today: date) -> ColumnElement[bool]:
+    """As `Project.is_overdue_on`, for a row of `projects`."""
+    return and_(
+        projects.c.due_date.is_not(None),
+        projects.c.due_date < today,
+        projects.c.deleted_at.is_(None),
+        projects.c.status != "completed",
+    )
+
+
+def task_overdue(today: date) -> ColumnElement[bool]:
+    """As `Task.is_overdue_on`, for a row of `tasks`: live, due before today, a slot not yet approved, and not
+    in a completed (or deleted) project."""
+    home = projects.alias("home")
+    project_open = exists().where(
+        home.c.id == tasks.c.project_id, home.c.deleted_at.is_(None), home.c.status != "completed"
+    )
+    return and_(
+        tasks.c.due_date.is_not(None),
+        tasks.c.due_date < today,
+        tasks.c.deleted_at.is_(None),
+        tasks.c.approved_slots < tasks.c.claim_limit,
+        or_(tasks.c.project_id.is_(None), project_open),
+    )
+
+
+def task_select(today: date) -> Select[Any]:
     joined = tasks.outerjoin(projects, projects.c.id == tasks.c.project_id)
-    return select(tasks, projects.c.slug.label("project_slug")).select_from(joined)
+    return select(
+        tasks, projects.c.slug.label("project_slug"), task_overdue(today).label("task_is_overdue")
+    ).select_from(joined)
 
 
 def task_view(row: Row[Any]) -> TaskView:
     values = dict(row._mapping)
-    project = values.pop("project_slug")
-    return TaskView.of(Task(**values), project)
+    project, overdue = values.pop("project_slug"), values.pop("task_is_overdue")
+    return TaskView.of(Task(**values), project, bool(overdue))
 
 
 def assignment_select() -> Select[Any]:

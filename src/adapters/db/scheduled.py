@@ -1,15 +1,15 @@
-"""The set-based statements behind the scheduled jobs: overdue flags, digests, expiries, purges."""
+"""The set-based statements behind the scheduled jobs: overdue notices, digests, expiries, purges."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import and_, delete, exists, func, literal, select, union_all, update
+from sqlalchemy import and_, delete, exists, literal, select, union_all, update
 
 from adapters.db.outbox import dialect_insert
+from adapters.db.reading import project_overdue, task_overdue
 from adapters.db.tables import (
     assignments,
     email_otps,
@@ -28,37 +28,11 @@ from application.ports.scheduled import DigestLine, OverdueNotice
 ACTIVE = ("in_progress", "submitted")
 
 
-def _task_overdue(today: date) -> Any:
-    done = assignments.alias("done")
-    approved = select(func.count()).where(done.c.task_id == tasks.c.id, done.c.status == "approved").scalar_subquery()
-    live_project = exists().where(
-        projects.c.id == tasks.c.project_id, projects.c.deleted_at.is_(None), projects.c.status != "completed"
-    )
-    return and_(
-        tasks.c.deleted_at.is_(None),
-        tasks.c.due_date < today,
-        approved < tasks.c.claim_limit,
-        (tasks.c.project_id.is_(None)) | live_project,
-    )
-
-
-def _project_overdue(today: date) -> Any:
-    return and_(projects.c.deleted_at.is_(None), projects.c.due_date < today, projects.c.status != "completed")
-
-
 class SqlScheduledQueries:
-    def __init__(self, connection: Any, on_write: Callable[[], None]) -> None:
+    def __init__(self, connection: Any) -> None:
         self._conn = connection
-        self._on_write = on_write
 
-    async def flag_overdue(self, today: date, now: datetime) -> list[OverdueNotice]:
-        await self._conn.execute(
-            update(tasks).where(tasks.c.is_overdue.is_(False), _task_overdue(today)).values(is_overdue=True)
-        )
-        await self._conn.execute(
-            update(projects).where(projects.c.is_overdue.is_(False), _project_overdue(today)).values(is_overdue=True)
-        )
-        self._on_write()
+    async def overdue_notices(self, today: date, now: datetime) -> list[OverdueNotice]:
         candidates = (await self._conn.execute(self._owed_notices(today))).all()
         owed = {(r.item_kind, r.item_id, r.user_id): OverdueNotice(**r._mapping) for r in candidates}
         if not owed:
@@ -85,12 +59,12 @@ class SqlScheduledQueries:
         holders = (
             select(literal("task").label("item_kind"), *task_cols, assignments.c.user_id)
             .join(assignments, and_(assignments.c.task_id == tasks.c.id, assignments.c.status.in_(ACTIVE)))
-            .where(tasks.c.is_overdue.is_(True), _task_overdue(today))
+            .where(task_overdue(today))
         )
         managers = (
             select(literal("task").label("item_kind"), *task_cols, memberships.c.user_id)
             .join(memberships, and_(memberships.c.project_id == tasks.c.project_id, memberships.c.role == "manager"))
-            .where(tasks.c.is_overdue.is_(True), _task_overdue(today))
+            .where(task_overdue(today))
         )
         members = (
             select(
@@ -102,7 +76,7 @@ class SqlScheduledQueries:
                 memberships.c.user_id,
             )
             .join(memberships, memberships.c.project_id == projects.c.id)
-            .where(projects.c.is_overdue.is_(True), _project_overdue(today))
+            .where(project_overdue(today))
         )
         owed = union_all(holders, managers, members).subquery()
         already = exists().where(

@@ -113,7 +113,6 @@ projects = Table(
     Column("status", String(16), nullable=False),
     Column("start_date", Date),
     Column("due_date", Date),
-    Column("is_overdue", Boolean, nullable=False),
     Column("created_by", Uuid, ForeignKey("users.id"), nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     Column("deleted_at", UtcDateTime),
@@ -150,11 +149,11 @@ tasks = Table(
     Column("points", Integer, nullable=False),
     Column("claim_limit", Integer, nullable=False),
     Column("slots_taken", Integer, nullable=False),
+    Column("approved_slots", Integer, nullable=False),
     Column("due_date", Date),
     Column("claim_duration_seconds", Integer),
     Column("auto_approve_after_seconds", Integer),
     Column("is_open", Boolean, nullable=False),
-    Column("is_overdue", Boolean, nullable=False),
     Column("image_path", String(255)),
     Column("thumbnail_path", String(255)),
     Column("created_by", Uuid, ForeignKey("users.id"), nullable=False),
@@ -164,6 +163,7 @@ tasks = Table(
     CheckConstraint("claim_limit >= 1", name="claim_limit_positive"),
     # Invariant 1 held by the database too: held slots never exceed the limit.
     CheckConstraint("slots_taken >= 0 AND slots_taken <= claim_limit", name="slots_within_limit"),
+    CheckConstraint("approved_slots >= 0 AND approved_slots <= slots_taken", name="approved_within_held"),
     Index(
         "uq_tasks_live_slug",
         "slug",
@@ -181,8 +181,8 @@ tasks = Table(
     Index(
         "ix_tasks_due",
         "due_date",
-        postgresql_where=text("deleted_at IS NULL AND NOT is_overdue"),
-        sqlite_where=text("deleted_at IS NULL AND NOT is_overdue"),
+        postgresql_where=text("deleted_at IS NULL"),
+        sqlite_where=text("deleted_at IS NULL"),
     ),
 )
 
@@ -244,41 +244,72 @@ assignments = Table(
     ),
 )
 
-wallets = Table(
-    "wallets",
+# The ledger (invariant 7): a balance per account, kept in lockstep with the immutable transfers.
+ledger_accounts = Table(
+    "ledger_accounts",
     metadata,
-    Column("user_id", Uuid, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("id", Uuid, primary_key=True),  # derived from (kind, owner_id): see domain.ledger.AccountKey
+    Column("kind", String(16), nullable=False),
+    Column("owner_id", Uuid),  # the project, task or user; none for the treasury
     Column("balance", BigInteger, nullable=False),
-    Column("earned", BigInteger, nullable=False),
-    Column("redeemed", BigInteger, nullable=False),
-    # Invariant 7: never negative.
-    CheckConstraint("balance >= 0", name="balance_not_negative"),
+    CheckConstraint("kind IN ('treasury', 'budget', 'escrow', 'wallet')", name="kind"),
+    CheckConstraint("(kind = 'treasury') = (owner_id IS NULL)", name="owner"),
+    # No account but the treasury below zero; the two names tell a short wallet from a short budget.
+    CheckConstraint("kind <> 'wallet' OR balance >= 0", name="wallet_not_negative"),
+    CheckConstraint("kind NOT IN ('budget', 'escrow') OR balance >= 0", name="reserve_not_negative"),
+    UniqueConstraint("kind", "owner_id", name="uq_ledger_accounts_kind_owner"),
+    Index(
+        "uq_ledger_accounts_one_treasury",
+        "kind",
+        unique=True,
+        postgresql_where=text("owner_id IS NULL"),
+        sqlite_where=text("owner_id IS NULL"),
+    ),
 )
 
-ledger_entries = Table(
-    "ledger_entries",
+ledger_transfers = Table(
+    "ledger_transfers",
     metadata,
-    Column("id", Uuid, primary_key=True),
-    Column("user_id", Uuid, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("id", Uuid, primary_key=True),  # chosen by the writer: a retry of one transfer is the same row
+    Column("debit_account_id", Uuid, ForeignKey("ledger_accounts.id"), nullable=False),
+    Column("credit_account_id", Uuid, ForeignKey("ledger_accounts.id"), nullable=False),
+    Column("amount", BigInteger, nullable=False),
     Column("kind", String(16), nullable=False),
-    Column("points", BigInteger, nullable=False),
     Column("reason", String(500), nullable=False),
     Column("reference", String(100), nullable=False),
-    Column("assignment_id", Uuid, ForeignKey("assignments.id")),
     Column("actor_id", Uuid),
+    Column("assignment_id", Uuid, ForeignKey("assignments.id")),
     Column("created_at", UtcDateTime, nullable=False),
-    CheckConstraint("kind IN ('reward', 'redemption', 'adjustment', 'reversal')", name="kind"),
-    CheckConstraint("kind <> 'reward' OR (points > 0 AND assignment_id IS NOT NULL)", name="reward_shape"),
-    CheckConstraint("kind <> 'redemption' OR points < 0", name="redemption_shape"),
-    # Invariant 6: one reward entry per assignment.
+    CheckConstraint("amount > 0", name="amount_positive"),
+    CheckConstraint("debit_account_id <> credit_account_id", name="two_accounts"),
+    CheckConstraint("kind IN ('funding', 'reserve', 'return', 'reward', 'redemption', 'adjustment')", name="kind"),
+    CheckConstraint("(kind = 'reward') = (assignment_id IS NOT NULL)", name="reward_pays_an_assignment"),
+    # Invariant 6: one reward per assignment.
     Index(
-        "uq_ledger_one_reward",
+        "uq_ledger_transfers_one_reward",
         "assignment_id",
         unique=True,
         postgresql_where=text("kind = 'reward'"),
         sqlite_where=text("kind = 'reward'"),
     ),
-    Index("ix_ledger_user", "user_id", "id"),
+    Index("ix_ledger_transfers_debit", "debit_account_id", "id"),
+    Index("ix_ledger_transfers_credit", "credit_account_id", "id"),
+)
+
+# Every review of an assignment, kept: an overturned rejection stays here.
+reviews = Table(
+    "reviews",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("assignment_id", Uuid, ForeignKey("assignments.id"), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("reviewer_id", Uuid, ForeignKey("users.id")),
+    Column("feedback", Text, nullable=False),
+    Column("points", BigInteger, nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+    CheckConstraint("status IN ('approved', 'rejected')", name="status"),
+    CheckConstraint("points >= 0 AND (status = 'approved' OR points = 0)", name="points"),
+    Index("ix_reviews_assignment", "assignment_id", "at"),
 )
 
 notifications = Table(

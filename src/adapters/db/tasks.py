@@ -27,6 +27,10 @@ class SqlTaskRepository(TableRepository[Task]):
         query = query.where(assignments.c.id == assignment_id)
         return await self.first(query.with_for_update(of=tasks) if for_update else query)
 
+    async def live_in_project(self, project_id: UUID) -> list[Task]:
+        query = select(tasks).where(tasks.c.project_id == project_id, tasks.c.deleted_at.is_(None))
+        return await self.all(query.order_by(tasks.c.id).with_for_update())
+
     async def take_slot(self, task: Task) -> None:
         taken = await self.write(
             update(tasks)

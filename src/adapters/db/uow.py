@@ -21,8 +21,8 @@ from adapters.db.accounts import (
     SqlRefreshSessionRepository,
     SqlUserRepository,
 )
-from adapters.db.assignments import SqlAssignmentRepository
-from adapters.db.ledger import SqlIdempotencyRepository, SqlLedgerRepository, SqlWalletRepository
+from adapters.db.assignments import SqlAssignmentRepository, SqlReviewRepository
+from adapters.db.ledger import SqlIdempotencyRepository, SqlLedgerRepository
 from adapters.db.notifications import SqlNotificationRepository
 from adapters.db.outbox import SqlDeliveryRepository, SqlOutboxRepository
 from adapters.db.projects import SqlInvitationRepository, SqlMembershipRepository, SqlProjectRepository
@@ -122,8 +122,8 @@ class SqlUnitOfWork:
         return SqlAssignmentRepository(self.connection, self._mark_board_changed, self._track)
 
     @cached_property
-    def wallets(self) -> SqlWalletRepository:
-        return SqlWalletRepository(self.connection, track=self._track)
+    def reviews(self) -> SqlReviewRepository:
+        return SqlReviewRepository(self.connection)
 
     @cached_property
     def ledger(self) -> SqlLedgerRepository:
@@ -159,7 +159,7 @@ class SqlUnitOfWork:
 
     @cached_property
     def scheduled(self) -> SqlScheduledQueries:
-        return SqlScheduledQueries(self.connection, self._mark_board_changed)
+        return SqlScheduledQueries(self.connection)
 
     async def commit(self) -> None:
         assert self._tx is not None

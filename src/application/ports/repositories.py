@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
 from typing import Protocol, Self
 from uuid import UUID
 
+from application.ports.ledger import IdempotencyRepository, LedgerRepository
 from application.ports.messaging import DeliveryRepository, OutboxRepository
 from application.ports.scheduled import ScheduledQueries
 from domain.access import ProjectRole
-from domain.assignments import Assignment
+from domain.assignments import Assignment, ReviewRecord
 from domain.audit import AuditEntry
 from domain.events import Event
 from domain.invitations import Invitation
@@ -22,7 +22,6 @@ from domain.sessions import RefreshSession
 from domain.tasks import Task
 from domain.users import User
 from domain.verification import EmailOtp, EmailToken
-from domain.wallets import LedgerEntry, Wallet
 
 
 class UserRepository(Protocol):
@@ -74,6 +73,11 @@ class TaskRepository(Protocol):
         ...
 
     async def update(self, task: Task) -> None: ...
+
+    async def live_in_project(self, project_id: UUID) -> list[Task]:
+        """The project's live tasks, locked."""
+        ...
+
     async def take_slot(self, task: Task) -> None:
         """Holds one more slot if one is free and the task open and live, in one conditional statement: the
         guard under concurrency. Raises `TaskFull` or `TaskClosed`; else `task.slots_taken` is the stored count."""
@@ -99,20 +103,11 @@ class AssignmentRepository(Protocol):
         ...
 
 
-class WalletRepository(Protocol):
-    async def get(self, user_id: UUID, *, for_update: bool = False) -> Wallet:
-        """Every user has a wallet; an empty one is made on first use."""
+class ReviewRepository(Protocol):
+    async def add(self, review: ReviewRecord) -> None: ...
+    async def of(self, assignment_id: UUID) -> list[ReviewRecord]:
+        """Every review of the assignment, oldest first."""
         ...
-
-    async def update(self, wallet: Wallet) -> None: ...
-
-
-class LedgerRepository(Protocol):
-    async def add(self, entry: LedgerEntry) -> None:
-        """Raises `AlreadyRewarded` for a second reward entry of one assignment."""
-        ...
-
-    async def get(self, entry_id: UUID) -> LedgerEntry | None: ...
 
 
 class NotificationRepository(Protocol):
@@ -121,20 +116,6 @@ class NotificationRepository(Protocol):
     async def get(self, notification_id: UUID) -> Notification | None: ...
     async def update(self, notification: Notification) -> None: ...
     async def mark_all_read(self, user_id: UUID, now: datetime) -> int: ...
-
-
-@dataclass(frozen=True)
-class IdempotencyRecord:
-    user_id: UUID
-    key: str
-    request_digest: str
-    result_ref: str
-    created_at: datetime
-
-
-class IdempotencyRepository(Protocol):
-    async def get(self, user_id: UUID, key: str) -> IdempotencyRecord | None: ...
-    async def add(self, record: IdempotencyRecord) -> None: ...
 
 
 class ProjectRepository(Protocol):
@@ -195,7 +176,7 @@ class UnitOfWork(Protocol):
     @property
     def assignments(self) -> AssignmentRepository: ...
     @property
-    def wallets(self) -> WalletRepository: ...
+    def reviews(self) -> ReviewRepository: ...
     @property
     def ledger(self) -> LedgerRepository: ...
     @property

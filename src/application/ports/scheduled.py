@@ -34,8 +34,9 @@ class DigestLine:
 class ScheduledQueries(Protocol):
     """The set-based statements behind the scheduled jobs."""
 
-    async def flag_overdue(self, today: date, now: datetime) -> list[OverdueNotice]:
-        """Flags live, unfinished projects and tasks due before `today`; returns each notice owed, once ever."""
+    async def overdue_notices(self, today: date, now: datetime) -> list[OverdueNotice]:
+        """Records and returns each notice owed for what is overdue on `today`, once ever per person, item and
+        due date: the holders and managers of unfinished tasks, and the members of projects."""
         ...
 
     async def digest_lines(self, today: date) -> list[DigestLine]: ...

@@ -43,12 +43,11 @@ class Backend:
 
 
 def repository_for(uow: object, obj: object) -> object:
-    from domain.assignments import Assignment
+    from domain.assignments import Assignment, ReviewRecord
     from domain.invitations import Invitation
     from domain.notifications import Notification
     from domain.sessions import RefreshSession
     from domain.verification import EmailOtp, EmailToken
-    from domain.wallets import LedgerEntry
 
     names = {
         User: "users",
@@ -59,7 +58,7 @@ def repository_for(uow: object, obj: object) -> object:
         Task: "tasks",
         Project: "projects",
         Assignment: "assignments",
-        LedgerEntry: "ledger",
+        ReviewRecord: "reviews",
         Notification: "notifications",
         Invitation: "invitations",
     }

@@ -18,7 +18,7 @@ async def test_a_project_round_trips_and_only_live_ones_are_found_by_slug(backen
     admin = an_admin()
     project = a_project(
         admin, description="New site", status=ProjectStatus.ON_HOLD, start_date=date(2026, 1, 1),
-        due_date=date(2026, 6, 1), is_overdue=True,
+        due_date=date(2026, 6, 1),
     )  # fmt: skip
     gone = a_project(admin, "gone", deleted_at=T0)
     await backend.seed(admin, project, gone)

@@ -1,4 +1,4 @@
-"""The scheduled jobs' queries: overdue flags and notices owed once, digests, expiries and the five purges."""
+"""The scheduled jobs' queries: overdue notices owed once, digests, expiries and the five purges."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ async def members(backend: Backend, *rows: Membership) -> None:
         await uow.commit()
 
 
-async def test_overdue_items_are_flagged_and_each_notice_is_owed_once(backend: Backend) -> None:
+async def test_each_notice_about_what_is_overdue_is_owed_once(backend: Backend) -> None:
     admin, ada, boss, gone = an_admin(), a_user(), a_user("boss@example.com"), a_user("gone@example.com")
     gone.is_active = False
     project = a_project(admin, due_date=LATE)
@@ -43,7 +43,7 @@ async def test_overdue_items_are_flagged_and_each_notice_is_owed_once(backend: B
         Membership(project.id, gone.id, ProjectRole.MEMBER, T0),
     )
     async with backend.uow() as uow:
-        notices = await uow.scheduled.flag_overdue(TODAY, T0)
+        notices = await uow.scheduled.overdue_notices(TODAY, T0)
         await uow.commit()
     owed = sorted((n.item_kind, n.item_slug, n.email, n.due_date) for n in notices)
     assert owed == [
@@ -53,11 +53,8 @@ async def test_overdue_items_are_flagged_and_each_notice_is_owed_once(backend: B
         ("task", "late", "boss@example.com", LATE),
     ]
     async with backend.uow() as uow:
-        assert await uow.scheduled.flag_overdue(TODAY, T0 + MINUTE) == []
-        flags = [(await uow.tasks.get(t.id)).is_overdue for t in (late, public_late, today, in_done)]  # type: ignore[union-attr]
-        assert flags == [True, True, False, False]
-        assert (await uow.projects.get(project.id)).is_overdue is True  # type: ignore[union-attr]
-        assert (await uow.projects.get(done.id)).is_overdue is False  # type: ignore[union-attr]
+        assert await uow.scheduled.overdue_notices(TODAY, T0 + MINUTE) == []
+        assert await uow.scheduled.overdue_notices(TODAY + timedelta(days=1), T0 + MINUTE) == []
 
 
 async def test_the_digest_lists_active_work_due_by_today_of_active_members(backend: Backend) -> None:

@@ -17,7 +17,7 @@ async def test_a_task_round_trips_every_field_and_only_live_ones_are_found_by_sl
     project = a_project(admin)
     task = a_task(
         admin, project_id=project.id, description="Two coats", points=7, claim_limit=3, due_date=date(2026, 4, 1),
-        claim_duration_seconds=3600, auto_approve_after_seconds=86400, is_overdue=True, slots_taken=2,
+        claim_duration_seconds=3600, auto_approve_after_seconds=86400, slots_taken=2, approved_slots=1,
         image_path="tasks/a.png", thumbnail_path="tasks/b.png",
     )  # fmt: skip
     gone = a_task(admin, "gone", deleted_at=T0)

@@ -10,7 +10,7 @@ import msgspec
 from litestar import Controller, get, patch, post
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
-from application import admin, listing, wallet
+from application import admin, budgets, listing, wallet
 from domain.users import Role
 from entrypoints.http.controllers.common import (
     BEARER,
@@ -19,10 +19,13 @@ from entrypoints.http.controllers.common import (
     CursorParam,
     LimitParam,
     SearchParam,
+    SlugParam,
     page_of,
+    problems,
 )
 from entrypoints.http.schemas.auth import UserOut
 from entrypoints.http.schemas.common import out
+from entrypoints.http.schemas.ledger import BudgetOut, FundIn
 from entrypoints.http.schemas.work import AdjustIn, PageOut, PostingOut, UserPatch
 
 
@@ -70,10 +73,19 @@ class AdminController(Controller):
         cmd = msgspec.convert({**data.changes(), "user_id": user_id}, admin.UpdateUser)
         return out(await admin.update_user(cmd, current_user, container.uow, container.clock), UserOut)
 
-    @post("/users/{user_id:uuid}/wallet/adjust/")
+    @post("/users/{user_id:uuid}/wallet/adjust/", responses=problems(400, 401, 403, 404, 409))
     async def adjust(
         self, user_id: FromPath[UUID], data: JSONBody[AdjustIn], container: ContainerDep, current_user: CurrentUser
     ) -> PostingOut:
         c = container
         posting = await wallet.adjust_wallet(user_id, data.points, data.reason, current_user, c.uow, c.clock)
         return out(posting, PostingOut)
+
+    @post("/projects/{slug:str}/budget/", responses=problems(400, 401, 403, 404, 409))
+    async def fund(
+        self, slug: SlugParam, data: JSONBody[FundIn], container: ContainerDep, current_user: CurrentUser
+    ) -> BudgetOut:
+        """Admins only: moves points from the treasury into the project's budget. Negative points take back
+        what the budget holds beyond its tasks' escrows; asking for more is 409 `budget_exceeded`."""
+        cmd = budgets.FundProject(slug, data.points, data.reason)
+        return out(await budgets.fund_project(cmd, current_user, container.uow, container.clock), BudgetOut)

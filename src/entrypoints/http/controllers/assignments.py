@@ -10,9 +10,17 @@ from litestar.status_codes import HTTP_200_OK
 
 from application import assignments, listing
 from domain.assignments import AssignmentStatus
-from entrypoints.http.controllers.common import BEARER, ContainerDep, CurrentUser, CursorParam, LimitParam, page_of
+from entrypoints.http.controllers.common import (
+    BEARER,
+    ContainerDep,
+    CurrentUser,
+    CursorParam,
+    LimitParam,
+    page_of,
+    problems,
+)
 from entrypoints.http.schemas.common import out
-from entrypoints.http.schemas.work import ApproveIn, AssignmentOut, PageOut, RejectIn, SubmitIn
+from entrypoints.http.schemas.work import ApproveIn, AssignmentDetailOut, AssignmentOut, PageOut, RejectIn, SubmitIn
 
 
 class AssignmentController(Controller):
@@ -39,11 +47,13 @@ class AssignmentController(Controller):
         page = await listing.review_queue(current_user, page_of(limit, cursor), container.queries, container.uow)
         return out(page, PageOut[AssignmentOut])
 
-    @get("/{assignment_id:uuid}/")
+    @get("/{assignment_id:uuid}/", responses=problems(401, 404))
     async def detail(
         self, assignment_id: FromPath[UUID], container: ContainerDep, current_user: CurrentUser
-    ) -> AssignmentOut:
-        return out(await assignments.get_assignment(assignment_id, current_user, container.uow), AssignmentOut)
+    ) -> AssignmentDetailOut:
+        """The assignment with its review history: every approval and rejection, an overturned one included."""
+        found = await assignments.get_assignment(assignment_id, current_user, container.uow)
+        return out(found, AssignmentDetailOut)
 
     @post("/{assignment_id:uuid}/submit/", status_code=HTTP_200_OK)
     async def submit(
@@ -64,7 +74,7 @@ class AssignmentController(Controller):
         released = await assignments.release(assignment_id, current_user, container.uow, container.clock)
         return out(released, AssignmentOut)
 
-    @post("/{assignment_id:uuid}/approve/", status_code=HTTP_200_OK)
+    @post("/{assignment_id:uuid}/approve/", status_code=HTTP_200_OK, responses=problems(400, 401, 403, 404, 409))
     async def approve(
         self,
         assignment_id: FromPath[UUID],

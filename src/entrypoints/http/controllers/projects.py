@@ -11,7 +11,7 @@ from litestar import Controller, Response, delete, get, patch, post
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
-from application import invitations, listing, projects, tasks
+from application import budgets, invitations, listing, projects, tasks
 from application.queries import TaskFilters
 from entrypoints.http.controllers.common import (
     BEARER,
@@ -21,9 +21,11 @@ from entrypoints.http.controllers.common import (
     LimitParam,
     SlugParam,
     page_of,
+    problems,
 )
 from entrypoints.http.controllers.tasks import task_command
 from entrypoints.http.schemas.common import out
+from entrypoints.http.schemas.ledger import BudgetOut, TransferOut
 from entrypoints.http.schemas.projects import (
     InvitationOut,
     InviteIn,
@@ -59,7 +61,8 @@ class ProjectController(Controller):
     async def list_mine(
         self, container: ContainerDep, current_user: CurrentUser, limit: LimitParam = 20, cursor: CursorParam = None
     ) -> PageOut[ProjectOut]:
-        page = await listing.my_projects(current_user, page_of(limit, cursor), container.queries, container.cache)
+        c = container
+        page = await listing.my_projects(current_user, page_of(limit, cursor), c.queries, c.cache, c.clock)
         return out(page, PageOut[ProjectOut])
 
     @post("/")
@@ -69,7 +72,7 @@ class ProjectController(Controller):
 
     @get("/{slug:str}/")
     async def detail(self, slug: SlugParam, container: ContainerDep, current_user: CurrentUser) -> ProjectOut:
-        return out(await projects.get_project(slug, current_user, container.uow), ProjectOut)
+        return out(await projects.get_project(slug, current_user, container.uow, container.clock), ProjectOut)
 
     @patch("/{slug:str}/")
     async def edit(
@@ -135,12 +138,32 @@ class ProjectController(Controller):
         cursor: CursorParam = None,
     ) -> PageOut[TaskOut]:
         c, page = container, page_of(limit, cursor)
-        found = await listing.project_tasks(slug, current_user, filters, page, c.queries, c.cache, c.uow)
+        found = await listing.project_tasks(slug, current_user, filters, page, c.queries, c.cache, c.uow, c.clock)
         return out(found, PageOut[TaskOut])
 
-    @post("/{slug:str}/tasks/")
+    @post("/{slug:str}/tasks/", responses=problems(400, 401, 403, 404, 409))
     async def add_task(
         self, slug: SlugParam, data: JSONBody[TaskIn], container: ContainerDep, current_user: CurrentUser
     ) -> TaskOut:
         cmd = task_command(data)
         return out(await tasks.create_project_task(slug, cmd, current_user, container.uow, container.clock), TaskOut)
+
+    @get("/{slug:str}/budget/", responses=problems(401, 403, 404))
+    async def budget(self, slug: SlugParam, container: ContainerDep, current_user: CurrentUser) -> BudgetOut:
+        """For the project's managers and admins: what admins granted, what its tasks hold in escrow, what
+        approvals paid, and what is left to publish with. Its transfers are under `transfers/`."""
+        return out(await budgets.project_budget(slug, current_user, container.uow), BudgetOut)
+
+    @get("/{slug:str}/budget/transfers/", responses=problems(400, 401, 403, 404))
+    async def budget_transfers(
+        self,
+        slug: SlugParam,
+        container: ContainerDep,
+        current_user: CurrentUser,
+        limit: LimitParam = 20,
+        cursor: CursorParam = None,
+    ) -> PageOut[TransferOut]:
+        """Every transfer in or out of the budget, newest first; points are signed from the budget's side."""
+        c = container
+        page = await budgets.budget_transfers(slug, current_user, page_of(limit, cursor), c.queries, c.uow)
+        return out(page, PageOut[TransferOut])

@@ -23,6 +23,7 @@ from entrypoints.http.controllers.common import (
     SearchParam,
     SlugParam,
     page_of,
+    problems,
 )
 from entrypoints.http.dependencies import HttpRequest
 from entrypoints.http.schemas.common import out
@@ -58,20 +59,20 @@ class TaskController(Controller):
         q: SearchParam = None,
         project: ProjectFilter = None,
     ) -> PageOut[TaskOut]:
-        c = container
-        page = await listing.available_tasks(current_user, q, project, page_of(limit, cursor), c.queries, c.cache)
-        return out(page, PageOut[TaskOut])
+        c, page = container, page_of(limit, cursor)
+        found = await listing.available_tasks(current_user, q, project, page, c.queries, c.cache, c.clock)
+        return out(found, PageOut[TaskOut])
 
-    @post("/")
+    @post("/", responses=problems(400, 401, 403, 409))
     async def create(self, data: JSONBody[TaskIn], container: ContainerDep, current_user: CurrentUser) -> TaskOut:
         task = await tasks.create_public_task(task_command(data), current_user, container.uow, container.clock)
         return out(task, TaskOut)
 
     @get("/{slug:str}/")
     async def detail(self, slug: SlugParam, container: ContainerDep, current_user: CurrentUser) -> TaskOut:
-        return out(await tasks.get_task(slug, current_user, container.uow), TaskOut)
+        return out(await tasks.get_task(slug, current_user, container.uow, container.clock), TaskOut)
 
-    @patch("/{slug:str}/")
+    @patch("/{slug:str}/", responses=problems(400, 401, 403, 404, 409))
     async def edit(
         self, slug: SlugParam, data: JSONBody[TaskPatch], container: ContainerDep, current_user: CurrentUser
     ) -> TaskOut:
@@ -90,15 +91,16 @@ class TaskController(Controller):
         if not isinstance(upload, UploadFile):
             raise UnsupportedImage("Send the image as a multipart form field named 'image'.")
         c = container
-        task = await tasks.set_task_image(slug, await upload.read(), current_user, c.uow, c.images, c.media)
+        image = await upload.read()
+        task = await tasks.set_task_image(slug, image, current_user, c.uow, c.images, c.media, c.clock)
         return out(task, TaskOut)
 
-    @post("/{slug:str}/claim/")
+    @post("/{slug:str}/claim/", responses=problems(401, 404, 409))
     async def claim(self, slug: SlugParam, container: ContainerDep, current_user: CurrentUser) -> AssignmentOut:
         assignment = await assignments.claim_task(slug, current_user, container.uow, container.clock)
         return out(assignment, AssignmentOut)
 
-    @post("/{slug:str}/assign/")
+    @post("/{slug:str}/assign/", responses=problems(400, 401, 403, 404, 409))
     async def assign(
         self, slug: SlugParam, data: JSONBody[AssignIn], container: ContainerDep, current_user: CurrentUser
     ) -> AssignmentOut:

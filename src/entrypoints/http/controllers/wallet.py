@@ -5,13 +5,27 @@ from __future__ import annotations
 from typing import Annotated
 
 from litestar import Controller, Response, get, post
+from litestar.datastructures import ResponseHeader
 from litestar.params import HeaderParameter, JSONBody
 
 from application import listing, wallet
-from entrypoints.http.controllers.common import BEARER, ContainerDep, CurrentUser, CursorParam, LimitParam, page_of
+from entrypoints.http.controllers.common import (
+    BEARER,
+    ContainerDep,
+    CurrentUser,
+    CursorParam,
+    LimitParam,
+    page_of,
+    problems,
+)
 from entrypoints.http.schemas.common import out
 from entrypoints.http.schemas.work import EntryOut, PageOut, PostingOut, RedeemIn, WalletOut
 
+REPLAYED = ResponseHeader(
+    name="Idempotent-Replayed",
+    description="`true` when this answer is a replay of an earlier request",
+    documentation_only=True,
+)
 # Checked by the redeem use case, so the header's length is not limited here: an overlong key is refused there.
 IdempotencyKey = Annotated[str | None, HeaderParameter(name="Idempotency-Key")]
 
@@ -32,7 +46,13 @@ class WalletController(Controller):
         page = await listing.my_transactions(current_user, page_of(limit, cursor), container.queries)
         return out(page, PageOut[EntryOut])
 
-    @post("/redeem/")
+    @post(
+        "/redeem/",
+        responses=problems(400, 401, 409),
+        response_headers=[REPLAYED],
+        description="A replay (same Idempotency-Key, same body) answers the first answer again, with the header "
+        "`Idempotent-Replayed: true`; the same key with another body is 409 `idempotency_key_reused`.",
+    )
     async def redeem(
         self,
         data: JSONBody[RedeemIn],
@@ -42,4 +62,5 @@ class WalletController(Controller):
     ) -> Response[PostingOut]:
         cmd = wallet.Redeem(data.points, data.note, idempotency_key)
         posting, created = await wallet.redeem(cmd, current_user, container.uow, container.clock)
-        return Response(out(posting, PostingOut), status_code=201 if created else 200)
+        headers = {} if created else {"Idempotent-Replayed": "true"}
+        return Response(out(posting, PostingOut), status_code=201, headers=headers)

@@ -16,6 +16,5 @@ class HomePage(Controller):
     async def home(self, visitor: VisitorDep, container: ContainerDep) -> Template:
         if visitor is None:
             return page("welcome.html", None)
-        now = container.clock.now()
-        summary = await overview.home(visitor.user, now, container.queries, container.cache, container.uow)
+        summary = await overview.home(visitor.user, container.clock, container.queries, container.cache, container.uow)
         return page("home.html", visitor, home=summary)

@@ -37,7 +37,9 @@ from entrypoints.http.schemas.work import TaskIn
 
 
 async def _projects_page(viewer: Viewer, container: Any, cursor: str | None, **extra: Any) -> Template:
-    found = await listing.my_projects(viewer.user, PageRequest(PAGE_SIZE, cursor), container.queries, container.cache)
+    found = await listing.my_projects(
+        viewer.user, PageRequest(PAGE_SIZE, cursor), container.queries, container.cache, container.clock
+    )
     extra.setdefault("form", {})
     return page(
         "projects.html", viewer, projects=found, cursor=cursor, can_create=can_create_project(viewer.user), **extra
@@ -48,11 +50,18 @@ async def _project_page(
     slug: str, viewer: Viewer, container: Any, query: Mapping[str, str], cursor: str | None, **extra: Any
 ) -> Template:
     user = viewer.user
-    project = await projects.get_project(slug, user, container.uow)
+    project = await projects.get_project(slug, user, container.uow, container.clock)
     manages = can_manage_project(user, False, project.my_role)
     filters = parse(TaskFilterForm, query)
     found = await listing.project_tasks(
-        slug, user, filters.filters(), PageRequest(PAGE_SIZE, cursor), container.queries, container.cache, container.uow
+        slug,
+        user,
+        filters.filters(),
+        PageRequest(PAGE_SIZE, cursor),
+        container.queries,
+        container.cache,
+        container.uow,
+        container.clock,
     )
     members = await listing.project_members(slug, user, PageRequest(MAX_PAGE_SIZE), container.queries, container.uow)
     pending = (
@@ -125,7 +134,13 @@ class ProjectPages(Controller):
         if isinstance(image, UploadFile) and image.filename:
             try:
                 await tasks.set_task_image(
-                    task.slug, await image.read(), viewer.user, container.uow, container.images, container.media
+                    task.slug,
+                    await image.read(),
+                    viewer.user,
+                    container.uow,
+                    container.images,
+                    container.media,
+                    container.clock,
                 )
             except DomainError as exc:
                 return refused(request, f"Task “{task.name}” created, but not its image: {exc.detail}", back)

@@ -41,7 +41,7 @@ class TaskPages(Controller):
     ) -> Template:
         user = viewer.user
         tasks = await listing.available_tasks(
-            user, q, None, PageRequest(PAGE_SIZE, cursor), container.queries, container.cache
+            user, q, None, PageRequest(PAGE_SIZE, cursor), container.queries, container.cache, container.clock
         )
         mine = await listing.my_assignments(
             user, AssignmentStatus.IN_PROGRESS, PageRequest(PAGE_SIZE), container.queries
@@ -50,7 +50,7 @@ class TaskPages(Controller):
 
     @get("/{slug:str}/")
     async def task(self, slug: SlugParam, viewer: ViewerDep, container: ContainerDep) -> Template:
-        view = await overview.task_page(slug, viewer.user, container.uow)
+        view = await overview.task_page(slug, viewer.user, container.uow, container.clock)
         return page("task.html", viewer, view=view, task=view.task)
 
     @post("/{slug:str}/claim/")

@@ -8,7 +8,7 @@ from typing import Any
 from litestar import Controller, Request, get, post
 from litestar.response import Redirect, Template
 
-from application import wallet
+from application import listing, wallet
 from application.queries import PageRequest
 from domain.errors import DomainError, InvalidInput
 from entrypoints.http.pages.forms import parse, read_form
@@ -22,8 +22,8 @@ class WalletPages(Controller):
 
     @get("/")
     async def wallet(self, viewer: ViewerDep, container: ContainerDep, cursor: PageCursor = None) -> Template:
-        held = await container.queries.wallets.wallet(viewer.user.id)
-        history = await container.queries.wallets.transactions(viewer.user.id, PageRequest(PAGE_SIZE, cursor))
+        held = await listing.my_wallet(viewer.user, container.queries)
+        history = await listing.my_transactions(viewer.user, PageRequest(PAGE_SIZE, cursor), container.queries)
         # Each rendered form carries its own key: a double click posts one key twice and debits once.
         key = uuid.uuid4().hex
         return page("wallet.html", viewer, held=held, history=history, cursor=cursor, idempotency_key=key)

@@ -9,10 +9,10 @@ from uuid import UUID
 import msgspec
 
 from domain.assignments import MAX_NOTE_LENGTH
+from domain.ledger import MAX_REASON_LENGTH, MAX_TRANSFER
 from domain.tasks import MAX_CLAIM_LIMIT, MAX_DESCRIPTION, MAX_DURATION_SECONDS, MAX_POINTS, MAX_TASK_NAME
 from domain.tasks import MIN_DURATION_SECONDS as MIN_SECONDS
 from domain.users import Role
-from domain.wallets import MAX_REASON_LENGTH, MAX_TRANSFER
 from entrypoints.http.schemas.common import PLAIN_TEXT, Request
 
 T = TypeVar("T")
@@ -102,6 +102,17 @@ class AssignmentOut(msgspec.Struct):
     submitted_at: datetime | None
     reviewed_at: datetime | None
     expires_at: datetime | None
+
+
+class ReviewOut(msgspec.Struct):
+    status: str
+    by: UUID | None  # null: approved automatically
+    at: datetime
+    feedback: str
+
+
+class AssignmentDetailOut(AssignmentOut):
+    history: list[ReviewOut]
 
 
 class WalletOut(msgspec.Struct):

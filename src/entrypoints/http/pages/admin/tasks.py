@@ -48,7 +48,9 @@ async def _tasks_page(
     viewer: Viewer, container: Any, query: dict[str, str], cursor: str | None, *, status: int = 200, **extra: Any
 ) -> Template:
     form = parse(TaskFilterForm, query)
-    found = await admin_lists.tasks(viewer.user, form.filters(), PageRequest(PAGE_SIZE, cursor), container.queries)
+    found = await admin_lists.tasks(
+        viewer.user, form.filters(), PageRequest(PAGE_SIZE, cursor), container.queries, container.clock
+    )
     extra.setdefault("form", {})
     context = {"tasks": found, "filters": form, "query": query, "cursor": cursor, **extra}
     return admin_page("tasks.html", viewer, "tasks", status=status, **context)
@@ -60,7 +62,9 @@ async def _attach_image(request: Request[Any, Any, Any], slug: str, admin: Any, 
     if not isinstance(image, UploadFile) or not image.filename:
         return None
     try:
-        await tasks.set_task_image(slug, await image.read(), admin, container.uow, container.images, container.media)
+        await tasks.set_task_image(
+            slug, await image.read(), admin, container.uow, container.images, container.media, container.clock
+        )
     except DomainError as exc:
         return exc.detail
     return None
@@ -118,7 +122,9 @@ class AdminTaskPages(Controller):
     async def task(
         self, slug: SlugParam, admin_viewer: AdminViewerDep, container: ContainerDep, cursor: PageCursor = None
     ) -> Template:
-        found = await admin_lists.task_page(admin_viewer.user, slug, PageRequest(PAGE_SIZE, cursor), container.queries)
+        found = await admin_lists.task_page(
+            admin_viewer.user, slug, PageRequest(PAGE_SIZE, cursor), container.queries, container.clock
+        )
         return admin_page("task.html", admin_viewer, "tasks", view=found, task=found.task, cursor=cursor)
 
     @post("/{slug:str}/")
