@@ -151,6 +151,14 @@ class RewardMachine(RuleBasedStateMachine):
     def escrow(self, task_id: UUID) -> int:
         return self.tasks[task_id].escrow_needed(self.mine(task_id))
 
+    def step(self, model: ModelAssignment, status: S) -> None:
+        """Moves the model's assignment on; a slot of a closed task that no approval can draw any more (released,
+        expired, rejected) returns its points from the escrow to where they came from."""
+        before = self.escrow(model.task_id)
+        model.status = status
+        if self.tasks[model.task_id].in_project:
+            self.budget += before - self.escrow(model.task_id)
+
     def reviews(self, user: User, task: ModelTask) -> bool:
         return user.is_admin or (task.in_project and user is self.users[MANAGER])
 
@@ -271,7 +279,7 @@ class RewardMachine(RuleBasedStateMachine):
         if expected is None and model.status is not S.IN_PROGRESS:
             expected = WrongState
         if self.attempt(release(assignment_id, user, self.uow, self.clock), expected) is not None:
-            model.status = S.RELEASED
+            self.step(model, S.RELEASED)
 
     def review_refusal(self, reviewer: User, model: ModelAssignment) -> Outcome:
         task = self.tasks[model.task_id]
@@ -321,7 +329,8 @@ class RewardMachine(RuleBasedStateMachine):
         rejected = self.attempt(reject(Review(assignment_id, feedback), reviewer, self.uow, self.clock), expected)
         if rejected is not None:
             assert (rejected.status, rejected.feedback) == (S.REJECTED, feedback.strip())
-            model.status, model.reviewed_at, model.reviewer_id = S.REJECTED, self.clock.now(), reviewer.id
+            self.step(model, S.REJECTED)
+            model.reviewed_at, model.reviewer_id = self.clock.now(), reviewer.id
             model.history.append((S.REJECTED, reviewer.id))
             self.notified[model.user_id, NotificationKind.CLAIM_REJECTED] += 1
             self.emailed[self.user(model.user_id).email, "rejected"] += 1
@@ -494,7 +503,7 @@ class RewardMachine(RuleBasedStateMachine):
         assert self.attempt(auto_approve(uow, clock), None) == len(due) - len(expiring)
         for model in due.values():
             if model.status is S.IN_PROGRESS:
-                model.status = S.EXPIRED
+                self.step(model, S.EXPIRED)
                 self.notified[model.user_id, NotificationKind.CLAIM_EXPIRED] += 1
             else:
                 self.approved(model, None)
