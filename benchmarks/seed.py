@@ -1,4 +1,8 @@
-"""Seeds straight into PostgreSQL with set-based SQL (a million tasks take seconds, not hours through the API)."""
+"""Seeds straight into PostgreSQL with set-based SQL (a million tasks take seconds, not hours through the API).
+
+The seeded board is published as an admin publishes through the API: each task's escrow holds its points for
+every slot, reserved from the treasury, so approvals draw real points and `taskreward check-ledger` holds.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +11,12 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Connection, Engine, text
 
 from adapters.db.pagination import encode_cursor
 from adapters.security.tokens import JwtTokenCodec
 from domain.ids import new_id
+from domain.ledger import TREASURY, escrow_of
 from domain.sessions import TokenClaims, TokenKind
 
 TASK_PREFIX = "bench-task-"
@@ -30,7 +35,31 @@ SELECT (lpad(to_hex(:ms0 + n / 4096), 12, '0') || '7' || lpad(to_hex(n % 4096), 
        NULL, NULL, NULL, true, NULL,
        NULL, :admin, to_timestamp((:ms0 + n / 4096) / 1000.0), NULL
 FROM generate_series(0, :count - 1) AS n
+RETURNING id, slug, points * claim_limit AS needed
 """
+
+# Positive amounts are reserved from the treasury into each escrow, negative ones returned to it.
+MOVE_ESCROWS = """
+INSERT INTO ledger_accounts (id, kind, owner_id, balance)
+SELECT account, 'escrow', task, amount FROM unnest(CAST(:accounts AS uuid[]), CAST(:tasks AS uuid[]),
+                                                    CAST(:amounts AS bigint[])) AS u(account, task, amount)
+ON CONFLICT (id) DO UPDATE SET balance = ledger_accounts.balance + excluded.balance
+"""
+ESCROW_TRANSFERS = """
+INSERT INTO ledger_transfers (id, debit_account_id, credit_account_id, amount, kind, reason, reference, actor_id,
+                              assignment_id, created_at)
+SELECT transfer, CASE WHEN amount > 0 THEN :treasury ELSE account END,
+       CASE WHEN amount > 0 THEN account ELSE :treasury END, abs(amount),
+       CASE WHEN amount > 0 THEN 'reserve' ELSE 'return' END, 'Seeded for the benchmark', 'task:' || slug, :admin,
+       NULL, :now
+FROM unnest(CAST(:transfers AS uuid[]), CAST(:accounts AS uuid[]), CAST(:slugs AS text[]),
+            CAST(:amounts AS bigint[])) AS u(transfer, account, slug, amount)
+"""
+MOVE_TREASURY = """
+INSERT INTO ledger_accounts (id, kind, owner_id, balance) VALUES (:treasury, 'treasury', NULL, :amount)
+ON CONFLICT (id) DO UPDATE SET balance = ledger_accounts.balance + excluded.balance
+"""
+ESCROW_BATCH = 50_000
 
 INSERT_USERS = """
 INSERT INTO users (id, email, full_name, role, password_hash, totp_secret, time_zone, is_active, session_version,
@@ -61,9 +90,30 @@ def seed_tasks(engine: Engine, admin: uuid.UUID, count: int, *, prefix: str = TA
     end_ms = before_ms or int(time.time() * 1000) - 60_000
     ms0 = end_ms - count // 4096 - 1
     with engine.begin() as conn:
-        conn.execute(text(INSERT_TASKS), {"ms0": ms0, "prefix": prefix, "admin": admin, "count": count})
+        rows = conn.execute(text(INSERT_TASKS), {"ms0": ms0, "prefix": prefix, "admin": admin, "count": count}).all()
+        move_escrows(conn, admin, [(r.id, r.slug, int(r.needed)) for r in rows])
     vacuum_analyze(engine)
     return ms0
+
+
+def move_escrows(conn: Connection, admin: uuid.UUID, moves: list[tuple[uuid.UUID, str, int]]) -> None:
+    """(task id, slug, points): each escrow gets its points from the treasury (or gives them back when negative),
+    one transfer each, with the balances moved in step."""
+    moves = [move for move in moves if move[2]]
+    now, treasury = datetime.now(UTC), TREASURY.id
+    if moves:  # the treasury first: the transfers name it
+        conn.execute(text(MOVE_TREASURY), {"treasury": treasury, "amount": -sum(amount for _, _, amount in moves)})
+    for start in range(0, len(moves), ESCROW_BATCH):
+        batch = moves[start : start + ESCROW_BATCH]
+        values = {
+            "accounts": [escrow_of(task).id for task, _, _ in batch],
+            "tasks": [task for task, _, _ in batch],
+            "slugs": [slug for _, slug, _ in batch],
+            "amounts": [amount for _, _, amount in batch],
+            "transfers": [new_id() for _ in batch],
+        }
+        conn.execute(text(MOVE_ESCROWS), {key: values[key] for key in ("accounts", "tasks", "amounts")})
+        conn.execute(text(ESCROW_TRANSFERS), {**values, "treasury": treasury, "admin": admin, "now": now})
 
 
 def vacuum_analyze(engine: Engine) -> None:
@@ -72,11 +122,16 @@ def vacuum_analyze(engine: Engine) -> None:
 
 
 def seed_hot_task(engine: Engine, admin: uuid.UUID, claim_limit: int) -> str:
+    """The first task, renamed and given its own claim limit: its escrow follows the new limit."""
     with engine.begin() as conn:
-        conn.execute(
-            text("UPDATE tasks SET slug = :slug, claim_limit = :limit WHERE slug = :old"),
+        row = conn.execute(
+            text(
+                "UPDATE tasks t SET slug = :slug, claim_limit = :limit FROM tasks old WHERE old.id = t.id "
+                "AND old.slug = :old RETURNING t.id, t.points * (t.claim_limit - old.claim_limit) AS gap"
+            ),
             {"slug": HOT_SLUG, "limit": claim_limit, "old": f"{TASK_PREFIX}0"},
-        )
+        ).one()
+        move_escrows(conn, admin, [(row.id, HOT_SLUG, int(row.gap))])
     return HOT_SLUG
 
 
