@@ -23,6 +23,8 @@ class Figures:
     oldest_submission_at: datetime | None
     points_issued: int  # minus the treasury's balance: every point out of it now, wherever it is held
     points_outstanding: int  # held in wallets
+    points_in_budgets: int  # granted to projects and not yet reserved by a task
+    points_in_escrows: int  # reserved by published tasks, waiting for approvals
     points_redeemed: int  # ever redeemed (back to the treasury)
     failed_deliveries: int
     pending_deliveries: int

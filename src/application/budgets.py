@@ -51,3 +51,17 @@ async def budget_transfers(
     async with uow() as work:
         project = await managed_project(work, user, slug)
     return await queries.ledger.entries(budget_of(project.id), page)
+
+
+@dataclass(frozen=True)
+class BudgetPage:
+    summary: BudgetSummary
+    transfers: Page[AccountEntry]
+
+
+async def budget_page(slug: str, user: User, page: PageRequest, queries: Queries, uow: UnitOfWorkFactory) -> BudgetPage:
+    """What the project's page and the admin panel show of a budget: its figures and one page of transfers."""
+    async with uow() as work:
+        project = await managed_project(work, user, slug)
+        summary = await work.ledger.budget(project.id)
+    return BudgetPage(summary, await queries.ledger.entries(budget_of(project.id), page))

@@ -46,6 +46,10 @@ def _balance(store: Store, key: AccountKey) -> int:
     return 0 if account is None else account.balance
 
 
+def _held(store: Store, kind: AccountKind) -> int:
+    return sum(a.balance for a in store.accounts.values() if a.key.kind is kind)
+
+
 def _moved(store: Store, account: AccountKey, kind: TransferKind) -> int:
     """The points of that kind the account received (positive) or paid (negative)."""
     return sum(
@@ -72,7 +76,9 @@ class FakeAdminQueries:
             submissions_waiting=len(waiting),
             oldest_submission_at=min((a.submitted_at for a in waiting if a.submitted_at), default=None),
             points_issued=-_balance(s, TREASURY),
-            points_outstanding=sum(a.balance for a in s.accounts.values() if a.key.kind is AccountKind.WALLET),
+            points_outstanding=_held(s, AccountKind.WALLET),
+            points_in_budgets=_held(s, AccountKind.BUDGET),
+            points_in_escrows=_held(s, AccountKind.ESCROW),
             points_redeemed=_moved(s, TREASURY, TransferKind.REDEMPTION),
             failed_deliveries=deliveries.count(DeliveryStatus.FAILED),
             pending_deliveries=deliveries.count(DeliveryStatus.PENDING),

@@ -69,6 +69,7 @@ async def test_the_dashboard_counts_the_whole_service(client: Client, accounts: 
         # its escrow, and the member's adjustment of 10, less the 4 they redeemed.
         "issued": 10 + 5 + 10 - 4,
         "outstanding": 6,
+        "reserved": 3 + 5,  # the project task's escrow and the board task's
         "failed-emails": 1,
         "overdue-projects": 1,  # a completed project is not overdue
         "new-users": 3,  # the admin, the manager and the member; not the account of a month ago
@@ -76,6 +77,7 @@ async def test_the_dashboard_counts_the_whole_service(client: Client, accounts: 
     for name, value in figures.items():
         assert f'id="{name}">{value}</p>' in page, name
     assert "1 of them full" in page
+    assert '<span id="in-budgets">7</span> more wait in project budgets' in page  # the budget's 10, less 3
     assert "4 redeemed back to the treasury" in page
     assert "The oldest for under a minute" in page
 

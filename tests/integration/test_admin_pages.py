@@ -8,7 +8,7 @@ from typing import Any
 
 from litestar.testing import AsyncTestClient
 
-from tests.integration.admin_seed import World, seed
+from tests.integration.admin_seed import BUDGET, World, seed
 from tests.integration.test_pages import assert_html
 from tests.integration.web import Person, signed_in
 
@@ -51,6 +51,7 @@ def actions(world: World) -> dict[str, dict[str, str]]:
         f"/admin/review/{world.submitted}/reject/": {"feedback": "no"},
         f"/admin/users/{user}/": {"role": "admin", "is_active": "false"},
         f"/admin/users/{user}/wallet/": {"points": "100", "reason": "forged"},
+        f"/admin/projects/{world.project}/budget/": {"points": "1000", "reason": "forged"},
     }
 
 
@@ -96,6 +97,8 @@ async def test_members_managers_and_visitors_find_nothing_there(client: Client, 
     assert [a["id"] for a in queue.json()["items"]] == [world.submitted]
     assert (await client.get("/api/wallet/", headers=world.member.headers)).json()["balance"] == 0
     assert (await client.get("/api/auth/me/", headers=world.member.headers)).json()["role"] == "member"
+    budget = await client.get(f"/api/projects/{world.project}/budget/", headers=world.admin.headers)
+    assert budget.json()["granted"] == BUDGET
     # The header links to the panel for admins only.
     assert 'href="/admin/"' not in (await manager.get("/")).text
     admin = await signed_in(client, world.admin.user.email)
@@ -126,6 +129,8 @@ async def test_every_admin_form_needs_its_csrf_token(client: Client, accounts: A
     queue = await client.get("/api/assignments/review/", headers=world.admin.headers)
     assert [a["id"] for a in queue.json()["items"]] == [world.submitted]
     assert (await client.get("/api/wallet/", headers=world.member.headers)).json()["balance"] == 0
+    budget = await client.get(f"/api/projects/{world.project}/budget/", headers=world.admin.headers)
+    assert budget.json()["granted"] == BUDGET
 
 
 async def test_a_demoted_admin_loses_the_panel_at_once(client: Client, accounts: Any) -> None:

@@ -90,3 +90,4 @@ async def test_the_dashboard_is_one_statement(container: Container) -> None:
     assert (figures.failed_deliveries, figures.pending_deliveries) == (COUNT // 2, COUNT - COUNT // 2)
     assert figures.oldest_submission_at is None
     assert (figures.points_issued, figures.points_outstanding, figures.points_redeemed) == (0, 0, 0)
+    assert (figures.points_in_budgets, figures.points_in_escrows) == (0, 0)

@@ -39,6 +39,11 @@ def _sum(column: Any, *where: Any) -> Any:
     return select(func.coalesce(func.sum(column), 0)).where(*where).scalar_subquery()
 
 
+def _held(kind: AccountKind) -> Any:
+    """What the accounts of one kind hold now."""
+    return _sum(ledger_accounts.c.balance, ledger_accounts.c.kind == kind.value)
+
+
 def _waiting() -> list[Any]:
     return [assignments.c.status == "submitted", tasks.c.deleted_at.is_(None)]
 
@@ -58,9 +63,9 @@ class SqlAdminQueries(SqlAuditQueries):
             .scalar_subquery()
             .label("oldest_submission_at"),
             _sum(-ledger_accounts.c.balance, ledger_accounts.c.id == TREASURY.id).label("points_issued"),
-            _sum(ledger_accounts.c.balance, ledger_accounts.c.kind == AccountKind.WALLET.value).label(
-                "points_outstanding"
-            ),
+            _held(AccountKind.WALLET).label("points_outstanding"),
+            _held(AccountKind.BUDGET).label("points_in_budgets"),
+            _held(AccountKind.ESCROW).label("points_in_escrows"),
             _sum(ledger_transfers.c.amount, ledger_transfers.c.kind == TransferKind.REDEMPTION.value).label(
                 "points_redeemed"
             ),

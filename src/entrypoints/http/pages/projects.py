@@ -11,7 +11,7 @@ from litestar.datastructures import UploadFile
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from application import invitations, listing, projects, tasks
+from application import budgets, invitations, listing, projects, tasks
 from application.queries import PageRequest
 from domain.access import ProjectRole, can_create_project, can_manage_project
 from domain.errors import DomainError
@@ -64,11 +64,11 @@ async def _project_page(
         container.clock,
     )
     members = await listing.project_members(slug, user, PageRequest(MAX_PAGE_SIZE), container.queries, container.uow)
-    pending = (
-        await listing.pending_invitations(slug, user, container.queries, container.uow, container.clock)
-        if manages
-        else []
-    )
+    pending, budget, budget_cursor = [], None, extra.pop("budget_cursor", None)
+    if manages:
+        pending = await listing.pending_invitations(slug, user, container.queries, container.uow, container.clock)
+        budget_page = PageRequest(PAGE_SIZE, budget_cursor)
+        budget = await budgets.budget_page(slug, user, budget_page, container.queries, container.uow)
     extra.setdefault("form", {})
     return page(
         "project.html",
@@ -78,6 +78,8 @@ async def _project_page(
         tasks=found,
         members=members,
         invitations=pending,
+        budget=budget,
+        budget_cursor=budget_cursor,
         filters=filters,
         query=query,
         cursor=cursor,
@@ -111,10 +113,17 @@ class ProjectPages(Controller):
 
     @get("/{slug:str}/")
     async def project(
-        self, request: Request[Any, Any, Any], slug: SlugParam, viewer: ViewerDep, container: ContainerDep
+        self,
+        request: Request[Any, Any, Any],
+        slug: SlugParam,
+        viewer: ViewerDep,
+        container: ContainerDep,
+        cursor: PageCursor = None,
+        budget_cursor: PageCursor = None,
     ) -> Template:
-        query = {k: v for k, v in request.query_params.items() if k != "cursor"}
-        return await _project_page(slug, viewer, container, query, request.query_params.get("cursor"))
+        """The tasks and the budget's transfers page separately (`cursor`, `budget_cursor`)."""
+        query = {k: v for k, v in request.query_params.items() if k not in ("cursor", "budget_cursor")}
+        return await _project_page(slug, viewer, container, query, cursor, budget_cursor=budget_cursor)
 
     @post("/{slug:str}/tasks/", request_max_body_size=MAX_UPLOAD)
     async def create_task(

@@ -5,18 +5,20 @@ from __future__ import annotations
 from typing import Any
 
 import msgspec
-from litestar import Controller, Request, get
-from litestar.response import Template
+from litestar import Controller, Request, get, post
+from litestar.response import Redirect, Template
 
-from application import admin_lists
+from application import admin_lists, budgets
 from application.admin_queries import ProjectFilters
 from application.queries import PageRequest
+from domain.errors import DomainError
 from domain.outbox import DeliveryStatus
 from domain.projects import ProjectStatus
 from entrypoints.http.controllers.common import SlugParam
-from entrypoints.http.pages.admin.panel import AdminViewerDep, SearchText, admin_page, query_of
-from entrypoints.http.pages.forms import parse
-from entrypoints.http.pages.layout import PAGE_SIZE, ContainerDep, PageCursor
+from entrypoints.http.pages.admin.panel import AdminViewerDep, SearchText, admin_page, query_of, sensitive
+from entrypoints.http.pages.forms import parse, read_form
+from entrypoints.http.pages.layout import PAGE_SIZE, ContainerDep, PageCursor, refused
+from entrypoints.http.schemas.ledger import FundIn
 
 
 class ProjectFilterForm(msgspec.Struct):
@@ -64,17 +66,47 @@ class AdminProjectPages(Controller):
 
     @get("/{slug:str}/")
     async def project(
-        self, slug: SlugParam, admin_viewer: AdminViewerDep, container: ContainerDep, cursor: PageCursor = None
+        self,
+        slug: SlugParam,
+        admin_viewer: AdminViewerDep,
+        container: ContainerDep,
+        cursor: PageCursor = None,
+        budget_cursor: PageCursor = None,
     ) -> Template:
+        """The project, its budget with its transfers (paged by `budget_cursor`), and its members (`cursor`)."""
+        admin, c = admin_viewer.user, container
         found = await admin_lists.project_page(
-            admin_viewer.user,
-            slug,
-            PageRequest(PAGE_SIZE, cursor),
-            container.queries,
-            container.clock,
-            container.settings.time_zone,
+            admin, slug, PageRequest(PAGE_SIZE, cursor), c.queries, c.clock, c.settings.time_zone
         )
-        return admin_page("project.html", admin_viewer, "projects", view=found, project=found.project, cursor=cursor)
+        budget = await budgets.budget_page(slug, admin, PageRequest(PAGE_SIZE, budget_cursor), c.queries, c.uow)
+        context: dict[str, Any] = {"view": found, "project": found.project, "cursor": cursor}
+        return admin_page(
+            "project.html", admin_viewer, "projects", budget=budget, budget_cursor=budget_cursor, **context
+        )
+
+    @post("/{slug:str}/budget/")
+    async def grant(
+        self, request: Request[Any, Any, Any], slug: SlugParam, admin_viewer: AdminViewerDep, container: ContainerDep
+    ) -> Template | Redirect:
+        """Points into the project's budget from the treasury (or, negative, unreserved points back): sudo mode."""
+        fields, back = await read_form(request), f"/admin/projects/{slug}/"
+        try:
+            data = parse(FundIn, fields)
+        except DomainError as exc:
+            return refused(request, exc, back)
+
+        async def act() -> str:
+            cmd = budgets.FundProject(slug, data.points, data.reason)
+            summary = await budgets.fund_project(cmd, admin_viewer.user, container.uow, container.clock)
+            moved = f"Granted {data.points} points" if data.points > 0 else f"Took back {-data.points} points"
+            return f"{moved}; {summary.available} of the budget are available."
+
+        doing = (
+            f"grant this project {data.points} points"
+            if data.points > 0
+            else f"take {-data.points} unreserved points back from this project's budget"
+        )
+        return await sensitive(request, admin_viewer, container, fields, doing=doing, back=back, act=act)
 
 
 class AdminDeliveryPages(Controller):
