@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from enum import StrEnum
 from uuid import UUID
@@ -18,11 +18,11 @@ from application.admin_queries import (
     ProjectRecord,
     TaskRecord,
 )
-from application.listing import user_history
+from application.listing import user_history, with_histories
 from application.local_dates import local_today
 from application.ports.clock import Clock
 from application.queries import Page, PageRequest, Queries
-from application.views import AccountEntry, AssignmentView, MemberView, UserHistory
+from application.views import AccountEntry, AssignmentView, MemberView, ReviewView, UserHistory
 from domain.errors import NotFound, ProjectNotFound, TaskNotFound
 from domain.ledger import wallet_of
 from domain.outbox import DeliveryStatus
@@ -72,6 +72,7 @@ async def tasks(
 class TaskPage:
     task: TaskRecord
     assignments: Page[AssignmentView]
+    histories: dict[UUID, list[ReviewView]]
 
 
 async def task_page(admin: User, slug: str, page: PageRequest, queries: Queries, clock: Clock) -> TaskPage:
@@ -80,8 +81,10 @@ async def task_page(admin: User, slug: str, page: PageRequest, queries: Queries,
     task = await queries.admin.task(slug, clock.today())
     if task is None:
         raise TaskNotFound()
-    found = await queries.admin.assignments(task_id=task.id, user_id=None, status=None, page=page)
-    return TaskPage(task, found)
+    found = await with_histories(
+        await queries.admin.assignments(task_id=task.id, user_id=None, status=None, page=page), queries
+    )
+    return TaskPage(task, found.assignments, found.histories)
 
 
 class UserTab(StrEnum):
@@ -97,6 +100,7 @@ class UserPage:
     assignments: Page[AssignmentView] | None = None
     ledger: Page[AccountEntry] | None = None
     audit: Page[AuditRecord] | None = None
+    histories: dict[UUID, list[ReviewView]] = field(default_factory=dict)
 
 
 async def user_page(
@@ -108,8 +112,10 @@ async def user_page(
         return UserPage(history, tab, ledger=await queries.ledger.entries(wallet_of(user_id), page))
     if tab is UserTab.AUDIT:
         return UserPage(history, tab, audit=await queries.admin.audit(AuditFilters(about=user_id), page))
-    found = await queries.admin.assignments(task_id=None, user_id=user_id, status=status, page=page)
-    return UserPage(history, tab, assignments=found)
+    found = await with_histories(
+        await queries.admin.assignments(task_id=None, user_id=user_id, status=status, page=page), queries
+    )
+    return UserPage(history, tab, assignments=found.assignments, histories=found.histories)
 
 
 async def projects(

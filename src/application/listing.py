@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from uuid import UUID
 
@@ -18,6 +19,7 @@ from application.views import (
     MemberView,
     PendingInvitation,
     ProjectView,
+    ReviewView,
     TaskView,
     UserHistory,
     WalletSummary,
@@ -100,6 +102,24 @@ async def my_assignments(
     user: User, status: AssignmentStatus | None, page: PageRequest, queries: Queries
 ) -> Page[AssignmentView]:
     return await queries.assignments.mine(user.id, status, page)
+
+
+@dataclass(frozen=True)
+class Reviewed:
+    """A page of assignments with the review history of each (an overturned rejection included)."""
+
+    assignments: Page[AssignmentView]
+    histories: dict[UUID, list[ReviewView]]
+
+
+async def with_histories(found: Page[AssignmentView], queries: Queries) -> Reviewed:
+    """`found` is a page the caller was already allowed to read; its histories come in one more statement."""
+    return Reviewed(found, await queries.assignments.histories([a.id for a in found.items]))
+
+
+async def my_work(user: User, status: AssignmentStatus | None, page: PageRequest, queries: Queries) -> Reviewed:
+    """My assignments, and how each was reviewed."""
+    return await with_histories(await my_assignments(user, status, page, queries), queries)
 
 
 async def review_queue(user: User, page: PageRequest, queries: Queries, uow: UnitOfWorkFactory) -> Page[AssignmentView]:

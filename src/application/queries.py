@@ -19,6 +19,7 @@ from application.views import (
     MemberView,
     PendingInvitation,
     ProjectView,
+    ReviewView,
     TaskView,
     UserHistory,
     WalletSummary,
@@ -66,6 +67,11 @@ class AssignmentQueries(Protocol):
 
     async def review_queue(self, reviewer: User, page: PageRequest) -> Page[AssignmentView]:
         """Submitted work the reviewer may review (not their own), oldest submission first."""
+        ...
+
+    async def histories(self, assignment_ids: list[UUID]) -> dict[UUID, list[ReviewView]]:
+        """Every review of these assignments (an overturned rejection included), oldest first, with the
+        reviewers' names; one statement. Assignments never reviewed are left out."""
         ...
 
 

@@ -84,6 +84,7 @@ class ReviewView:
     by: UUID | None  # None: the auto-approve job
     at: datetime
     feedback: str
+    by_name: str = ""  # the reviewer's name, for the pages
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -22,7 +22,7 @@ from application.admin_queries import (
     TaskRecord,
 )
 from application.queries import Page, PageRequest, Queries
-from application.views import AccountEntry, AssignmentView, MemberView, UserHistory, copied
+from application.views import AccountEntry, AssignmentView, MemberView, ReviewView, UserHistory, copied
 from domain.assignments import AssignmentStatus
 from domain.ledger import TREASURY, AccountKey, AccountKind, TransferKind, wallet_of
 from domain.outbox import DeliveryStatus
@@ -235,12 +235,28 @@ class FakeProjectQueries:
         return cut(found, page, key=lambda m: m.user_id)
 
 
+@dataclass
+class FakeAssignmentQueries:
+    store: Store
+
+    async def histories(self, assignment_ids: list[UUID]) -> dict[UUID, list[ReviewView]]:
+        s, found = self.store, {}
+        for review in sorted(s.reviews.values(), key=lambda r: (r.at, r.id)):
+            if review.assignment_id in assignment_ids:
+                by = s.users.get(review.reviewer_id) if review.reviewer_id else None
+                view = ReviewView(
+                    review.status, review.reviewer_id, review.at, review.feedback, by.full_name if by else ""
+                )
+                found.setdefault(review.assignment_id, []).append(view)
+        return found
+
+
 def fake_queries(store: Store) -> Queries:
     """The read models the admin panel's use cases reach; the others are not faked (None)."""
     none: Any = None
     return Queries(
         tasks=none,
-        assignments=none,
+        assignments=FakeAssignmentQueries(store),  # type: ignore[arg-type]
         wallets=none,
         notifications=none,
         users=FakeUserQueries(store),

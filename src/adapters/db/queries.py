@@ -14,9 +14,9 @@ from adapters.db.ledger_checks import SqlLedgerChecks
 from adapters.db.pagination import decode_id_cursor, decode_time_id_cursor, encode_cursor, page_limit, split_page
 from adapters.db.project_queries import SqlProjectQueries
 from adapters.db.reading import Reader, assignment_select, assignment_view, like_pattern, task_select, task_view
-from adapters.db.tables import assignments, memberships, projects, tasks
+from adapters.db.tables import assignments, memberships, projects, reviews, tasks, users
 from application.queries import Page, PageRequest, Queries
-from application.views import AssignmentView, TaskView
+from application.views import AssignmentView, ReviewView, TaskView
 from domain.assignments import AssignmentStatus
 from domain.users import User
 
@@ -86,6 +86,22 @@ class SqlAssignmentQueries(Reader):
         last = items[-1] if items else None
         cursor = encode_cursor(last.submitted_at, last.id) if more and last and last.submitted_at else None
         return Page(items, cursor)
+
+    async def histories(self, assignment_ids: list[UUID]) -> dict[UUID, list[ReviewView]]:
+        if not assignment_ids:
+            return {}
+        named = reviews.outerjoin(users, users.c.id == reviews.c.reviewer_id)
+        query = (
+            select(reviews, users.c.full_name.label("reviewer_name"))
+            .select_from(named)
+            .where(reviews.c.assignment_id.in_(assignment_ids))
+            .order_by(reviews.c.at, reviews.c.id)
+        )
+        found: dict[UUID, list[ReviewView]] = {}
+        for r in await self.rows(query):
+            view = ReviewView(AssignmentStatus(r.status), r.reviewer_id, r.at, r.feedback, r.reviewer_name or "")
+            found.setdefault(r.assignment_id, []).append(view)
+        return found
 
 
 def sql_queries(engine: AsyncEngine) -> Queries:

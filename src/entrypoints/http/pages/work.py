@@ -40,8 +40,16 @@ class WorkPages(Controller):
         status: FromQuery[AssignmentStatus | None] = None,
         cursor: PageCursor = None,
     ) -> Template:
-        found = await listing.my_assignments(viewer.user, status, PageRequest(PAGE_SIZE, cursor), container.queries)
-        return page("work.html", viewer, work=found, shown=status, statuses=list(AssignmentStatus), cursor=cursor)
+        found = await listing.my_work(viewer.user, status, PageRequest(PAGE_SIZE, cursor), container.queries)
+        return page(
+            "work.html",
+            viewer,
+            work=found.assignments,
+            histories=found.histories,
+            shown=status,
+            statuses=list(AssignmentStatus),
+            cursor=cursor,
+        )
 
     @post("/{assignment_id:uuid}/submit/")
     async def submit(
