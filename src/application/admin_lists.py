@@ -50,11 +50,11 @@ class Dashboard:
     new_users_since: date
 
 
-async def dashboard(admin: User, queries: Queries, clock: Clock, time_zone: str) -> Dashboard:
-    """`time_zone` is the service's (TIME_ZONE): a project is overdue once its due date has passed there."""
+async def dashboard(admin: User, queries: Queries, clock: Clock) -> Dashboard:
+    """A project is overdue once its due date has passed in TIME_ZONE (`clock.today()`), as on every page."""
     ensure_admin(admin)
     now = clock.now()
-    today = local_today(now, time_zone)
+    today = clock.today()
     since = now - NEW_USERS_WINDOW
     figures = await queries.admin.figures(today, since)
     oldest = now - figures.oldest_submission_at if figures.oldest_submission_at else None
@@ -119,11 +119,10 @@ async def user_page(
 
 
 async def projects(
-    admin: User, filters: ProjectFilters, page: PageRequest, queries: Queries, clock: Clock, time_zone: str
+    admin: User, filters: ProjectFilters, page: PageRequest, queries: Queries, clock: Clock
 ) -> Page[ProjectRecord]:
     ensure_admin(admin)
-    today = local_today(clock.now(), time_zone)
-    return await queries.admin.projects(replace(filters, q=_term(filters.q)), today, page)
+    return await queries.admin.projects(replace(filters, q=_term(filters.q)), clock.today(), page)
 
 
 @dataclass(frozen=True)
@@ -132,11 +131,9 @@ class ProjectPage:
     members: Page[MemberView]
 
 
-async def project_page(
-    admin: User, slug: str, page: PageRequest, queries: Queries, clock: Clock, time_zone: str
-) -> ProjectPage:
+async def project_page(admin: User, slug: str, page: PageRequest, queries: Queries, clock: Clock) -> ProjectPage:
     ensure_admin(admin)
-    project = await queries.admin.project(slug, local_today(clock.now(), time_zone))
+    project = await queries.admin.project(slug, clock.today())
     if project is None:
         raise ProjectNotFound()
     return ProjectPage(project, await queries.projects.members(project.id, page))

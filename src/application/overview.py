@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 from application.access import may_review_something, role_for, visible_task
 from application.listing import my_projects
@@ -55,13 +54,9 @@ async def header(user: User, queries: Queries, uow: UnitOfWorkFactory) -> Header
     return Header(await queries.notifications.unread_count(user.id), may_review, user.is_admin)
 
 
-def local_today(user: User, now: datetime) -> date:
-    return now.astimezone(ZoneInfo(user.time_zone)).date()
-
-
 async def home(user: User, clock: Clock, queries: Queries, cache: ListCache, uow: UnitOfWorkFactory) -> Home:
     """My work in progress, the oldest submissions I may review, and my projects due within two weeks."""
-    today = local_today(user, clock.now())
+    today = clock.today()  # the calendar due dates are judged in (TIME_ZONE), as `is_overdue` is
     in_progress = await queries.assignments.mine(user.id, AssignmentStatus.IN_PROGRESS, PageRequest(HOME_LIST))
     async with uow() as work:
         may_review = await may_review_something(work, user)

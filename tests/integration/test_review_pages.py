@@ -3,6 +3,7 @@ work one could review is refused with a plain message, and an overturned rejecti
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from litestar.testing import AsyncTestClient
@@ -109,3 +110,26 @@ async def test_an_overturned_rejection_stays_in_the_history_on_every_page(client
         page = (await admin.get(path)).text
         assert "“A corner is still dusty”" in page, path
         assert "“Fine after all”" in page, path
+
+
+async def test_pages_show_overdue_as_soon_as_the_due_date_has_passed(
+    client: Client, accounts: Any, container: Container
+) -> None:
+    """No nightly job has run: every page derives `is_overdue` from today's date in TIME_ZONE."""
+    world = await seed(client, accounts)
+    yesterday = (container.clock.today() - timedelta(days=1)).isoformat()
+    late = {"name": "Prune the hedge", "due_date": yesterday}
+    created = await client.post(f"/api/projects/{world.project}/tasks/", json=late, headers=world.manager.headers)
+    slug = (await ok(created, 201))["slug"]
+    project = {"due_date": yesterday}
+    await ok(await client.patch(f"/api/projects/{world.project}/", json=project, headers=world.manager.headers))
+    manager = await signed_in(client, world.manager.user.email)
+    assert "Due " + yesterday + " (overdue)" in (await manager.get(f"/tasks/{slug}/")).text
+    filtered = (await manager.get(f"/projects/{world.project}/?overdue=true")).text
+    assert "Prune the hedge" in filtered
+    assert "<strong>Water the roses</strong>" not in filtered
+    assert '<strong class="overdue">(overdue)</strong>' in filtered  # the project itself
+    assert "(overdue)" in (await manager.get("/projects/")).text
+    admin = await signed_in(client, world.admin.user.email)
+    assert 'id="overdue-projects">1</p>' in (await admin.get("/admin/")).text
+    assert "Garden" in (await admin.get("/admin/projects/?overdue=true")).text

@@ -24,7 +24,7 @@ from domain.outbox import DeliveryStatus, EmailDelivery
 from domain.users import Role, User
 from tests.fakes.admin_queries import fake_queries
 from tests.fakes.helpers import edit_user, fake_clock, fake_store, seed_user
-from tests.fakes.services import fake_identity
+from tests.fakes.services import FakeClock, fake_identity
 
 PAGE = PageRequest(20)
 
@@ -54,14 +54,14 @@ async def test_the_panel_is_not_there_for_anyone_but_admins() -> None:
 
 async def test_every_reading_use_case_refuses_a_non_admin() -> None:
     deps, _, member, task, queries = await world()
-    clock, zone = deps.clock, "UTC"
+    clock = deps.clock
     calls = [
-        admin_lists.dashboard(member, queries, clock, zone),
+        admin_lists.dashboard(member, queries, clock),
         admin_lists.tasks(member, AdminTaskFilters(), PAGE, queries, clock),
         admin_lists.task_page(member, task.slug, PAGE, queries, clock),
         admin_lists.user_page(member, member.id, UserTab.LEDGER, None, PAGE, queries),
-        admin_lists.projects(member, ProjectFilters(), PAGE, queries, clock, zone),
-        admin_lists.project_page(member, "any", PAGE, queries, clock, zone),
+        admin_lists.projects(member, ProjectFilters(), PAGE, queries, clock),
+        admin_lists.project_page(member, "any", PAGE, queries, clock),
         admin_lists.deliveries(member, None, PAGE, queries),
         audit_trail.audit_log(member, AuditSearch(), PAGE, queries),
         audit_trail.export_audit(member, AuditSearch(), queries),
@@ -82,7 +82,7 @@ async def test_the_dashboard_counts_and_ages_in_the_services_calendar() -> None:
         await work.deliveries.save(EmailDelivery(new_id(), "x@example.com", "otp", DeliveryStatus.FAILED, 5))
         await work.commit()
 
-    at_home = await admin_lists.dashboard(admin, queries, deps.clock, "UTC")
+    at_home = await admin_lists.dashboard(admin, queries, deps.clock)
     assert at_home.oldest_waiting == timedelta(hours=2)
     # The member holds the board task's one slot: open, full, and waiting for review.
     assert (at_home.figures.open_tasks, at_home.figures.full_tasks, at_home.figures.submissions_waiting) == (1, 1, 1)
@@ -90,7 +90,7 @@ async def test_the_dashboard_counts_and_ages_in_the_services_calendar() -> None:
     assert at_home.figures.failed_deliveries == 1
     assert at_home.figures.new_users == 2  # not the manager, who signed up eight days ago
     assert at_home.new_users_since == date(2026, 1, 8)
-    far_east = await admin_lists.dashboard(admin, queries, deps.clock, "Pacific/Kiritimati")
+    far_east = await admin_lists.dashboard(admin, queries, FakeClock(now, "Pacific/Kiritimati"))
     assert far_east.today == date(2026, 1, 16)
     assert far_east.figures.overdue_projects == 1
 

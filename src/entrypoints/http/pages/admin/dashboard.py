@@ -15,7 +15,5 @@ class DashboardPage(Controller):
 
     @get("/")
     async def dashboard(self, admin_viewer: AdminViewerDep, container: ContainerDep) -> Template:
-        board = await admin_lists.dashboard(
-            admin_viewer.user, container.queries, container.clock, container.settings.time_zone
-        )
+        board = await admin_lists.dashboard(admin_viewer.user, container.queries, container.clock)
         return admin_page("dashboard.html", admin_viewer, "dashboard", board=board)

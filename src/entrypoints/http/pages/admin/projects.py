@@ -51,7 +51,6 @@ class AdminProjectPages(Controller):
             PageRequest(PAGE_SIZE, cursor),
             container.queries,
             container.clock,
-            container.settings.time_zone,
         )
         return admin_page(
             "projects.html",
@@ -75,9 +74,7 @@ class AdminProjectPages(Controller):
     ) -> Template:
         """The project, its budget with its transfers (paged by `budget_cursor`), and its members (`cursor`)."""
         admin, c = admin_viewer.user, container
-        found = await admin_lists.project_page(
-            admin, slug, PageRequest(PAGE_SIZE, cursor), c.queries, c.clock, c.settings.time_zone
-        )
+        found = await admin_lists.project_page(admin, slug, PageRequest(PAGE_SIZE, cursor), c.queries, c.clock)
         budget = await budgets.budget_page(slug, admin, PageRequest(PAGE_SIZE, budget_cursor), c.queries, c.uow)
         context: dict[str, Any] = {"view": found, "project": found.project, "cursor": cursor}
         return admin_page(
