@@ -1,12 +1,18 @@
-"""Notification use cases: mark one or all as read."""
+"""Notification use cases: mark one or all as read, and follow the unread count live."""
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
 from uuid import UUID
 
+from application import sessions
+from application.identity import Identity
 from application.ports.clock import Clock
 from application.ports.repositories import UnitOfWorkFactory
-from domain.errors import NotificationNotFound
+from application.queries import Queries
+from domain.errors import AccountInactive, AuthenticationFailed, NotificationNotFound
 from domain.notifications import Notification
 from domain.users import User
 
@@ -27,3 +33,32 @@ async def mark_all_read(user: User, uow: UnitOfWorkFactory, clock: Clock) -> int
         count = await work.notifications.mark_all_read(user.id, clock.now())
         await work.commit()
     return count
+
+
+@dataclass(frozen=True)
+class LiveBadge:
+    """How the unread count is followed: a check every `interval` seconds, `checks` of them, then the stream
+    ends and the browser reconnects (and so proves its session again)."""
+
+    interval: float = 5.0
+    checks: int = 120  # ten minutes
+    wait: Callable[[float], Awaitable[None]] = asyncio.sleep
+
+
+async def unread_changes(
+    user: User, session_version: int, identity: Identity, queries: Queries, live: LiveBadge
+) -> AsyncIterator[int]:
+    """The unread count now, then again each time it changes. It stops as soon as the session ends (sign-out,
+    a new password, deactivation), so a stream never outlives the sign-in that opened it."""
+    last: int | None = None
+    for check in range(live.checks):
+        if check:
+            await live.wait(live.interval)
+            try:
+                await sessions.resume_session(user.id, session_version, identity)
+            except (AuthenticationFailed, AccountInactive):
+                return
+        count = await queries.notifications.unread_count(user.id)
+        if count != last:
+            last = count
+            yield count

@@ -21,6 +21,10 @@ from entrypoints.bootstrap import bootstrap
 from entrypoints.logs import configure_logging
 from entrypoints.settings import Settings, SettingsError
 
+# On shutdown, requests still open after this long are cut: the unread badge's live streams never end on their
+# own before their ten minutes, and browsers reconnect to the next process by themselves.
+GRACE_SECONDS = 5
+
 
 def cmd_migrate(settings: Settings, _args: argparse.Namespace) -> int:
     upgrade(settings.database_url)
@@ -59,6 +63,7 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
             log_level=settings.log_level.lower(),
             log_config=None,  # our structured logging, set up by the app; requests are logged there, redacted
             access_log=False,
+            timeout_graceful_shutdown=GRACE_SECONDS,
         )
     else:
         app = create_app(bootstrap(settings), run_embedded_scheduler=not settings.redis_url)
@@ -71,6 +76,7 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
             log_level=settings.log_level.lower(),
             log_config=None,
             access_log=False,
+            timeout_graceful_shutdown=GRACE_SECONDS,
         )
     return 0
 

@@ -11,7 +11,9 @@ from typing import Any
 
 import pytest
 
+from application.inbox import LiveBadge
 from entrypoints.http.app import create_app
+from entrypoints.http.pages.notifications import LIVE_BADGE
 from tests.conftest import service_missing
 from tests.integration.conftest import (
     SmtpInbox,
@@ -79,7 +81,9 @@ async def _site(postgres_url: str, tmp: Path, smtp: SmtpInbox, **overrides: Any)
     url = f"http://127.0.0.1:{port}"
     settings = make_settings(postgres_url, tmp, email_host=smtp.host, email_port=smtp.port, base_url=url, **overrides)
     container = build(settings)
-    async with serve(create_app(container), port=port):
+    app = create_app(container)
+    app.state[LIVE_BADGE] = LiveBadge(interval=0.2, checks=3000)  # the badge follows within a fifth of a second
+    async with serve(app, port=port):
         yield Site(url, smtp, container)
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from application.projects import CreateProject, create_project
+from domain.notifications import Notification, NotificationKind
 from domain.users import Role
 from tests.browser.conftest import Site
 from tests.browser.test_admin import account, sign_in
@@ -70,6 +71,17 @@ async def test_an_admin_funds_a_project_and_its_manager_spends_within_it(
     assert await page.get_by_role("button", name="Claim").count() == 0
     await manager.open("/tasks/")
     assert await page.get_by_text("Paint the stalls").count() == 0
+
+    # The unread badge follows without a reload, pushed by server-sent events.
+    assert await page.locator("#unread-badge .badge").count() == 0
+    async with container.uow() as work:
+        note = Notification(
+            maya.id, NotificationKind.SUBMISSION_WAITING, "Work waits", "/review/", container.clock.now()
+        )
+        await work.notifications.add(note)
+        await work.commit()
+    await page.locator("#unread-badge .badge", has_text="1").wait_for(timeout=5000)
+    assert await page.locator("#unread-badge").get_attribute("data-live") == "true"
     assert rosa.errors == []
     # The refused form answered 409, which Chromium notes; nothing else went wrong.
     assert [e for e in manager.errors if "/projects/town-fair/tasks/: Failed to load resource" not in e] == []

@@ -26,7 +26,15 @@ def free_port() -> int:
 async def serve(app: Litestar, *, port: int | None = None, connections: int = 200) -> AsyncIterator[httpx.AsyncClient]:
     port = port or free_port()
     server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on", backlog=2048)
+        uvicorn.Config(
+            app,
+            host="127.0.0.1",
+            port=port,
+            log_level="warning",
+            lifespan="on",
+            backlog=2048,
+            timeout_graceful_shutdown=1,  # a live stream a browser still holds does not keep the server up
+        )
     )
     task = asyncio.create_task(server.serve())
     async with asyncio.timeout(15):

@@ -1,13 +1,16 @@
-"""Notifications: the list, marking read, and the unread badge the header refreshes."""
+"""Notifications: the list, marking read, and the unread badge in the header: pushed by server-sent events, with
+htmx polling every 30 seconds where a browser has no EventSource (or while the stream reconnects)."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from typing import Any
 from uuid import UUID
 
 from litestar import Controller, Request, get, post
 from litestar.params import FromPath
-from litestar.response import Redirect, Template
+from litestar.response import Redirect, ServerSentEvent, Template
+from litestar.response.sse import ServerSentEventMessage
 
 from application import inbox
 from application.queries import PageRequest
@@ -23,6 +26,9 @@ from entrypoints.http.pages.layout import (
     refused,
 )
 
+LIVE_BADGE = "live_badge"  # app.state may hold an inbox.LiveBadge (the tests' is quick)
+RECONNECT_MS = 2000
+
 
 class NotificationPages(Controller):
     path = "/notifications"
@@ -36,6 +42,20 @@ class NotificationPages(Controller):
     @get("/badge/")
     async def badge(self, viewer: ViewerDep) -> Template:
         return page("_badge.html", viewer)
+
+    @get("/live/")
+    async def live(self, request: Request[Any, Any, Any], me: Me, container: ContainerDep) -> ServerSentEvent:
+        """`unread` events carrying the count: one at once, then one at each change (see `inbox.unread_changes`)."""
+        settings: inbox.LiveBadge = request.app.state.get(LIVE_BADGE, inbox.LiveBadge())
+        version = int(request.session.get("version", -1))
+        counts = inbox.unread_changes(me, version, container.identity, container.queries, settings)
+
+        async def events() -> AsyncIterator[ServerSentEventMessage]:
+            async for count in counts:
+                yield ServerSentEventMessage(data=count, event="unread")
+
+        headers = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}  # no proxy holds the events back
+        return ServerSentEvent(events(), retry_duration=RECONNECT_MS, headers=headers)
 
     @post("/{notification_id:uuid}/read/")
     async def mark_read(
