@@ -143,3 +143,23 @@ async def test_a_task_the_budget_cannot_cover_is_refused_on_the_form(client: Cli
     page = await manager.follow(fits)
     assert "Task “Build a greenhouse” created." in page.text
     assert figures(page.text) == {"granted": BUDGET, "reserved": 9, "spent": 0, "available": 1}
+
+
+async def test_only_managers_create_tasks_from_the_page(client: Client, accounts: Any, container: Container) -> None:
+    world = await seed(client, accounts)
+    await join(container, world.project, world.member.user.id)
+    fields = {"name": "Sneaky task", "points": "1"}
+    member = await signed_in(client, world.member.user.email)
+    await member.get(f"/projects/{world.project}/")
+    forbidden = await member.post(f"/projects/{world.project}/tasks/", fields)
+    assert_html(forbidden, 403)
+    assert "Only a manager of this project may do this." in forbidden.text
+    outsider = await signed_in(client, (await accounts("manager", "otto@admin.test")).user.email)
+    await outsider.get("/projects/")
+    assert_html(await outsider.post(f"/projects/{world.project}/tasks/", fields), 404)
+    manager = await signed_in(client, world.manager.user.email)
+    await manager.get(f"/projects/{world.project}/")
+    assert_html(await manager.post(f"/projects/{world.project}/tasks/", fields, csrf=False), 403)
+    listed = await client.get(f"/api/projects/{world.project}/tasks/", headers=world.manager.headers)
+    assert [t["name"] for t in (await ok(listed))["items"]] == ["Water the roses"]
+    assert (await budget(client, world))["reserved"] == 3

@@ -14,7 +14,7 @@ from litestar.response import Redirect, Template
 from application import budgets, invitations, listing, projects, tasks
 from application.queries import PageRequest
 from domain.access import ProjectRole, can_create_project, can_manage_project
-from domain.errors import DomainError
+from domain.errors import DomainError, ErrorKind
 from domain.paging import MAX_PAGE_SIZE
 from domain.projects import ProjectStatus
 from entrypoints.http.controllers.common import SlugParam
@@ -137,6 +137,8 @@ class ProjectPages(Controller):
                 slug, task_command(data), viewer.user, container.uow, container.clock
             )
         except DomainError as exc:
+            if exc.kind in (ErrorKind.FORBIDDEN, ErrorKind.NOT_FOUND):
+                raise  # the 403 or 404 page: a member or an outsider has no form to show it on
             status = STATUS_BY_KIND[exc.kind]
             return await _project_page(slug, viewer, container, {}, None, status=status, form=fields, error=exc.detail)
         back = f"/projects/{slug}/"
