@@ -133,3 +133,24 @@ async def test_pages_show_overdue_as_soon_as_the_due_date_has_passed(
     admin = await signed_in(client, world.admin.user.email)
     assert 'id="overdue-projects">1</p>' in (await admin.get("/admin/")).text
     assert "Garden" in (await admin.get("/admin/projects/?overdue=true")).text
+
+
+async def test_an_admin_overturns_a_rejection_from_the_tasks_page(client: Client, accounts: Any) -> None:
+    world = await seed(client, accounts)
+    rejected = {"feedback": "A corner is still dusty"}
+    await ok(
+        await client.post(f"/api/assignments/{world.submitted}/reject/", json=rejected, headers=world.admin.headers)
+    )
+    admin = await signed_in(client, world.admin.user.email)
+    here = f"/admin/tasks/{world.board_task}/"
+    assert "Approve after all" in (await admin.get(here)).text
+    overturned = await admin.post(f"/admin/review/{world.submitted}/approve/", {"back": here})
+    assert overturned.headers["location"] == here
+    page = (await admin.follow(overturned)).text
+    assert "Approved: the points are credited." in page
+    assert "“A corner is still dusty”" in page  # the rejection stays in the history
+    assert "Approve after all" not in page
+    wallet = await client.get("/api/wallet/", headers=world.member.headers)
+    assert (await ok(wallet))["balance"] == 5
+    elsewhere = await admin.post(f"/admin/review/{world.submitted}/approve/", {"back": "https://evil.example/"})
+    assert elsewhere.headers["location"] == "/admin/review/"  # only a path on this site

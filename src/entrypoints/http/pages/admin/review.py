@@ -15,7 +15,7 @@ from application.queries import PageRequest
 from domain.errors import DomainError, InvalidInput
 from entrypoints.http.pages.admin.panel import AdminViewerDep, admin_page
 from entrypoints.http.pages.forms import parse, read_form
-from entrypoints.http.pages.layout import PAGE_SIZE, ContainerDep, PageCursor, done, go, refused
+from entrypoints.http.pages.layout import PAGE_SIZE, ContainerDep, PageCursor, done, go, local_path, refused
 from entrypoints.http.pages.session import Viewer
 from entrypoints.http.schemas.work import ApproveIn, RejectIn
 
@@ -84,14 +84,16 @@ class AdminReviewPages(Controller):
 async def _review(
     request: Request[Any, Any, Any], assignment_id: UUID, viewer: Viewer, container: Any, *, approving: bool
 ) -> Redirect:
-    """One submission approved (feedback optional) or rejected (feedback required)."""
+    """One submission approved (feedback optional) or rejected (feedback required); approving a rejection of the
+    last 30 days overturns it (the rejection stays in the history). Back to the queue, or to the task's page."""
+    fields = await read_form(request)
+    back = local_path(fields.get("back"), QUEUE)
     try:
-        fields = await read_form(request)
         feedback = parse(ApproveIn, fields).feedback if approving else parse(RejectIn, fields).feedback
         decide = assignments.approve if approving else assignments.reject
         await decide(assignments.Review(assignment_id, feedback), viewer.user, container.uow, container.clock)
     except DomainError as exc:
-        return refused(request, exc, QUEUE)
+        return refused(request, exc, back)
     if approving:
-        return done(request, "Approved: the points are credited.", QUEUE)
-    return done(request, "Rejected, with your feedback sent to the member.", QUEUE)
+        return done(request, "Approved: the points are credited.", back)
+    return done(request, "Rejected, with your feedback sent to the member.", back)
