@@ -63,9 +63,10 @@ async def _project_page(
         container.uow,
         container.clock,
     )
-    members = await listing.project_members(slug, user, PageRequest(MAX_PAGE_SIZE), container.queries, container.uow)
+    top = PageRequest(MAX_PAGE_SIZE)
+    members = await listing.project_members(slug, user, top, container.queries, container.uow)
     pending = (
-        await listing.pending_invitations(slug, user, container.queries, container.uow, container.clock)
+        (await listing.pending_invitations(slug, user, top, container.queries, container.uow, container.clock)).items
         if manages
         else []
     )
