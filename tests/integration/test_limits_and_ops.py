@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -27,7 +28,7 @@ from entrypoints.http.app import create_app
 from entrypoints.settings import Settings
 from tests.conftest import TEST_REDIS_URL
 from tests.fakes.services import FakeClock
-from tests.integration.conftest import SmtpInbox, build, free_port, text_part
+from tests.integration.conftest import SmtpInbox, build, free_port, make_settings, text_part
 
 PASSWORD = "correct horse battery"
 WRONG = "wrong horse battery"
@@ -302,3 +303,13 @@ async def test_metrics_count_the_database_work_of_each_request(
     assert after["taskreward_db_statements"] - before["taskreward_db_statements"] == seen["statements"]
     assert after["taskreward_db_transactions"] - before["taskreward_db_transactions"] == seen["transactions"]
     assert after["taskreward_db_checkouts"] - before["taskreward_db_checkouts"] >= 1
+
+
+async def test_every_429_says_when_to_come_back(tmp_path: Path, sqlite_db: str) -> None:
+    """The general limiter's refusals carry Retry-After, as the sign-in limits' do."""
+    settings = make_settings(sqlite_db, tmp_path, rate_limit_per_minute=2)
+    async with build(settings) as container, AsyncTestClient(app=create_app(container)) as client:
+        answers = [await client.get("/api/tasks/") for _ in range(3)]
+    assert [a.status_code for a in answers] == [401, 401, 429]
+    assert int(answers[-1].headers["retry-after"]) >= 1
+    assert answers[-1].json()["code"] == "too_many_requests"
