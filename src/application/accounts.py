@@ -50,9 +50,10 @@ class ChangePassword:
 async def send_otp(cmd: SendOtp, deps: Identity) -> None:
     """Mails a code to a new address. Known addresses get a notice instead; the answer is the same."""
     email = normalize_email(cmd.email)
-    await limits.consume(deps.limiter, limits.OTP_SEND_PER_ADDRESS_HOURLY, cmd.client_address)
-    await limits.cool_down(deps.limiter, "otp-send", email, limits.OTP_SEND_COOLDOWN_SECONDS)
-    await limits.consume(deps.limiter, limits.OTP_SEND_HOURLY, email)
+    # Per (address, account): a stranger's sends never hold back the owner's own, from their address.
+    pair = f"{email}|{cmd.client_address}"
+    await limits.cool_down(deps.limiter, "otp-send", pair, limits.OTP_SEND_COOLDOWN_SECONDS)
+    await limits.consume(deps.limiter, deps.limits.otp_send_checks(email, cmd.client_address))
     now = deps.clock.now()
     async with deps.uow() as uow:
         existing = await uow.users.get_by_email(email)
@@ -156,7 +157,7 @@ async def create_admin(email: str, password: str, full_name: str, deps: Identity
 
 async def change_password(cmd: ChangePassword, deps: Identity) -> TokenPair:
     """Ends every session of the user and hands back a fresh one for the caller."""
-    checks: list[limits.Check] = [(limits.LOGIN_FAILURES_PER_MINUTE, str(cmd.user.id))]
+    checks: list[limits.Check] = [(limits.PASSWORD_CHANGE_FAILURES_PER_MINUTE, str(cmd.user.id))]
     await limits.start_attempt(deps.limiter, checks)
     if not await deps.hasher.verify(cmd.user.password_hash, cmd.current_password):
         raise InvalidCredentials("The current password is wrong.")

@@ -313,3 +313,17 @@ async def test_every_429_says_when_to_come_back(tmp_path: Path, sqlite_db: str) 
     assert [a.status_code for a in answers] == [401, 401, 429]
     assert int(answers[-1].headers["retry-after"]) >= 1
     assert answers[-1].json()["code"] == "too_many_requests"
+
+
+def test_the_sign_in_limits_are_settings(tmp_path: Path) -> None:
+    env = {
+        "TASKREWARD_VAR_DIR": str(tmp_path),
+        "LOGIN_FAILURES_PER_ACCOUNT_ADDRESS_MINUTE": "3",
+        "LOGIN_FAILURES_PER_ACCOUNT_HOUR": "40",
+        "OTP_SENDS_PER_ACCOUNT_HOUR": "9",
+    }
+    limits = build(Settings.from_env(env)).identity.limits
+    assert limits.login_failures_per_account_address_minute == 3
+    assert limits.login_failures_per_account_hour == 40
+    assert limits.otp_sends_per_account_hour == 9
+    assert limits.otp_sends_per_account_address_hour == 5  # the default where none is set
