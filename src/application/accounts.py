@@ -125,8 +125,20 @@ async def register(cmd: Register, deps: Identity) -> User:
     return user
 
 
-async def create_admin(email: str, password: str, full_name: str, deps: Identity) -> tuple[User, bool]:
-    """Makes sure an active admin with this email and password exists; returns it and whether it changed."""
+class NotAnAdmin(EmailTaken):
+    """create-admin met an account that is not an admin, and was not told to promote it."""
+
+    code = "not_an_admin"
+
+
+async def create_admin(
+    email: str, password: str, full_name: str, deps: Identity, *, promote: bool = False, reset_password: bool = False
+) -> tuple[User, bool]:
+    """Makes sure an active admin with this email exists; returns it and whether anything changed.
+
+    Never takes an account over silently: an existing non-admin is promoted only when `promote` says so,
+    and an existing account's password is replaced only when `reset_password` says so.
+    """
     email = normalize_email(email)
     check_password_policy(password, email=email)
     now = deps.clock.now()
@@ -142,12 +154,17 @@ async def create_admin(email: str, password: str, full_name: str, deps: Identity
                 time_zone=deps.default_time_zone,
             )
             await uow.users.add(user)
-        elif user.is_admin and user.is_active and await deps.hasher.verify(user.password_hash, password):
-            return user, False
         else:
+            if not user.is_admin and not promote:
+                raise NotAnAdmin("An account with this email exists and is not an admin.")
+            changes = [not user.is_admin, not user.is_active]
             user.change_role(Role.ADMIN)
             user.activate()
-            user.change_password_hash(await deps.hasher.hash(password))
+            if reset_password and not await deps.hasher.verify(user.password_hash, password):
+                user.change_password_hash(await deps.hasher.hash(password))
+                changes.append(True)
+            if not any(changes):
+                return user, False
             await uow.users.update(user)
             await uow.sessions.revoke_all_for_user(user.id, now)
         user.record(AdminEnsured(at=now, user_id=user.id))
