@@ -47,6 +47,11 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
             "Create the first admin with:  .venv/bin/taskreward create-admin --email you@example.com --password-stdin",
             flush=True,
         )
+    if settings.metrics_bind:
+        from entrypoints.http.metrics import serve_metrics_apart
+
+        serve_metrics_apart(settings.metrics_bind)
+        print(f"metrics at http://{settings.metrics_bind}/metrics", flush=True)
     if args.workers > 1:
         uvicorn.run(
             "entrypoints.http.asgi:make_app",

@@ -28,7 +28,7 @@ from entrypoints.http.app import create_app
 from entrypoints.settings import Settings
 from tests.conftest import TEST_REDIS_URL
 from tests.fakes.services import FakeClock
-from tests.integration.conftest import SmtpInbox, build, free_port, make_settings, text_part
+from tests.integration.conftest import METRICS, SmtpInbox, build, free_port, make_settings, text_part
 
 PASSWORD = "correct horse battery"
 WRONG = "wrong horse battery"
@@ -176,7 +176,7 @@ async def test_the_app_wide_rate_limit(database_url: str, settings_for: Callable
         # Probes, metrics and the schema are not metered.
         assert (await client.get("/health/live")).status_code == 200
         assert (await client.get("/health/ready")).status_code == 200
-        assert (await client.get("/metrics")).status_code == 200
+        assert (await client.get("/metrics", headers=METRICS)).status_code == 200
 
 
 @pytest.mark.parametrize("redis", ["none", "up", "down"])
@@ -256,7 +256,7 @@ async def test_hsts_when_forcing_https(database_url: str, settings_for: Callable
 
 async def test_metrics_answer_prometheus_text(client: AsyncTestClient[Any]) -> None:
     assert (await client.get("/health/live")).status_code == 200
-    response = await client.get("/metrics")
+    response = await client.get("/metrics", headers=METRICS)
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/plain")
     assert "# TYPE taskreward_requests_total counter" in response.text
@@ -289,7 +289,7 @@ async def test_metrics_count_the_database_work_of_each_request(
         seen["transactions"] += 1
 
     engine = container.engine.sync_engine
-    before = database_work((await client.get("/metrics")).text)
+    before = database_work((await client.get("/metrics", headers=METRICS)).text)
     event.listen(engine, "before_cursor_execute", on_statement)
     event.listen(engine, "begin", on_begin)
     try:
@@ -298,7 +298,7 @@ async def test_metrics_count_the_database_work_of_each_request(
         event.remove(engine, "before_cursor_execute", on_statement)
         event.remove(engine, "begin", on_begin)
     assert response.status_code == 200, response.text
-    after = database_work((await client.get("/metrics")).text)
+    after = database_work((await client.get("/metrics", headers=METRICS)).text)
     assert seen["statements"] >= 2, "authentication and the task itself are read from the database"
     assert after["taskreward_db_statements"] - before["taskreward_db_statements"] == seen["statements"]
     assert after["taskreward_db_transactions"] - before["taskreward_db_transactions"] == seen["transactions"]
@@ -327,3 +327,31 @@ def test_the_sign_in_limits_are_settings(tmp_path: Path) -> None:
     assert limits.login_failures_per_account_hour == 40
     assert limits.otp_sends_per_account_hour == 9
     assert limits.otp_sends_per_account_address_hour == 5  # the default where none is set
+
+
+async def test_metrics_answer_only_the_metrics_token(client: AsyncTestClient[Any]) -> None:
+    assert (await client.get("/metrics")).status_code == 401
+    wrong = await client.get("/metrics", headers={"Authorization": "Bearer not-the-token"})
+    assert wrong.status_code == 401
+    assert wrong.headers["content-type"].startswith("application/problem+json")
+    assert (await client.get("/metrics", headers=METRICS)).status_code == 200
+
+
+async def test_without_a_token_the_app_serves_no_metrics(tmp_path: Path, sqlite_db: str) -> None:
+    settings = make_settings(sqlite_db, tmp_path, metrics_token=None)
+    async with build(settings) as container, AsyncTestClient(app=create_app(container)) as client:
+        assert (await client.get("/metrics")).status_code == 404
+
+
+async def test_metrics_bind_serves_them_on_an_address_apart() -> None:
+    from entrypoints.http.metrics import serve_metrics_apart
+
+    port = free_port()
+    server = serve_metrics_apart(f"127.0.0.1:{port}")
+    try:
+        async with httpx.AsyncClient() as http:
+            answer = await http.get(f"http://127.0.0.1:{port}/metrics")
+        assert answer.status_code == 200
+        assert "taskreward_db_statements_total" in answer.text
+    finally:
+        server.shutdown()

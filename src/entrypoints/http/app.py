@@ -18,7 +18,7 @@ from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.plugins.flash import FlashConfig, FlashPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
-from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
+from litestar.plugins.prometheus import PrometheusConfig
 from litestar.plugins.structlog import StructlogConfig, StructlogPlugin
 from litestar.static_files import create_static_files_router
 from litestar.stores.memory import MemoryStore
@@ -42,6 +42,7 @@ from entrypoints.http.controllers.tasks import TaskController
 from entrypoints.http.controllers.wallet import WalletController
 from entrypoints.http.dependencies import provide_current_user, provide_optional_user
 from entrypoints.http.hardening import require_json_body, security_headers
+from entrypoints.http.metrics import metrics_controllers
 from entrypoints.http.pages import TEMPLATES, page_handlers
 from entrypoints.http.pages.errors import internal_error_page, problem_response
 from entrypoints.http.pages.https import HttpsRedirect
@@ -65,11 +66,6 @@ REQUEST_LOGGING = LoggingMiddlewareConfig(
     request_log_fields=REQUEST_FIELDS, response_log_fields=RESPONSE_FIELDS, exclude=["/health", "/metrics"]
 )
 UNMETERED_PATHS = ["/health", "/metrics", "/schema", "/static"]
-
-
-class MetricsController(PrometheusController):
-    path = "/metrics"
-    include_in_schema = False
 
 
 def create_app(
@@ -141,7 +137,7 @@ def create_app(
             AdminAuditController,
             *page_handlers(),
             HealthController,
-            MetricsController,
+            *metrics_controllers(settings.metrics_token),
             create_static_files_router(
                 path="/media", directories=[settings.media_root], include_in_schema=False, send_as_attachment=False
             ),
