@@ -59,8 +59,7 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
             host=args.host,
             port=args.port,
             workers=args.workers,
-            proxy_headers=True,
-            forwarded_allow_ips=settings.forwarded_allow_ips,
+            proxy_headers=False,  # the app reads them itself, from FORWARDED_ALLOW_IPS alone
             log_level=settings.log_level.lower(),
             log_config=None,  # our structured logging, set up by the app; requests are logged there, redacted
             access_log=False,
@@ -71,8 +70,7 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
             app,
             host=args.host,
             port=args.port,
-            proxy_headers=True,
-            forwarded_allow_ips=settings.forwarded_allow_ips,
+            proxy_headers=False,  # the app reads them itself, from FORWARDED_ALLOW_IPS alone
             log_level=settings.log_level.lower(),
             log_config=None,
             access_log=False,

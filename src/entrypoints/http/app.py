@@ -26,6 +26,7 @@ from litestar.stores.redis import RedisStore
 from litestar.stores.registry import StoreRegistry
 from litestar.template.config import TemplateConfig
 from litestar.types import Middleware
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from entrypoints.bootstrap import Container
 from entrypoints.http.aliases import AliasRewrite
@@ -185,5 +186,8 @@ def create_app(
         debug=debug,
     )
     # A request id for every line of the request, and the tracker's aliases made canonical before routing.
-    app.asgi_handler = RequestId(AliasRewrite(app.asgi_handler))
+    # The client's address and scheme come from X-Forwarded-For/-Proto only when a trusted proxy
+    # (FORWARDED_ALLOW_IPS) sent them: rate limits, audit and sessions see the real client, never a spoof.
+    trusted = ProxyHeadersMiddleware(app.asgi_handler, trusted_hosts=settings.forwarded_allow_ips)  # type: ignore[arg-type]
+    app.asgi_handler = RequestId(AliasRewrite(trusted))  # type: ignore[arg-type]
     return app
