@@ -143,3 +143,22 @@ async def test_auth_answers_are_never_stored(client: AsyncTestClient[Any], accou
     ]
     assert [a.status_code for a in answers] == [200, 401, 200, 200]
     assert all(a.headers["cache-control"] == "no-store" for a in answers)
+
+
+@pytest.mark.parametrize("path", ["/schema", "/schema/swagger"])
+async def test_the_schema_viewer_is_served_by_the_app_alone(client: AsyncTestClient[Any], path: str) -> None:
+    page = await client.get(path)
+    assert page.status_code == 200
+    references = re.findall(r'(?:src|href)="([^"]+)"', page.text)
+    assert references
+    assert [r for r in references if not r.startswith("/") or r.startswith("//")] == []
+    assert "http://" not in page.text
+    assert "https://" not in page.text
+    for reference in references:
+        assert (await client.get(reference)).status_code == 200, reference
+    assert (await client.get("/schema/openapi.json")).json()["info"]["title"] == "TaskReward API"
+
+
+@pytest.mark.parametrize("path", ["/schema/redoc", "/schema/elements", "/schema/rapidoc"])
+async def test_viewers_that_would_need_a_cdn_are_not_offered(client: AsyncTestClient[Any], path: str) -> None:
+    assert (await client.get(path)).status_code == 404

@@ -42,6 +42,7 @@ from entrypoints.http.controllers.projects import ProjectController
 from entrypoints.http.controllers.tasks import TaskController
 from entrypoints.http.controllers.wallet import WalletController
 from entrypoints.http.dependencies import provide_current_user, provide_optional_user
+from entrypoints.http.docs import docs_render_plugins
 from entrypoints.http.hardening import require_json_body, security_headers
 from entrypoints.http.metrics import metrics_controllers
 from entrypoints.http.pages import TEMPLATES, page_handlers
@@ -181,6 +182,7 @@ def create_app(
                 security_schemes={BEARER_SCHEME: SecurityScheme(type="http", scheme="bearer", bearer_format="JWT")}
             ),
             operation_id_creator=operation_id,
+            render_plugins=docs_render_plugins(),
         ),
         lifespan=[lifespan],
         debug=debug,
