@@ -30,7 +30,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from entrypoints.bootstrap import Container
 from entrypoints.http.aliases import AliasRewrite
-from entrypoints.http.contract import BEARER_SCHEME, DocumentedProblems, operation_id
+from entrypoints.http.contract import BEARER_SCHEME, ClosedRequestBodies, DocumentedProblems, operation_id
 from entrypoints.http.controllers.admin import AdminController
 from entrypoints.http.controllers.admin_audit import AdminAuditController
 from entrypoints.http.controllers.assignments import AssignmentController
@@ -126,6 +126,7 @@ def create_app(
         engine_callback=lambda engine: engine.engine.filters.update(TEMPLATE_FILTERS),
     )
 
+    documented = DocumentedProblems()
     app = Litestar(
         route_handlers=[
             AuthController,
@@ -152,15 +153,17 @@ def create_app(
         },
         plugins=[
             problem_details_plugin(problem_response),
-            DocumentedProblems(),
+            documented,
+            ClosedRequestBodies(),
             FlashPlugin(FlashConfig(template_config=templates)),
             StructlogPlugin(StructlogConfig(struct_logging_config(settings), REQUEST_LOGGING)),
             *([traced[0]] if traced is not None else []),
         ],
         exception_handlers={**problem_handlers(problem_response), Exception: internal_error_page},
         middleware=middleware,
-        before_send=[security_headers(settings.force_https)],
+        before_send=[security_headers(settings.force_https), documented.fix_allow],
         before_request=require_json_body,
+        guards=[documented.refuse_unknown_query],
         cors_config=CORSConfig(allow_origins=list(settings.cors_allowed_origins))
         if settings.cors_allowed_origins
         else None,

@@ -10,12 +10,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar.handlers import HTTPRouteHandler
+import msgspec
+from litestar._openapi.schema_generation.plugins.struct import StructSchemaPlugin
+from litestar.connection import ASGIConnection
+from litestar.datastructures import MutableScopeHeaders
+from litestar.handlers import BaseRouteHandler, HTTPRouteHandler
 from litestar.openapi import ResponseSpec
+from litestar.openapi.spec import Schema
 from litestar.plugins import ReceiveRoutePlugin
 from litestar.routes import BaseRoute, HTTPRoute
-from litestar.types import Method
+from litestar.types import Message, Method, Scope
+from litestar.typing import FieldDefinition
 
+from entrypoints.http.problems import problem
 from entrypoints.http.schemas.common import ProblemDetails
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -78,12 +85,56 @@ def operation_id(handler: HTTPRouteHandler, _method: Method, _components: list[A
     return f"{tags[0]}_{handler.handler_name}" if tags else handler.handler_name
 
 
+class ClosedRequestBodies(StructSchemaPlugin):
+    """A body Struct that refuses unknown fields says so: `additionalProperties: false`."""
+
+    def to_openapi_schema(self, field_definition: FieldDefinition, schema_creator: Any) -> Schema:
+        schema = super().to_openapi_schema(field_definition, schema_creator)
+        info = msgspec.inspect.type_info(field_definition.type_)
+        if isinstance(info, msgspec.inspect.StructType) and info.forbid_unknown_fields:
+            schema.additional_properties = False
+        return schema
+
+
 class DocumentedProblems(ReceiveRoutePlugin):
-    """Gives each route's handlers the derived error answers; declared ones stay as declared."""
+    """Gives each route's handlers the derived error answers; declared ones stay as declared.
+
+    It also keeps the methods of each path, for `Allow`: Litestar's automatic OPTIONS answer can list
+    the methods of an earlier, partial version of the route.
+    """
+
+    def __init__(self) -> None:
+        self.methods: dict[str, str] = {}
+        self.query_names: dict[tuple[str, str], frozenset[str]] = {}
+
+    def refuse_unknown_query(self, connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+        """An app-wide guard: an API query parameter the operation does not take is refused, not ignored,
+        so a misspelt filter (`?statis=open`) does not silently answer everything."""
+        scope = connection.scope
+        if not scope["path"].startswith("/api/"):
+            return
+        known = self.query_names.get((str(scope.get("path_template", "")), str(scope.get("method", ""))))
+        unknown = sorted(set(connection.query_params) - known) if known is not None else []
+        if unknown:
+            errors = [
+                {"field": name, "source": "query", "message": "not a parameter of this operation"} for name in unknown
+            ]
+            raise problem(400, "validation_failed", f"Unknown query parameter: {unknown[0]!r}.", errors=errors)
+
+    async def fix_allow(self, message: Message, scope: Scope) -> None:
+        """A before-send hook: the OPTIONS answer lists every method of the path."""
+        if message["type"] == "http.response.start" and scope.get("method") == "OPTIONS":
+            methods = self.methods.get(str(scope.get("path_template", "")))
+            if methods is not None and message["status"] == 204:
+                MutableScopeHeaders.from_message(message)["Allow"] = methods
 
     def receive_route(self, route: BaseRoute) -> None:
         if not isinstance(route, HTTPRoute):
             return
+        self.methods[route.path_format] = ", ".join(sorted(route.methods))
+        for method, (_, kwargs_model) in route.route_handler_map.items():
+            names = frozenset(p.field_alias for p in kwargs_model.expected_query_params)
+            self.query_names[(route.path_format, method)] = names
         for handler in route.route_handlers:
             if not handler.resolve_include_in_schema():
                 continue

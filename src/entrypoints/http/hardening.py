@@ -9,7 +9,8 @@ import msgspec
 from litestar.datastructures import MutableScopeHeaders
 from litestar.types import BeforeMessageSendHookHandler, Message, Scope
 
-from entrypoints.http.dependencies import HttpRequest
+from entrypoints.http.contract import BEARER_SCHEME
+from entrypoints.http.dependencies import HttpRequest, bearer_token
 from entrypoints.http.problems import problem
 
 # The API answers data, never something to render: it may load nothing and be framed nowhere.
@@ -71,6 +72,11 @@ def _strict_decoder(shape: Any) -> msgspec.json.Decoder[Any]:
     return msgspec.json.Decoder(shape, strict=True)
 
 
+def _needs_bearer(request: HttpRequest) -> bool:
+    security = request.route_handler.resolve_security()
+    return bool(security) and {} not in security and any(BEARER_SCHEME in r for r in security)
+
+
 def _body_shape(request: HttpRequest) -> Any:
     field = request.route_handler.parsed_fn_signature.parameters.get("data")
     return None if field is None else field.annotation
@@ -86,6 +92,8 @@ async def require_json_body(request: HttpRequest) -> None:
         return
     if media_type != "application/json":
         raise problem(415, "unsupported_media_type", "Send the body as application/json.")
+    if _needs_bearer(request):
+        bearer_token(request)  # who is asking is settled before what they sent: a 401 comes first
     shape = _body_shape(request)
     body = await request.body()
     if shape is None or not body.strip():
