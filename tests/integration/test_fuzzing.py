@@ -13,7 +13,7 @@ from schemathesis.config import SchemathesisConfig
 from domain.users import Role
 from tests.integration.served import Served, document_of_the_app, served
 
-EXAMPLES = 20  # per operation and role; with a fixed seed, the same cases on every run
+EXAMPLES = 10  # per operation and role; with a fixed seed, the same cases on every run
 # The document does not depend on the data: it is read from an app built on a scratch SQLite file, at
 # collection, so schemathesis makes one test per operation (its lazy loader does not run on pytest 9).
 SEED = 20261202
