@@ -22,6 +22,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL, make_url
 
 SECRET = secrets.token_hex(32)
+METRICS_TOKEN = secrets.token_urlsafe(24)
 
 
 @contextlib.contextmanager
@@ -69,7 +70,7 @@ class Server:
         """Each taskreward_* counter summed over its labels, keyed by name (the `_total` suffix dropped).
 
         Requests for /metrics itself are left out, so reading the counters does not move them."""
-        body = httpx.get(f"{self.base}/metrics", timeout=30).text
+        body = httpx.get(f"{self.base}/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"}, timeout=30).text
         totals: dict[str, float] = {}
         for family in text_string_to_metric_families(body):
             if family.name.startswith("taskreward_"):
@@ -100,6 +101,7 @@ def serve(database: URL, redis_url: str, namespace: str, workers: int, out: Path
         "REDIS_URL": redis_url,
         "REDIS_NAMESPACE": namespace,
         "SECRET_KEY": SECRET,
+        "METRICS_TOKEN": METRICS_TOKEN,  # /metrics is not public: the bench reads it as monitoring would
         "RATE_LIMIT_PER_MINUTE": str(10**9),  # the limiter runs as in production, but never refuses the load
         "LOG_LEVEL": "WARNING",
         "TASKREWARD_VAR_DIR": str(var_dir),

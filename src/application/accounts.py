@@ -50,9 +50,10 @@ class ChangePassword:
 async def send_otp(cmd: SendOtp, deps: Identity) -> None:
     """Mails a code to a new address. Known addresses get a notice instead; the answer is the same."""
     email = normalize_email(cmd.email)
-    await limits.consume(deps.limiter, limits.OTP_SEND_PER_ADDRESS_HOURLY, cmd.client_address)
-    await limits.cool_down(deps.limiter, "otp-send", email, limits.OTP_SEND_COOLDOWN_SECONDS)
-    await limits.consume(deps.limiter, limits.OTP_SEND_HOURLY, email)
+    # Per (address, account): a stranger's sends never hold back the owner's own, from their address.
+    pair = f"{email}|{cmd.client_address}"
+    await limits.cool_down(deps.limiter, "otp-send", pair, limits.OTP_SEND_COOLDOWN_SECONDS)
+    await limits.consume(deps.limiter, deps.limits.otp_send_checks(email, cmd.client_address))
     now = deps.clock.now()
     async with deps.uow() as uow:
         existing = await uow.users.get_by_email(email)
@@ -124,8 +125,20 @@ async def register(cmd: Register, deps: Identity) -> User:
     return user
 
 
-async def create_admin(email: str, password: str, full_name: str, deps: Identity) -> tuple[User, bool]:
-    """Makes sure an active admin with this email and password exists; returns it and whether it changed."""
+class NotAnAdmin(EmailTaken):
+    """create-admin met an account that is not an admin, and was not told to promote it."""
+
+    code = "not_an_admin"
+
+
+async def create_admin(
+    email: str, password: str, full_name: str, deps: Identity, *, promote: bool = False, reset_password: bool = False
+) -> tuple[User, bool]:
+    """Makes sure an active admin with this email exists; returns it and whether anything changed.
+
+    Never takes an account over silently: an existing non-admin is promoted only when `promote` says so,
+    and an existing account's password is replaced only when `reset_password` says so.
+    """
     email = normalize_email(email)
     check_password_policy(password, email=email)
     now = deps.clock.now()
@@ -141,12 +154,17 @@ async def create_admin(email: str, password: str, full_name: str, deps: Identity
                 time_zone=deps.default_time_zone,
             )
             await uow.users.add(user)
-        elif user.is_admin and user.is_active and await deps.hasher.verify(user.password_hash, password):
-            return user, False
         else:
+            if not user.is_admin and not promote:
+                raise NotAnAdmin("An account with this email exists and is not an admin.")
+            changes = [not user.is_admin, not user.is_active]
             user.change_role(Role.ADMIN)
             user.activate()
-            user.change_password_hash(await deps.hasher.hash(password))
+            if reset_password and not await deps.hasher.verify(user.password_hash, password):
+                user.change_password_hash(await deps.hasher.hash(password))
+                changes.append(True)
+            if not any(changes):
+                return user, False
             await uow.users.update(user)
             await uow.sessions.revoke_all_for_user(user.id, now)
         user.record(AdminEnsured(at=now, user_id=user.id))
@@ -156,7 +174,7 @@ async def create_admin(email: str, password: str, full_name: str, deps: Identity
 
 async def change_password(cmd: ChangePassword, deps: Identity) -> TokenPair:
     """Ends every session of the user and hands back a fresh one for the caller."""
-    checks: list[limits.Check] = [(limits.LOGIN_FAILURES_PER_MINUTE, str(cmd.user.id))]
+    checks: list[limits.Check] = [(limits.PASSWORD_CHANGE_FAILURES_PER_MINUTE, str(cmd.user.id))]
     await limits.start_attempt(deps.limiter, checks)
     if not await deps.hasher.verify(cmd.user.password_hash, cmd.current_password):
         raise InvalidCredentials("The current password is wrong.")

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
+from application.limits import AttemptLimits
 from application.ports.clock import Clock
 from application.ports.repositories import UnitOfWork, UnitOfWorkFactory
 from application.ports.security import PasswordHasher, RateLimiter, SecretDigest, TokenCodec
@@ -25,6 +26,7 @@ class Identity:
     access_ttl: timedelta = timedelta(minutes=15)
     refresh_ttl: timedelta = timedelta(days=7)
     default_time_zone: str = "UTC"
+    limits: AttemptLimits = field(default_factory=AttemptLimits)
 
 
 def token_pair(user: User, session: RefreshSession, deps: Identity) -> TokenPair:

@@ -18,34 +18,66 @@ class Limit:
     window_seconds: int
 
 
+Check = tuple[Limit, str]
+
+
 OTP_SEND_COOLDOWN_SECONDS = 60
-OTP_SEND_HOURLY = Limit("otp-send-hourly", 5, HOUR)
-OTP_SEND_PER_ADDRESS_HOURLY = Limit("otp-send-ip", 30, HOUR)
 OTP_VERIFY_FAILURES_HOURLY = Limit("otp-verify-fail", 20, HOUR)
 OTP_VERIFY_FAILURES_PER_ADDRESS_HOURLY = Limit("otp-verify-fail-ip", 60, HOUR)
-LOGIN_FAILURES_PER_MINUTE = Limit("login-fail-minute", 5, MINUTE)
-LOGIN_FAILURES_HOURLY = Limit("login-fail-hour", 100, HOUR)
-LOGIN_FAILURES_PER_ADDRESS_MINUTE = Limit("login-fail-ip-minute", 30, MINUTE)
-LOGIN_FAILURES_PER_ADDRESS_HOURLY = Limit("login-fail-ip-hour", 300, HOUR)
+PASSWORD_CHANGE_FAILURES_PER_MINUTE = Limit("login-fail-minute", 5, MINUTE)  # the signed-in account's own
+
+
+@dataclass(frozen=True)
+class AttemptLimits:
+    """How many tries each counter allows (settings of the same names in capitals).
+
+    Counted tightly per (account, client address) and loosely per account: a stranger who exhausts the
+    tight limit from their own address leaves the owner, elsewhere, able to sign in; the loose limit is
+    reached only from many addresses at once. The per-address limits stop one address trying many accounts.
+    """
+
+    login_failures_per_account_address_minute: int = 5
+    login_failures_per_account_address_hour: int = 20
+    login_failures_per_account_hour: int = 100
+    login_failures_per_address_minute: int = 30
+    login_failures_per_address_hour: int = 300
+    otp_sends_per_account_address_hour: int = 5
+    otp_sends_per_account_hour: int = 20
+    otp_sends_per_address_hour: int = 30
+
+    def login_checks(self, email: str, client_address: str) -> list[Check]:
+        pair = f"{email}|{client_address}"
+        return [
+            (Limit("login-fail-pair-minute", self.login_failures_per_account_address_minute, MINUTE), pair),
+            (Limit("login-fail-pair-hour", self.login_failures_per_account_address_hour, HOUR), pair),
+            (Limit("login-fail-hour", self.login_failures_per_account_hour, HOUR), email),
+            (Limit("login-fail-ip-minute", self.login_failures_per_address_minute, MINUTE), client_address),
+            (Limit("login-fail-ip-hour", self.login_failures_per_address_hour, HOUR), client_address),
+        ]
+
+    def otp_send_checks(self, email: str, client_address: str) -> list[Check]:
+        return [
+            (Limit("otp-send-ip", self.otp_sends_per_address_hour, HOUR), client_address),
+            (Limit("otp-send-pair", self.otp_sends_per_account_address_hour, HOUR), f"{email}|{client_address}"),
+            (Limit("otp-send-hourly", self.otp_sends_per_account_hour, HOUR), email),
+        ]
 
 
 def _key(limit: Limit, subject: str) -> str:
     return f"limit:{limit.name}:{subject}"
 
 
-async def consume(limiter: RateLimiter, limit: Limit, subject: str) -> None:
+async def consume(limiter: RateLimiter, checks: list[Check]) -> None:
     """Counts an attempt that is limited whether it succeeds or not (sending a code)."""
-    if await limiter.hit(_key(limit, subject), limit.window_seconds) > limit.max_events:
-        raise TooManyAttempts(retry_after=limit.window_seconds)
+    for limit, subject in checks:
+        if await limiter.hit(_key(limit, subject), limit.window_seconds) > limit.max_events:
+            raise TooManyAttempts(retry_after=limit.window_seconds)
 
 
 async def cool_down(limiter: RateLimiter, name: str, subject: str, seconds: int) -> None:
     """A true cooldown, not a window: two events closer than `seconds` never both pass."""
     if not await limiter.cooldown(f"cooldown:{name}:{subject}", seconds):
         raise TooManyAttempts(retry_after=seconds)
-
-
-Check = tuple[Limit, str]
 
 
 async def start_attempt(limiter: RateLimiter, checks: list[Check]) -> None:

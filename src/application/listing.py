@@ -70,11 +70,11 @@ async def project_members(
 
 
 async def pending_invitations(
-    slug: str, user: User, queries: Queries, uow: UnitOfWorkFactory, clock: Clock
-) -> list[PendingInvitation]:
+    slug: str, user: User, page: PageRequest, queries: Queries, uow: UnitOfWorkFactory, clock: Clock
+) -> Page[PendingInvitation]:
     async with uow() as work:
         project = await managed_project(work, user, slug)
-    return await queries.projects.pending_invitations(project.id, clock.now())
+    return await queries.projects.pending_invitations(project.id, clock.now(), page)
 
 
 async def project_tasks(

@@ -12,9 +12,6 @@ from domain.errors import AccountInactive, InvalidCredentials, InvalidToken, Tok
 from domain.sessions import TokenKind, TokenPair
 from domain.users import User, normalize_email
 
-# Verified against when the email is unknown, so both answers take as long.
-_DUMMY_PASSWORD = "timing-equaliser-not-a-password"
-
 
 @dataclass(frozen=True)
 class Login:
@@ -26,17 +23,13 @@ class Login:
 
 async def login(cmd: Login, deps: Identity) -> TokenPair:
     email = normalize_email(cmd.email)
-    checks: list[limits.Check] = [
-        (limits.LOGIN_FAILURES_PER_MINUTE, email),
-        (limits.LOGIN_FAILURES_HOURLY, email),
-        (limits.LOGIN_FAILURES_PER_ADDRESS_MINUTE, cmd.client_address),
-        (limits.LOGIN_FAILURES_PER_ADDRESS_HOURLY, cmd.client_address),
-    ]
+    checks = deps.limits.login_checks(email, cmd.client_address)
     await limits.start_attempt(deps.limiter, checks)
     # Argon2 runs outside any transaction: on SQLite an open transaction holds the one write lock.
     async with deps.uow() as uow:
         found = await uow.users.get_by_email(email)
-    stored_hash = found.password_hash if found else await deps.hasher.hash(_DUMMY_PASSWORD)
+    # One verify either way, against a hash of no one's password when the email is unknown: both cost the same.
+    stored_hash = found.password_hash if found else await deps.hasher.dummy_hash()
     password_ok = await deps.hasher.verify(stored_hash, cmd.password)
     fresh_hash = (
         await deps.hasher.hash(cmd.password)

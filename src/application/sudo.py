@@ -18,12 +18,7 @@ from domain.users import User
 
 async def confirm_password(user: User, password: str, client_address: str, deps: Identity) -> datetime:
     """The time of the confirmation, to keep with the session; a wrong password is refused and audited."""
-    checks: list[limits.Check] = [
-        (limits.LOGIN_FAILURES_PER_MINUTE, user.email),
-        (limits.LOGIN_FAILURES_HOURLY, user.email),
-        (limits.LOGIN_FAILURES_PER_ADDRESS_MINUTE, client_address),
-        (limits.LOGIN_FAILURES_PER_ADDRESS_HOURLY, client_address),
-    ]
+    checks = deps.limits.login_checks(user.email, client_address)
     await limits.start_attempt(deps.limiter, checks)
     matched = await deps.hasher.verify(user.password_hash, password)
     now = deps.clock.now()

@@ -34,6 +34,7 @@ from adapters.security.digest import HmacDigest
 from adapters.security.passwords import Argon2PasswordHasher
 from adapters.security.tokens import JwtTokenCodec
 from application.identity import Identity
+from application.limits import AttemptLimits
 from application.outbox import relay
 from application.ports.clock import Clock
 from application.ports.locks import ScheduleLock
@@ -166,6 +167,7 @@ def bootstrap(
         access_ttl=timedelta(seconds=settings.access_token_ttl_seconds),
         refresh_ttl=timedelta(seconds=settings.refresh_token_ttl_seconds),
         default_time_zone=settings.time_zone,
+        limits=AttemptLimits(**{name: getattr(settings, name) for name in AttemptLimits.__dataclass_fields__}),
     )
     queries = sql_queries(engine)
     jobs = JobDeps(uow, clock, mailer or build_mailer(settings), queue, queries.checks, settings.time_zone)

@@ -14,7 +14,7 @@ import msgspec
 from sqlalchemy.exc import SQLAlchemyError
 
 from adapters.db.migrate import upgrade
-from application.accounts import create_admin
+from application.accounts import NotAnAdmin, create_admin
 from application.ledger_check import Finding
 from domain.errors import DomainError
 from entrypoints.bootstrap import bootstrap
@@ -51,6 +51,11 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
             "Create the first admin with:  .venv/bin/taskreward create-admin --email you@example.com --password-stdin",
             flush=True,
         )
+    if settings.metrics_bind:
+        from entrypoints.http.metrics import serve_metrics_apart
+
+        serve_metrics_apart(settings.metrics_bind)
+        print(f"metrics at http://{settings.metrics_bind}/metrics", flush=True)
     if args.workers > 1:
         uvicorn.run(
             "entrypoints.http.asgi:make_app",
@@ -58,8 +63,7 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
             host=args.host,
             port=args.port,
             workers=args.workers,
-            proxy_headers=True,
-            forwarded_allow_ips=settings.forwarded_allow_ips,
+            proxy_headers=False,  # the app reads them itself, from FORWARDED_ALLOW_IPS alone
             log_level=settings.log_level.lower(),
             log_config=None,  # our structured logging, set up by the app; requests are logged there, redacted
             access_log=False,
@@ -71,8 +75,7 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
             app,
             host=args.host,
             port=args.port,
-            proxy_headers=True,
-            forwarded_allow_ips=settings.forwarded_allow_ips,
+            proxy_headers=False,  # the app reads them itself, from FORWARDED_ALLOW_IPS alone
             log_level=settings.log_level.lower(),
             log_config=None,
             access_log=False,
@@ -92,7 +95,17 @@ def cmd_create_admin(settings: Settings, args: argparse.Namespace) -> int:
     async def run() -> int:
         async with bootstrap(settings) as container:
             try:
-                user, changed = await create_admin(args.email, password, args.full_name, container.identity)
+                user, changed = await create_admin(
+                    args.email,
+                    password,
+                    args.full_name,
+                    container.identity,
+                    promote=args.promote,
+                    reset_password=args.reset_password,
+                )
+            except NotAnAdmin:
+                print(f"error: {args.email} is a member's account; give --promote to make it an admin", file=sys.stderr)
+                return 2
             except DomainError as exc:
                 print(f"error: {exc.detail}", file=sys.stderr)
                 return 2
@@ -208,6 +221,10 @@ def build_parser() -> argparse.ArgumentParser:
     group.add_argument("--password")
     group.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     admin.add_argument("--full-name", default="Administrator")
+    admin.add_argument("--promote", action="store_true", help="make an existing member's account an admin")
+    admin.add_argument(
+        "--reset-password", action="store_true", help="replace an existing account's password with this one"
+    )
     admin.set_defaults(handler=cmd_create_admin)
     worker = sub.add_parser("worker", help="run Dramatiq workers (needs REDIS_URL)")
     worker.add_argument("--processes", type=int, default=2)

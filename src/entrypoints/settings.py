@@ -51,6 +51,17 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     jwt_issuer: str = "taskreward"
     jwt_audience: str = "taskreward-api"
     rate_limit_per_minute: int = 600
+    # Sign-in and code limits (see application.limits.AttemptLimits): tight per (account, address).
+    login_failures_per_account_address_minute: int = 5
+    login_failures_per_account_address_hour: int = 20
+    login_failures_per_account_hour: int = 100
+    login_failures_per_address_minute: int = 30
+    login_failures_per_address_hour: int = 300
+    otp_sends_per_account_address_hour: int = 5
+    otp_sends_per_account_hour: int = 20
+    otp_sends_per_address_hour: int = 30
+    metrics_token: str | None = None  # /metrics answers only with `Authorization: Bearer <token>`
+    metrics_bind: str | None = None  # host:port of a separate metrics server, for a network apart
     db_pool_size: int = 10
 
     @property

@@ -8,7 +8,7 @@ from typing import Any
 from tests.browser.conftest import Site
 from tests.browser.test_journeys import account, person
 
-# What a TLS-terminating proxy on this host adds; uvicorn trusts it from 127.0.0.1 (FORWARDED_ALLOW_IPS).
+# What a TLS-terminating proxy on this host adds; the app trusts it from 127.0.0.1 (FORWARDED_ALLOW_IPS).
 BEHIND_TLS = {"X-Forwarded-Proto": "https"}
 
 

@@ -33,13 +33,23 @@ class FakeClock:
 
 
 class FakePasswordHasher:
-    """Reversible on purpose: tests read what was stored. `old$` hashes count as outdated."""
+    """Reversible on purpose: tests read what was stored. `old$` hashes count as outdated. It counts its
+    hashes and verifies, the costly operations, so tests can compare what two paths cost."""
+
+    def __init__(self) -> None:
+        self.hashes = 0
+        self.verifies = 0
 
     async def hash(self, password: str) -> str:
+        self.hashes += 1
         return "fake$" + password
 
     async def verify(self, password_hash: str, password: str) -> bool:
+        self.verifies += 1
         return password_hash.split("$", 1)[1] == password
+
+    async def dummy_hash(self) -> str:
+        return "fake$\x00 no one's password"
 
     def needs_rehash(self, password_hash: str) -> bool:
         return password_hash.startswith("old$")

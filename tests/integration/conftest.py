@@ -34,6 +34,8 @@ from tests.conftest import TEST_DATABASE_URL, TEST_REDIS_URL, service_missing
 from tests.fakes.services import FakeClock
 
 SECRET = "integration-test-secret-key-0123456789abcdef"
+METRICS_TOKEN = "integration-metrics-token-42"
+METRICS = {"Authorization": f"Bearer {METRICS_TOKEN}"}
 # Real argon2id, at a cost fit for tests: production's default takes about half a second per hash here.
 FAST_HASHER = Argon2PasswordHasher(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
 
@@ -201,6 +203,7 @@ def make_settings(database_url: str, tmp_path: Path, **overrides: Any) -> Settin
         media_root=tmp_path / "var" / "media",
         rate_limit_per_minute=0,
         db_pool_size=10,
+        metrics_token=METRICS_TOKEN,
         redis_namespace=f"taskreward-test-{uuid.uuid4().hex[:12]}",
     )
     return msgspec.structs.replace(settings, **overrides)

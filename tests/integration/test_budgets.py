@@ -17,7 +17,7 @@ from domain.access import ProjectRole
 from domain.ledger import wallet_of
 from domain.projects import Membership
 from entrypoints.bootstrap import Container
-from tests.integration.conftest import Account, quick_accounts
+from tests.integration.conftest import METRICS, Account, quick_accounts
 from tests.integration.test_authorization import assert_problem
 
 Client = AsyncTestClient[Any]
@@ -222,14 +222,14 @@ async def test_the_daily_check_sets_the_gauge_and_names_what_broke(
         headers=shop.admin.headers,
     )
     assert await container.handlers["check_ledger"]() == 0
-    assert gauge(await client.get("/metrics"), "sum_zero") == 0
+    assert gauge(await client.get("/metrics", headers=METRICS), "sum_zero") == 0
 
     async with container.engine.begin() as conn:
         wallet = ledger_accounts.c.id == wallet_of(shop.member.user.id).id
         await conn.execute(update(ledger_accounts).where(wallet).values(balance=ledger_accounts.c.balance + 5))
     with caplog.at_level(logging.ERROR):
         assert await container.handlers["check_ledger"](today="2026-01-01") == 2
-    metrics = await client.get("/metrics")
+    metrics = await client.get("/metrics", headers=METRICS)
     assert (gauge(metrics, "sum_zero"), gauge(metrics, "balances_match_transfers")) == (5, 1)
     assert gauge(metrics, "not_negative") == 0
     loud = [r.getMessage() for r in caplog.records if "LEDGER INVARIANT BROKEN" in r.getMessage()]

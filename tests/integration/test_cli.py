@@ -118,13 +118,32 @@ async def test_create_admin_then_sign_in(cli: Cli, settings_for: Callable[..., S
         assert refused.status_code in (400, 401)
 
 
-def test_create_admin_on_an_existing_account_promotes_it(cli: Cli) -> None:
+def test_create_admin_changes_an_existing_password_only_when_told_to(cli: Cli) -> None:
     assert cli("migrate").returncode == 0
     assert cli("create-admin", "--email", "a@example.com", "--password", "first password 1").returncode == 0
-    changed = cli("create-admin", "--email", "a@example.com", "--password", "second password 2")
+    kept = cli("create-admin", "--email", "a@example.com", "--password", "second password 2")
+    assert kept.returncode == 0, kept.stderr
+    assert "already exists" in kept.stdout
+    [(first_hash,)] = cli.rows("SELECT password_hash FROM users")
+    changed = cli("create-admin", "--email", "a@example.com", "--password", "second password 2", "--reset-password")
     assert changed.returncode == 0, changed.stderr
     assert "already exists" not in changed.stdout
+    assert cli.rows("SELECT password_hash FROM users") != [(first_hash,)]
     assert cli.rows("SELECT count(*) FROM users") == [(1,)]
+
+
+def test_create_admin_never_takes_over_a_members_account_silently(cli: Cli) -> None:
+    assert cli("migrate").returncode == 0
+    assert cli("create-admin", "--email", "m@example.com", "--password", "member password 1").returncode == 0
+    cli.rows("UPDATE users SET role = 'member'")
+    [(member_hash,)] = cli.rows("SELECT password_hash FROM users")
+
+    refused = cli("create-admin", "--email", "m@example.com", "--password", "taken over 22")
+    assert refused.returncode == 2
+    assert "--promote" in refused.stderr
+    promoted = cli("create-admin", "--email", "m@example.com", "--password", "taken over 22", "--promote")
+    assert promoted.returncode == 0, promoted.stderr
+    assert cli.rows("SELECT role, password_hash FROM users") == [("admin", member_hash)]
 
 
 def test_database_trouble_is_a_message_not_a_traceback(cli: Cli) -> None:

@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -27,7 +28,7 @@ from entrypoints.http.app import create_app
 from entrypoints.settings import Settings
 from tests.conftest import TEST_REDIS_URL
 from tests.fakes.services import FakeClock
-from tests.integration.conftest import SmtpInbox, build, free_port, text_part
+from tests.integration.conftest import METRICS, SmtpInbox, build, free_port, make_settings, text_part
 
 PASSWORD = "correct horse battery"
 WRONG = "wrong horse battery"
@@ -175,7 +176,7 @@ async def test_the_app_wide_rate_limit(database_url: str, settings_for: Callable
         # Probes, metrics and the schema are not metered.
         assert (await client.get("/health/live")).status_code == 200
         assert (await client.get("/health/ready")).status_code == 200
-        assert (await client.get("/metrics")).status_code == 200
+        assert (await client.get("/metrics", headers=METRICS)).status_code == 200
 
 
 @pytest.mark.parametrize("redis", ["none", "up", "down"])
@@ -255,7 +256,7 @@ async def test_hsts_when_forcing_https(database_url: str, settings_for: Callable
 
 async def test_metrics_answer_prometheus_text(client: AsyncTestClient[Any]) -> None:
     assert (await client.get("/health/live")).status_code == 200
-    response = await client.get("/metrics")
+    response = await client.get("/metrics", headers=METRICS)
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/plain")
     assert "# TYPE taskreward_requests_total counter" in response.text
@@ -288,7 +289,7 @@ async def test_metrics_count_the_database_work_of_each_request(
         seen["transactions"] += 1
 
     engine = container.engine.sync_engine
-    before = database_work((await client.get("/metrics")).text)
+    before = database_work((await client.get("/metrics", headers=METRICS)).text)
     event.listen(engine, "before_cursor_execute", on_statement)
     event.listen(engine, "begin", on_begin)
     try:
@@ -297,8 +298,60 @@ async def test_metrics_count_the_database_work_of_each_request(
         event.remove(engine, "before_cursor_execute", on_statement)
         event.remove(engine, "begin", on_begin)
     assert response.status_code == 200, response.text
-    after = database_work((await client.get("/metrics")).text)
+    after = database_work((await client.get("/metrics", headers=METRICS)).text)
     assert seen["statements"] >= 2, "authentication and the task itself are read from the database"
     assert after["taskreward_db_statements"] - before["taskreward_db_statements"] == seen["statements"]
     assert after["taskreward_db_transactions"] - before["taskreward_db_transactions"] == seen["transactions"]
     assert after["taskreward_db_checkouts"] - before["taskreward_db_checkouts"] >= 1
+
+
+async def test_every_429_says_when_to_come_back(tmp_path: Path, sqlite_db: str) -> None:
+    """The general limiter's refusals carry Retry-After, as the sign-in limits' do."""
+    settings = make_settings(sqlite_db, tmp_path, rate_limit_per_minute=2)
+    async with build(settings) as container, AsyncTestClient(app=create_app(container)) as client:
+        answers = [await client.get("/api/tasks/") for _ in range(3)]
+    assert [a.status_code for a in answers] == [401, 401, 429]
+    assert int(answers[-1].headers["retry-after"]) >= 1
+    assert answers[-1].json()["code"] == "too_many_requests"
+
+
+def test_the_sign_in_limits_are_settings(tmp_path: Path) -> None:
+    env = {
+        "TASKREWARD_VAR_DIR": str(tmp_path),
+        "LOGIN_FAILURES_PER_ACCOUNT_ADDRESS_MINUTE": "3",
+        "LOGIN_FAILURES_PER_ACCOUNT_HOUR": "40",
+        "OTP_SENDS_PER_ACCOUNT_HOUR": "9",
+    }
+    limits = build(Settings.from_env(env)).identity.limits
+    assert limits.login_failures_per_account_address_minute == 3
+    assert limits.login_failures_per_account_hour == 40
+    assert limits.otp_sends_per_account_hour == 9
+    assert limits.otp_sends_per_account_address_hour == 5  # the default where none is set
+
+
+async def test_metrics_answer_only_the_metrics_token(client: AsyncTestClient[Any]) -> None:
+    assert (await client.get("/metrics")).status_code == 401
+    wrong = await client.get("/metrics", headers={"Authorization": "Bearer not-the-token"})
+    assert wrong.status_code == 401
+    assert wrong.headers["content-type"].startswith("application/problem+json")
+    assert (await client.get("/metrics", headers=METRICS)).status_code == 200
+
+
+async def test_without_a_token_the_app_serves_no_metrics(tmp_path: Path, sqlite_db: str) -> None:
+    settings = make_settings(sqlite_db, tmp_path, metrics_token=None)
+    async with build(settings) as container, AsyncTestClient(app=create_app(container)) as client:
+        assert (await client.get("/metrics")).status_code == 404
+
+
+async def test_metrics_bind_serves_them_on_an_address_apart() -> None:
+    from entrypoints.http.metrics import serve_metrics_apart
+
+    port = free_port()
+    server = serve_metrics_apart(f"127.0.0.1:{port}")
+    try:
+        async with httpx.AsyncClient() as http:
+            answer = await http.get(f"http://127.0.0.1:{port}/metrics")
+        assert answer.status_code == 200
+        assert "taskreward_db_statements_total" in answer.text
+    finally:
+        server.shutdown()

@@ -108,7 +108,7 @@ async def test_another_projects_pages_are_not_found(client: Client, accounts: An
     assert refused.status_code == 303
     assert "not found" in (await as_stranger.follow(refused)).text.lower()
     pending = await client.get(f"/api/projects/{slug}/invites/", headers=owner.headers)
-    assert pending.json() == []
+    assert pending.json()["items"] == []
 
 
 async def test_a_form_without_its_csrf_token_is_refused_with_a_page(client: Client, accounts: Any) -> None:

@@ -166,15 +166,29 @@ async def test_pending_invitations_are_listed_and_a_revoked_one_stops_working(
     )
     assert sent.status_code == 201, sent.text
     [result] = sent.json()["results"]
-    pending = await client.get(f"/api/projects/{slug}/invites/", headers=manager.headers)
-    assert [(i["id"], i["email"], i["role"]) for i in pending.json()] == [
-        (result["invitation_id"], "nina@example.com", "member")
+    other = await client.post(
+        f"/api/projects/{slug}/invites/", json={"emails": ["omar@example.com"]}, headers=manager.headers
+    )
+    [other_result] = other.json()["results"]
+    # A list like every other: the {items, next_cursor} envelope, newest first, a page at a time.
+    first = (await client.get(f"/api/projects/{slug}/invites/?limit=1", headers=manager.headers)).json()
+    assert [(i["id"], i["email"], i["role"]) for i in first["items"]] == [
+        (other_result["invitation_id"], "omar@example.com", "member")
     ]
+    rest = await client.get(
+        f"/api/projects/{slug}/invites/", params={"limit": 1, "cursor": first["next_cursor"]}, headers=manager.headers
+    )
+    assert [(i["id"], i["email"]) for i in rest.json()["items"]] == [(result["invitation_id"], "nina@example.com")]
+    assert rest.json()["next_cursor"] is None
+    await client.delete(f"/api/projects/{slug}/invites/{other_result['invitation_id']}/", headers=manager.headers)
     refused = await client.delete(f"/api/projects/{slug}/invites/{result['invitation_id']}/", headers=member.headers)
     assert refused.status_code == 404, refused.text  # not a member of the project: it does not exist for them
     revoked = await client.delete(f"/api/projects/{slug}/invites/{result['invitation_id']}/", headers=manager.headers)
     assert revoked.status_code == 204, revoked.text
-    assert (await client.get(f"/api/projects/{slug}/invites/", headers=manager.headers)).json() == []
+    assert (await client.get(f"/api/projects/{slug}/invites/", headers=manager.headers)).json() == {
+        "items": [],
+        "next_cursor": None,
+    }
     await smtp.wait_for("nina@example.com")
     token = invitation_token(smtp, "nina@example.com")
     gone = await client.post(f"/api/invites/accept/{token}/", json={"password": "nina pass 2231", "full_name": "Nina"})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from application.accounts import create_admin
+from application.accounts import NotAnAdmin, create_admin
 from application.sessions import Login, login, refresh
 from domain.errors import InvalidToken, WeakPassword
 from domain.users import Role
@@ -34,7 +34,7 @@ async def test_create_admin_promotes_a_member_and_ends_their_sessions() -> None:
     member = await seed_user(deps, EMAIL, "Old-Member-Secret")
     pair = await login(Login(EMAIL, "Old-Member-Secret", CLIENT_ADDRESS), deps)
 
-    admin, changed = await create_admin(EMAIL, PASSWORD, "Ignored Name", deps)
+    admin, changed = await create_admin(EMAIL, PASSWORD, "Ignored Name", deps, promote=True, reset_password=True)
 
     assert changed
     assert admin.id == member.id
@@ -44,6 +44,33 @@ async def test_create_admin_promotes_a_member_and_ends_their_sessions() -> None:
     assert stored.full_name == "Ada Lovelace"
     with pytest.raises(InvalidToken):
         await refresh(pair.refresh, deps)
+
+
+async def test_create_admin_refuses_a_members_account_unless_told_to_promote_it() -> None:
+    deps = fake_identity()
+    await seed_user(deps, EMAIL, "Old-Member-Secret")
+
+    with pytest.raises(NotAnAdmin):
+        await create_admin(EMAIL, PASSWORD, "Root", deps)
+
+    [stored] = fake_store(deps).users.values()
+    assert (stored.role, stored.password_hash) == (Role.MEMBER, "fake$Old-Member-Secret")
+
+
+async def test_promoting_keeps_the_password_unless_told_to_reset_it() -> None:
+    deps = fake_identity()
+    await seed_user(deps, EMAIL, "Old-Member-Secret")
+
+    _, changed = await create_admin(EMAIL, PASSWORD, "Root", deps, promote=True)
+
+    assert changed
+    [stored] = fake_store(deps).users.values()
+    assert (stored.role, stored.password_hash) == (Role.ADMIN, "fake$Old-Member-Secret")
+    _, changed_again = await create_admin(EMAIL, PASSWORD, "Root", deps, promote=True)
+    assert not changed_again
+    await create_admin(EMAIL, PASSWORD, "Root", deps, reset_password=True)
+    [reset] = fake_store(deps).users.values()
+    assert reset.password_hash == "fake$" + PASSWORD
 
 
 async def test_create_admin_reactivates_a_deactivated_admin() -> None:

@@ -75,7 +75,7 @@ async def test_a_second_send_within_the_minute_is_refused(known: bool) -> None:
     assert len(fake_mailer(deps).sent) == 2
 
 
-async def test_the_sixth_send_in_an_hour_is_refused() -> None:
+async def test_the_sixth_send_in_an_hour_from_one_address_is_refused() -> None:
     deps = fake_identity()
     for _ in range(5):
         await send_otp(SendOtp(EMAIL, CLIENT_ADDRESS), deps)
@@ -88,6 +88,29 @@ async def test_the_sixth_send_in_an_hour_is_refused() -> None:
     fake_clock(deps).advance(timedelta(hours=1))
     await send_otp(SendOtp(EMAIL, CLIENT_ADDRESS), deps)
     assert len(fake_mailer(deps).sent) == 6
+
+
+async def test_a_stranger_sending_codes_does_not_hold_back_the_owners_own() -> None:
+    deps = fake_identity()
+    for _ in range(5):
+        await send_otp(SendOtp(EMAIL, "203.0.113.66"), deps)
+        fake_clock(deps).advance(timedelta(seconds=61))
+    with pytest.raises(TooManyAttempts):
+        await send_otp(SendOtp(EMAIL, "203.0.113.66"), deps)
+
+    await send_otp(SendOtp(EMAIL, CLIENT_ADDRESS), deps)  # no cooldown, no hourly limit reached here
+
+    assert len(fake_mailer(deps).sent) == 6
+
+
+async def test_sends_from_many_addresses_reach_the_loose_limit_of_the_account() -> None:
+    deps = fake_identity()
+    for n in range(20):
+        await send_otp(SendOtp(EMAIL, f"203.0.113.{n}"), deps)
+
+    with pytest.raises(TooManyAttempts):
+        await send_otp(SendOtp(EMAIL, CLIENT_ADDRESS), deps)
+    assert len(fake_mailer(deps).sent) == 20
 
 
 @pytest.mark.parametrize(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -10,11 +11,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from application.identity import Identity
+from application.limits import AttemptLimits
 from application.sessions import Login, authenticate, login, logout, refresh
 from domain.errors import AccountInactive, InvalidCredentials, InvalidToken, TokenReused, TooManyAttempts
 from domain.sessions import TokenKind, TokenPair
 from tests.fakes.helpers import CLIENT_ADDRESS, edit_user, fake_clock, fake_store, seed_user
-from tests.fakes.services import fake_identity
+from tests.fakes.services import FakePasswordHasher, fake_identity
 
 EMAIL = "ada@example.com"
 PASSWORD = "Analytical-Engine-1843"
@@ -59,7 +61,7 @@ async def test_an_inactive_account_cannot_log_in() -> None:
     assert fake_store(deps).sessions == {}
 
 
-async def test_five_failures_in_a_minute_lock_the_account_for_that_minute() -> None:
+async def test_five_failures_in_a_minute_lock_that_address_out_of_the_account_for_that_minute() -> None:
     deps = fake_identity()
     await seed_user(deps, EMAIL, PASSWORD)
     for _ in range(5):
@@ -68,11 +70,58 @@ async def test_five_failures_in_a_minute_lock_the_account_for_that_minute() -> N
 
     with pytest.raises(TooManyAttempts):
         await signed_in(deps)
+    fake_clock(deps).advance(timedelta(minutes=1))
+    assert await signed_in(deps)
+
+
+async def test_a_stranger_cannot_lock_the_owner_out_from_their_own_address() -> None:
+    deps = fake_identity()
+    await seed_user(deps, EMAIL, PASSWORD)
+    for minute in range(4):  # the stranger's address hits its hourly limit for this account
+        for _ in range(5):
+            with pytest.raises(InvalidCredentials):
+                await login(Login(EMAIL, "wrong-password", "203.0.113.66"), deps)
+        fake_clock(deps).advance(timedelta(minutes=1, seconds=minute))
+    with pytest.raises(TooManyAttempts):
+        await login(Login(EMAIL, PASSWORD, "203.0.113.66"), deps)
+
+    assert await signed_in(deps, address="198.51.100.9")
+
+
+async def test_failures_from_many_addresses_reach_the_loose_limit_of_the_account() -> None:
+    deps = fake_identity()
+    await seed_user(deps, EMAIL, PASSWORD)
+    for n in range(100):
+        with pytest.raises(InvalidCredentials):
+            await login(Login(EMAIL, "wrong-password", f"203.0.113.{n}"), deps)
+
     with pytest.raises(TooManyAttempts):
         await signed_in(deps, address="198.51.100.9")
 
-    fake_clock(deps).advance(timedelta(minutes=1))
-    assert await signed_in(deps)
+
+async def test_the_limits_are_settings() -> None:
+    deps = replace(fake_identity(), limits=AttemptLimits(login_failures_per_account_address_minute=2))
+    await seed_user(deps, EMAIL, PASSWORD)
+    for _ in range(2):
+        with pytest.raises(InvalidCredentials):
+            await login(Login(EMAIL, "wrong-password", CLIENT_ADDRESS), deps)
+
+    with pytest.raises(TooManyAttempts):
+        await signed_in(deps)
+
+
+@pytest.mark.parametrize("known", [True, False])
+async def test_a_login_costs_one_verify_whether_or_not_the_email_is_known(known: bool) -> None:
+    deps = fake_identity()
+    await seed_user(deps, EMAIL, PASSWORD)
+    hasher = deps.hasher
+    assert isinstance(hasher, FakePasswordHasher)
+    hasher.hashes = hasher.verifies = 0
+
+    with pytest.raises(InvalidCredentials):
+        await login(Login(EMAIL if known else "nobody@example.com", "wrong-password", CLIENT_ADDRESS), deps)
+
+    assert (hasher.hashes, hasher.verifies) == (0, 1)
 
 
 async def test_thirty_failures_in_a_minute_lock_the_client_address() -> None:

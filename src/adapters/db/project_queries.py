@@ -6,9 +6,9 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Row, Select, and_, exists, select
+from sqlalchemy import Row, Select, and_, exists, select, tuple_
 
-from adapters.db.pagination import decode_id_cursor, encode_cursor, page_limit, split_page
+from adapters.db.pagination import decode_id_cursor, decode_time_id_cursor, encode_cursor, page_limit, split_page
 from adapters.db.projects import project_from_row
 from adapters.db.reading import Reader, project_overdue, task_overdue, task_select, task_view
 from adapters.db.tables import assignments, invitations, memberships, projects, tasks, users
@@ -65,24 +65,26 @@ class SqlProjectQueries(Reader):
         items = [MemberView(**{**row._mapping, "role": ProjectRole(row.role)}) for row in rows]
         return Page(items, encode_cursor(items[-1].user_id) if more else None)
 
-    async def pending_invitations(self, project_id: UUID, now: datetime) -> list[PendingInvitation]:
-        query = (
-            select(
-                invitations.c.id,
-                invitations.c.email,
-                invitations.c.role,
-                invitations.c.created_at,
-                invitations.c.expires_at,
-            )
-            .where(
-                invitations.c.project_id == project_id,
-                invitations.c.status == "pending",
-                invitations.c.expires_at > now,
-            )
-            .order_by(invitations.c.created_at.desc())
-            .limit(1000)
+    async def pending_invitations(self, project_id: UUID, now: datetime, page: PageRequest) -> Page[PendingInvitation]:
+        limit = page_limit(page)
+        query = select(
+            invitations.c.id,
+            invitations.c.email,
+            invitations.c.role,
+            invitations.c.created_at,
+            invitations.c.expires_at,
+        ).where(
+            invitations.c.project_id == project_id,
+            invitations.c.status == "pending",
+            invitations.c.expires_at > now,
         )
-        return [PendingInvitation(**{**row._mapping, "role": ProjectRole(row.role)}) for row in await self.rows(query)]
+        if page.cursor:
+            at, last_id = decode_time_id_cursor(page.cursor)
+            query = query.where(tuple_(invitations.c.created_at, invitations.c.id) < tuple_(at, last_id))
+        ordered = query.order_by(invitations.c.created_at.desc(), invitations.c.id.desc()).limit(limit + 1)
+        rows, more = split_page(await self.rows(ordered), limit)
+        items = [PendingInvitation(**{**row._mapping, "role": ProjectRole(row.role)}) for row in rows]
+        return Page(items, encode_cursor(items[-1].created_at, items[-1].id) if more else None)
 
     async def tasks(self, project_id: UUID, filters: TaskFilters, page: PageRequest, today: date) -> Page[TaskView]:
         limit = page_limit(page)

@@ -11,7 +11,6 @@ from litestar import Litestar
 from litestar.config.cors import CORSConfig
 from litestar.config.csrf import CSRFConfig
 from litestar.data_extractors import RequestExtractorField, ResponseExtractorField
-from litestar.datastructures import MutableScopeHeaders
 from litestar.di import Provide
 from litestar.middleware.logging import LoggingMiddlewareConfig
 from litestar.middleware.rate_limit import RateLimitConfig
@@ -19,17 +18,19 @@ from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.plugins.flash import FlashConfig, FlashPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
-from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
+from litestar.plugins.prometheus import PrometheusConfig
 from litestar.plugins.structlog import StructlogConfig, StructlogPlugin
 from litestar.static_files import create_static_files_router
 from litestar.stores.memory import MemoryStore
 from litestar.stores.redis import RedisStore
 from litestar.stores.registry import StoreRegistry
 from litestar.template.config import TemplateConfig
-from litestar.types import BeforeMessageSendHookHandler, Message, Middleware, Scope
+from litestar.types import Middleware
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from entrypoints.bootstrap import Container
 from entrypoints.http.aliases import AliasRewrite
+from entrypoints.http.contract import BEARER_SCHEME, ClosedRequestBodies, DocumentedProblems, operation_id
 from entrypoints.http.controllers.admin import AdminController
 from entrypoints.http.controllers.admin_audit import AdminAuditController
 from entrypoints.http.controllers.assignments import AssignmentController
@@ -40,13 +41,16 @@ from entrypoints.http.controllers.notifications import NotificationController
 from entrypoints.http.controllers.projects import ProjectController
 from entrypoints.http.controllers.tasks import TaskController
 from entrypoints.http.controllers.wallet import WalletController
-from entrypoints.http.dependencies import HttpRequest, provide_current_user, provide_optional_user
+from entrypoints.http.dependencies import provide_current_user, provide_optional_user
+from entrypoints.http.docs import docs_render_plugins
+from entrypoints.http.hardening import require_json_body, security_headers
+from entrypoints.http.metrics import metrics_controllers
 from entrypoints.http.pages import TEMPLATES, page_handlers
 from entrypoints.http.pages.errors import internal_error_page, problem_response
 from entrypoints.http.pages.https import HttpsRedirect
 from entrypoints.http.pages.layout import TEMPLATE_FILTERS
 from entrypoints.http.pages.session import session_config
-from entrypoints.http.problems import problem, problem_details_plugin, problem_handlers
+from entrypoints.http.problems import problem_details_plugin, problem_handlers
 from entrypoints.http.request_id import RequestId
 from entrypoints.http.tracing import tracing
 from entrypoints.logs import struct_logging_config
@@ -64,48 +68,6 @@ REQUEST_LOGGING = LoggingMiddlewareConfig(
     request_log_fields=REQUEST_FIELDS, response_log_fields=RESPONSE_FIELDS, exclude=["/health", "/metrics"]
 )
 UNMETERED_PATHS = ["/health", "/metrics", "/schema", "/static"]
-# Pages load nothing from elsewhere; the schema viewer at /schema does, so it is left out.
-CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-    "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'self'; object-src 'none'"
-)
-
-
-class MetricsController(PrometheusController):
-    path = "/metrics"
-    include_in_schema = False
-
-
-def _security_headers(force_https: bool) -> BeforeMessageSendHookHandler:
-    """A before-send hook, so error responses (404, 401, 429, ...) carry the headers too."""
-    values = {
-        "X-Content-Type-Options": "nosniff",
-        "X-Frame-Options": "DENY",
-        "Referrer-Policy": "same-origin",
-        "Cross-Origin-Opener-Policy": "same-origin",
-    }
-    if force_https:
-        values["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
-
-    async def before_send(message: Message, scope: Scope) -> None:
-        if message["type"] == "http.response.start":
-            headers = MutableScopeHeaders.from_message(message)
-            for name, value in values.items():
-                headers.setdefault(name, value)
-            if not scope["path"].startswith("/schema"):
-                headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-
-    return before_send
-
-
-async def require_json_body(request: HttpRequest) -> None:
-    """API bodies are JSON: anything else is refused, which also stops cross-site form posts."""
-    if request.method not in ("POST", "PUT", "PATCH") or not request.url.path.startswith("/api/"):
-        return
-    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if media_type == "application/json" or (not media_type and request.headers.get("content-length", "0") == "0"):
-        return
-    raise problem(415, "unsupported_media_type", "Send the body as application/json.")
 
 
 def create_app(
@@ -164,6 +126,7 @@ def create_app(
         engine_callback=lambda engine: engine.engine.filters.update(TEMPLATE_FILTERS),
     )
 
+    documented = DocumentedProblems()
     app = Litestar(
         route_handlers=[
             AuthController,
@@ -177,7 +140,7 @@ def create_app(
             AdminAuditController,
             *page_handlers(),
             HealthController,
-            MetricsController,
+            *metrics_controllers(settings.metrics_token),
             create_static_files_router(
                 path="/media", directories=[settings.media_root], include_in_schema=False, send_as_attachment=False
             ),
@@ -190,14 +153,17 @@ def create_app(
         },
         plugins=[
             problem_details_plugin(problem_response),
+            documented,
+            ClosedRequestBodies(),
             FlashPlugin(FlashConfig(template_config=templates)),
             StructlogPlugin(StructlogConfig(struct_logging_config(settings), REQUEST_LOGGING)),
             *([traced[0]] if traced is not None else []),
         ],
         exception_handlers={**problem_handlers(problem_response), Exception: internal_error_page},
         middleware=middleware,
-        before_send=[_security_headers(settings.force_https)],
+        before_send=[security_headers(settings.force_https), documented.fix_allow],
         before_request=require_json_body,
+        guards=[documented.refuse_unknown_query],
         cors_config=CORSConfig(allow_origins=list(settings.cors_allowed_origins))
         if settings.cors_allowed_origins
         else None,
@@ -216,12 +182,17 @@ def create_app(
             version="0.1.0",
             path="/schema",
             components=Components(
-                security_schemes={"BearerToken": SecurityScheme(type="http", scheme="bearer", bearer_format="JWT")}
+                security_schemes={BEARER_SCHEME: SecurityScheme(type="http", scheme="bearer", bearer_format="JWT")}
             ),
+            operation_id_creator=operation_id,
+            render_plugins=docs_render_plugins(),
         ),
         lifespan=[lifespan],
         debug=debug,
     )
     # A request id for every line of the request, and the tracker's aliases made canonical before routing.
-    app.asgi_handler = RequestId(AliasRewrite(app.asgi_handler))
+    # The client's address and scheme come from X-Forwarded-For/-Proto only when a trusted proxy
+    # (FORWARDED_ALLOW_IPS) sent them: rate limits, audit and sessions see the real client, never a spoof.
+    trusted = ProxyHeadersMiddleware(app.asgi_handler, trusted_hosts=settings.forwarded_allow_ips)  # type: ignore[arg-type]
+    app.asgi_handler = RequestId(AliasRewrite(trusted))  # type: ignore[arg-type]
     return app

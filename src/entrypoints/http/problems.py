@@ -84,7 +84,12 @@ def from_http_exception(exc: HTTPException) -> ProblemDetailsException:
     status = exc.status_code
     code = CODE_BY_STATUS.get(status, "error")
     detail = exc.detail if status < 500 else HTTPStatus(status).phrase
-    return problem(status, code, detail, exc.headers)
+    headers = dict(exc.headers or {})
+    if status == 429:
+        # The general limiter says when its window resets; that is when to come back.
+        reset = headers.get("RateLimit-Reset", "")
+        headers.setdefault("Retry-After", str(max(1, int(reset))) if reset.isdigit() else "60")
+    return problem(status, code, detail, headers or None)
 
 
 def from_recursion_error(exc: RecursionError) -> ProblemDetailsException:

@@ -10,7 +10,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_202_ACCEPTED, HTTP_204_NO_CO
 from application import accounts, sessions
 from application.identity import Identity
 from domain.users import Role
-from entrypoints.http.controllers.common import BEARER, CurrentUser
+from entrypoints.http.controllers.common import BEARER, CurrentUser, problems
 from entrypoints.http.dependencies import HttpRequest, client_address
 from entrypoints.http.schemas.auth import (
     ChangePasswordIn,
@@ -54,16 +54,16 @@ class AuthController(Controller):
         cmd = accounts.Register(data.email_token, data.password, data.full_name, Role.MANAGER)
         return out(await accounts.register(cmd, identity), UserOut)
 
-    @post("/login/", status_code=HTTP_200_OK)
+    @post("/login/", status_code=HTTP_200_OK, responses=problems(401, 403))
     async def login(self, request: HttpRequest, data: JSONBody[LoginIn], identity: IdentityDep) -> TokenOut:
         cmd = sessions.Login(data.email, data.password, client_address(request), data.totp)
         return out(await sessions.login(cmd, identity), TokenOut)
 
-    @post("/token/refresh/", status_code=HTTP_200_OK)
+    @post("/token/refresh/", status_code=HTTP_200_OK, responses=problems(401))
     async def refresh(self, data: JSONBody[RefreshIn], identity: IdentityDep) -> TokenOut:
         return out(await sessions.refresh(data.refresh, identity), TokenOut)
 
-    @post("/logout/", status_code=HTTP_204_NO_CONTENT)
+    @post("/logout/", status_code=HTTP_204_NO_CONTENT, responses=problems(401))
     async def logout(self, data: JSONBody[RefreshIn], identity: IdentityDep) -> None:
         await sessions.logout(data.refresh, identity)
 

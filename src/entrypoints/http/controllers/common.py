@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated
 
 from litestar.di import NamedDependency
-from litestar.openapi import ResponseSpec
 from litestar.params import PathParameter, QueryParameter
 
 from application.queries import PageRequest
@@ -13,8 +12,10 @@ from domain.paging import DEFAULT_PAGE_SIZE, MAX_CURSOR_LENGTH, MAX_PAGE_SIZE, M
 from domain.slugs import MAX_SLUG_LENGTH, SLUG_PATTERN
 from domain.users import User
 from entrypoints.bootstrap import Container
+from entrypoints.http.contract import BEARER, problems
 from entrypoints.http.schemas.common import PLAIN_TEXT
-from entrypoints.http.schemas.ledger import ProblemOut
+
+__all__ = ["BEARER", "ContainerDep", "CurrentUser", "page_of", "problems"]
 
 ContainerDep = NamedDependency[Container]
 CurrentUser = NamedDependency[User]
@@ -24,30 +25,7 @@ CursorParam = Annotated[
 ]
 SearchParam = Annotated[str | None, QueryParameter(max_length=MAX_SEARCH_LENGTH, pattern=PLAIN_TEXT)]
 SlugParam = Annotated[str, PathParameter(pattern=SLUG_PATTERN, max_length=MAX_SLUG_LENGTH)]
-BEARER: list[dict[str, list[str]]] = [{"BearerToken": []}]
 
 
 def page_of(limit: int = DEFAULT_PAGE_SIZE, cursor: str | None = None) -> PageRequest:
     return PageRequest(limit=limit, cursor=cursor)
-
-
-PROBLEMS = {
-    400: "The body or a parameter is not valid.",
-    401: "Not signed in, or the token is not valid.",
-    403: "Signed in, but not allowed to do this.",
-    404: "Not found, or not visible to you.",
-    409: "A rule refused it; `code` says which.",
-}
-
-
-def problems(*statuses: int) -> dict[int, ResponseSpec]:
-    """The error answers an operation documents, each as problem details."""
-    return {
-        status: ResponseSpec(
-            data_container=ProblemOut,
-            description=PROBLEMS[status],
-            media_type="application/problem+json",
-            generate_examples=False,
-        )
-        for status in statuses
-    }

@@ -5,6 +5,7 @@ from __future__ import annotations
 import msgspec
 from litestar import Controller, Response, get
 from litestar.di import NamedDependency
+from litestar.openapi import ResponseSpec
 
 from entrypoints.bootstrap import Container
 
@@ -25,7 +26,7 @@ class HealthController(Controller):
     async def live(self) -> dict[str, str]:
         return {"status": "ok"}
 
-    @get("/ready")
+    @get("/ready", responses={503: ResponseSpec(Readiness, description="A service it needs is not answering.")})
     async def ready(self, container: ContainerDep) -> Response[Readiness]:
         checks = await container.readiness()
         ready = all(value == "ok" for value in checks.values())

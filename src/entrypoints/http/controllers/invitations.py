@@ -11,7 +11,7 @@ from litestar.params import JSONBody, PathParameter
 from application import invitations, joining
 from domain.users import User
 from domain.verification import MAX_SECRET_TOKEN_LENGTH, SECRET_TOKEN_PATTERN
-from entrypoints.http.controllers.common import ContainerDep
+from entrypoints.http.controllers.common import BEARER, ContainerDep, problems
 from entrypoints.http.schemas.common import out
 from entrypoints.http.schemas.projects import AcceptedOut, AcceptIn, InvitationInfoOut
 
@@ -25,11 +25,11 @@ class InvitationController(Controller):
     path = "/api/invites"
     tags = ["invitations"]
 
-    @get("/{token:str}/")
+    @get("/{token:str}/", responses=problems(410))
     async def describe(self, token: TokenParam, container: ContainerDep) -> InvitationInfoOut:
         return out(await invitations.describe_invitation(token, container.uow, container.clock), InvitationInfoOut)
 
-    @post("/accept/{token:str}/", security=[{}, {"BearerToken": []}])
+    @post("/accept/{token:str}/", security=[{}, *BEARER], responses=problems(403, 410))
     async def accept(
         self,
         token: TokenParam,

@@ -107,11 +107,16 @@ class ProjectController(Controller):
 
     @get("/{slug:str}/invites/")
     async def pending_invites(
-        self, slug: SlugParam, container: ContainerDep, current_user: CurrentUser
-    ) -> list[InvitationOut]:
-        c = container
-        pending = await listing.pending_invitations(slug, current_user, c.queries, c.uow, c.clock)
-        return out(pending, list[InvitationOut])
+        self,
+        slug: SlugParam,
+        container: ContainerDep,
+        current_user: CurrentUser,
+        limit: LimitParam = 20,
+        cursor: CursorParam = None,
+    ) -> PageOut[InvitationOut]:
+        c, page = container, page_of(limit, cursor)
+        pending = await listing.pending_invitations(slug, current_user, page, c.queries, c.uow, c.clock)
+        return out(pending, PageOut[InvitationOut])
 
     @post("/{slug:str}/invites/")
     async def invite(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated
 
 import msgspec
@@ -31,7 +32,14 @@ from entrypoints.http.schemas.work import AssignIn, AssignmentOut, PageOut, Task
 
 MAX_UPLOAD = MAX_IMAGE_BYTES + 64 * 1024  # the image and the multipart framing around it
 ProjectFilter = Annotated[str | None, QueryParameter(pattern=rf"^[a-z0-9-]{{1,{MAX_SLUG_LENGTH}}}$")]
-Upload = Annotated[dict[str, UploadFile], Body(media_type=RequestEncodingType.MULTI_PART)]
+
+
+@dataclass
+class ImageUpload:
+    image: UploadFile
+
+
+Upload = Annotated[ImageUpload, Body(media_type=RequestEncodingType.MULTI_PART)]
 
 
 async def _require_multipart(request: HttpRequest) -> None:
@@ -87,11 +95,8 @@ class TaskController(Controller):
     async def upload_image(
         self, slug: SlugParam, container: ContainerDep, current_user: CurrentUser, data: Upload
     ) -> TaskOut:
-        upload = data.get("image") or data.get("file")
-        if not isinstance(upload, UploadFile):
-            raise UnsupportedImage("Send the image as a multipart form field named 'image'.")
         c = container
-        image = await upload.read()
+        image = await data.image.read()
         task = await tasks.set_task_image(slug, image, current_user, c.uow, c.images, c.media, c.clock)
         return out(task, TaskOut)
 

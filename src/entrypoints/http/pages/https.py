@@ -1,7 +1,7 @@
 """With FORCE_HTTPS, a page asked for over plain HTTP is redirected to HTTPS; the API never is.
 
-The scheme is the one uvicorn settled on: behind a proxy it takes X-Forwarded-Proto from the trusted
-proxies alone (FORWARDED_ALLOW_IPS).
+The scheme is the one the app settled on: behind a proxy it takes X-Forwarded-Proto from the trusted
+proxies alone (FORWARDED_ALLOW_IPS, see app.py).
 """
 
 from __future__ import annotations

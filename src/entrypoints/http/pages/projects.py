@@ -63,10 +63,13 @@ async def _project_page(
         container.uow,
         container.clock,
     )
-    members = await listing.project_members(slug, user, PageRequest(MAX_PAGE_SIZE), container.queries, container.uow)
+    top = PageRequest(MAX_PAGE_SIZE)
+    members = await listing.project_members(slug, user, top, container.queries, container.uow)
     pending, budget, budget_cursor = [], None, extra.pop("budget_cursor", None)
     if manages:
-        pending = await listing.pending_invitations(slug, user, container.queries, container.uow, container.clock)
+        pending = (
+            await listing.pending_invitations(slug, user, top, container.queries, container.uow, container.clock)
+        ).items
         budget_page = PageRequest(PAGE_SIZE, budget_cursor)
         budget = await budgets.budget_page(slug, user, budget_page, container.queries, container.uow)
     extra.setdefault("form", {})

@@ -34,6 +34,23 @@ class Request(msgspec.Struct, forbid_unknown_fields=True):
         return {f: getattr(self, f) for f in self.__struct_fields__ if getattr(self, f) is not msgspec.UNSET}
 
 
+class FieldProblem(msgspec.Struct, frozen=True):
+    field: str | None
+    message: str | None
+    source: str | None = None
+
+
+class ProblemDetails(msgspec.Struct, frozen=True):
+    """RFC 9457 problem details, as every error answers (`application/problem+json`)."""
+
+    status: int
+    title: str
+    detail: str
+    code: str
+    type: str | None = None
+    errors: list[FieldProblem] | None = None  # the fields that were refused, on a 400
+
+
 class Message(msgspec.Struct, frozen=True):
     detail: str
 

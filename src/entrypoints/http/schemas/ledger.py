@@ -1,4 +1,4 @@
-"""Bodies of the budget paths and the problem-details shape the operations document."""
+"""Bodies of the budget paths."""
 
 from __future__ import annotations
 
@@ -37,13 +37,3 @@ class TransferOut(msgspec.Struct):
     reference: str
     actor_id: UUID | None
     created_at: datetime
-
-
-class ProblemOut(msgspec.Struct):
-    """RFC 9457 problem details, as every error answers."""
-
-    status: int
-    title: str
-    detail: str
-    code: str
-    type: str | None = None
