@@ -43,7 +43,7 @@ from application.ports.repositories import UnitOfWorkFactory
 from application.ports.security import PasswordHasher, RateLimiter
 from application.queries import Queries
 from application.side_effects import SideEffects
-from domain.outbox import MAX_EMAIL_ATTEMPTS
+from domain.outbox import RetryPolicy
 from entrypoints.job_table import Handler, JobDeps, job_handlers
 from entrypoints.settings import Settings
 
@@ -116,6 +116,14 @@ class Container:
         await self.close()
 
 
+def retry_policy(settings: Settings) -> RetryPolicy:
+    return RetryPolicy(
+        first=timedelta(seconds=settings.email_retry_first_seconds),
+        longest=timedelta(seconds=settings.email_retry_longest_seconds),
+        window=timedelta(seconds=settings.email_retry_window_seconds),
+    )
+
+
 def build_mailer(settings: Settings) -> Mailer:
     renderer = EmailRenderer(base_url=settings.base_url)
     if settings.email_host:
@@ -151,7 +159,7 @@ def bootstrap(
     if queue is None and broker is None and settings.redis_url:
         broker = owned_broker = create_broker(settings.redis_url, namespace=settings.redis_namespace, connect_timeout=2)
     if queue is None:
-        queue = DramatiqJobQueue(broker) if broker is not None else InlineJobQueue({}, attempts=MAX_EMAIL_ATTEMPTS)
+        queue = DramatiqJobQueue(broker) if broker is not None else InlineJobQueue({}, attempts=3)
     if cache is None:
         cache = RedisListCache(redis, prefix=f"{prefix}cache:") if redis is not None else MemoryListCache()
     uow = SqlUnitOfWorkFactory(engine, SideEffects(settings.base_url), cache=cache)
@@ -168,7 +176,16 @@ def bootstrap(
         default_time_zone=settings.time_zone,
     )
     queries = sql_queries(engine)
-    jobs = JobDeps(uow, clock, mailer or build_mailer(settings), queue, queries.checks, settings.time_zone)
+    jobs = JobDeps(
+        uow,
+        clock,
+        mailer or build_mailer(settings),
+        queue,
+        queries.checks,
+        settings.time_zone,
+        retry_policy(settings),
+        timedelta(seconds=settings.outbox_lease_seconds),
+    )
     handlers = job_handlers(jobs)
     if isinstance(queue, InlineJobQueue):
         for name, handler in handlers.items():

@@ -51,6 +51,14 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     jwt_issuer: str = "taskreward"
     jwt_audience: str = "taskreward-api"
     rate_limit_per_minute: int = 600
+    # An email that could not be sent is tried again after 1 min, 2, 4, ... (with jitter) up to an hour apart,
+    # for a day from when it was written; then it is `failed` with the last error, until someone retries it.
+    email_retry_first_seconds: float = 60.0
+    email_retry_longest_seconds: float = 3600.0
+    email_retry_window_seconds: float = 24 * 3600.0
+    # A job handed to the queue but not finished after this long (the queue lost it, its worker died) is
+    # handed over again by the sweep; idempotent jobs make that safe.
+    outbox_lease_seconds: float = 600.0
     db_pool_size: int = 10
 
     @property

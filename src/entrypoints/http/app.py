@@ -32,6 +32,7 @@ from entrypoints.bootstrap import Container
 from entrypoints.http.aliases import AliasRewrite
 from entrypoints.http.controllers.admin import AdminController
 from entrypoints.http.controllers.admin_audit import AdminAuditController
+from entrypoints.http.controllers.admin_deliveries import AdminDeliveryController
 from entrypoints.http.controllers.assignments import AssignmentController
 from entrypoints.http.controllers.auth import AuthController
 from entrypoints.http.controllers.health import HealthController
@@ -175,6 +176,7 @@ def create_app(
             NotificationController,
             AdminController,
             AdminAuditController,
+            AdminDeliveryController,
             *page_handlers(),
             HealthController,
             MetricsController,
