@@ -19,6 +19,7 @@ from application.ledger_check import Finding
 from domain.errors import DomainError
 from entrypoints.bootstrap import bootstrap
 from entrypoints.logs import configure_logging
+from entrypoints.run_job import JOB_NAMES, cmd_run_job
 from entrypoints.settings import Settings, SettingsError
 
 
@@ -132,21 +133,6 @@ def cmd_scheduler(settings: Settings, _args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_run_job(settings: Settings, args: argparse.Namespace) -> int:
-    async def run() -> int:
-        async with bootstrap(settings) as container:
-            try:
-                handler = container.handlers[args.job.replace("-", "_")]
-                result = await handler(**({"today": args.date} if args.date else {}))
-            except DomainError as exc:
-                print(f"error: {exc.detail}", file=sys.stderr)
-                return 2
-        print(f"{args.job}: {result}")
-        return 0
-
-    return asyncio.run(run())
-
-
 def cmd_check_ledger(settings: Settings, _args: argparse.Namespace) -> int:
     """Exit 0 when every money invariant holds; 1, naming each broken one, when any does not."""
     from application.ledger_check import check_ledger
@@ -183,9 +169,6 @@ def cmd_demo(settings: Settings, _args: argparse.Namespace) -> int:
     return 0
 
 
-JOB_NAMES = ["mark-overdue", "daily-digest", "expire-claims", "auto-approve", "purge", "sweep-outbox", "check-ledger"]
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="taskreward", description="TaskReward: tasks, projects and rewards.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -212,6 +195,7 @@ def build_parser() -> argparse.ArgumentParser:
     run_job = sub.add_parser("run-job", help="run one job once, here and now")
     run_job.add_argument("job", choices=JOB_NAMES)
     run_job.add_argument("--date", help="the local date for mark-overdue and daily-digest (YYYY-MM-DD)")
+    run_job.add_argument("--force", action="store_true", help="allow a --date after tomorrow")
     run_job.set_defaults(handler=cmd_run_job)
     check = sub.add_parser("check-ledger", help="verify every money invariant; exit 1 naming each broken one")
     check.set_defaults(handler=cmd_check_ledger)
