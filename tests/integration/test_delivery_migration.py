@@ -6,7 +6,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import JSON, Integer, String, Uuid, column, insert, pool, select, table
+from sqlalchemy import JSON, Boolean, Integer, String, Uuid, column, insert, pool, select, table
 from sqlalchemy import create_engine as create_sync_engine
 
 from adapters.db.migrate import downgrade, sync_url, upgrade
@@ -52,8 +52,16 @@ def test_lost_messages_become_due_and_finished_ones_done(fresh_url: str) -> None
     for message_id, status, error in ((sent, "sent", ""), (failed, "failed", "550 no such user")):
         delivery = {"outbox_id": message_id, "to": "a@x.io", "template": "otp", "status": status, "attempts": 1}
         run(fresh_url, insert(DELIVERIES).values(**delivery, last_error=error, updated_at=T0 + timedelta(minutes=1)))
+    words = ("email", "full_name", "role", "password_hash", "time_zone")
+    users = table("users", column("id", Uuid), *(column(w, String) for w in words), column("created_at", UtcDateTime))
+    users.append_column(column("is_active", Boolean))
+    users.append_column(column("session_version", Integer))
+    user = {"email": "a@x.io", "full_name": "Ada\r\nBcc: x\u202e", "role": "member", "password_hash": "!"}
+    user |= {"time_zone": "UTC", "is_active": True, "session_version": 0, "created_at": T0}
+    run(fresh_url, insert(users).values(id=uuid.uuid4(), **user))
     upgrade(fresh_url)
 
+    assert run(fresh_url, select(users.c.full_name)) == [{"full_name": "Ada Bcc: x"}]
     rows = run(fresh_url, select(outbox.c.id, outbox.c.dispatched_at, outbox.c.done_at, outbox.c.last_error))
     state = {r["id"]: (r["dispatched_at"] is not None, r["done_at"] is not None, r["last_error"]) for r in rows}
     assert state == {

@@ -7,7 +7,7 @@ Create Date: 2026-12-02 15:40:00.000000
 `sent_at` (handed to the queue) becomes `dispatched_at`, next to `due_at` (when the sweep may hand it over)
 and `done_at` (finished, with `last_error` when it failed). Messages already handed over whose email was never
 delivered nor given up on stay not done, with their lease expired: the sweep sends them, which is what
-losing Redis's queue used to cost. A delivery without `give_up_at` gives up a window after its message's creation.
+losing Redis's queue used to cost. Names (tasks, projects, people) become single lines. A delivery without `give_up_at` gives up a window after its message's creation.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 import adapters.db.types
+from domain.text import as_single_line
 
 revision = "0008"
 down_revision = "0006"
@@ -23,9 +24,24 @@ branch_labels = None
 depends_on = None
 
 NOT_DONE = "done_at IS NULL"
+NAMES = (("tasks", "name"), ("projects", "name"), ("users", "full_name"))
+
+
+def _names_on_one_line() -> None:
+    """Names written before the single-line rule lose their line breaks and invisible characters (the domain
+    now refuses to load them otherwise)."""
+    conn = op.get_bind()
+    for table_name, column_name in NAMES:
+        named = sa.table(table_name, sa.column("id", sa.Uuid()), sa.column(column_name, sa.String()))
+        column = named.c[column_name]
+        for row_id, name in conn.execute(sa.select(named.c.id, column)).all():
+            cleaned = as_single_line(name) or "-"
+            if cleaned != name:
+                conn.execute(sa.update(named).where(named.c.id == row_id).values({column_name: cleaned}))
 
 
 def upgrade() -> None:
+    _names_on_one_line()
     with op.batch_alter_table("email_deliveries", schema=None) as batch_op:
         batch_op.add_column(sa.Column("give_up_at", adapters.db.types.UtcDateTime(timezone=True), nullable=True))
     with op.batch_alter_table("outbox", schema=None) as batch_op:
