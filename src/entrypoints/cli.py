@@ -106,6 +106,8 @@ def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
         return 2
     command = [sys.executable, "-m", "dramatiq", "entrypoints.worker_boot"]
     command += ["--processes", str(args.processes), "--threads", str(args.threads)]
+    # On SIGTERM, jobs in flight get this long to finish; what is left goes back to the queue.
+    command += ["--worker-shutdown-timeout", str(int(args.shutdown_timeout * 1000))]
     os.execv(sys.executable, command)  # noqa: S606 - replaces this process with the Dramatiq CLI
     return 0  # not reached
 
@@ -189,6 +191,9 @@ def build_parser() -> argparse.ArgumentParser:
     worker = sub.add_parser("worker", help="run Dramatiq workers (needs REDIS_URL)")
     worker.add_argument("--processes", type=int, default=2)
     worker.add_argument("--threads", type=int, default=4)
+    worker.add_argument(
+        "--shutdown-timeout", type=float, default=30.0, help="seconds in-flight jobs get to finish on SIGTERM"
+    )
     worker.set_defaults(handler=cmd_worker)
     scheduler = sub.add_parser("scheduler", help="enqueue scheduled jobs on time (needs REDIS_URL)")
     scheduler.set_defaults(handler=cmd_scheduler)
