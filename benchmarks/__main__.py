@@ -53,15 +53,17 @@ def main() -> int:
             machine = bench.machine()
             bench.main = bench.server(stack, config.workers, "server")
             probe = bench.main if config.workers == 1 else bench.server(stack, 1, "probe")
-            for name, phase in (
-                ("pgbench select-only and simple update", bench.yardsticks),
-                (f"reads ({config.load_client})", bench.reads),
-                ("SQL per operation", lambda: phases.statement_costs(bench, probe)),
-                ("claims on distinct tasks", lambda: phases.claims(bench)),
-                ("hot task", lambda: phases.hot_task(bench)),
-                ("image memory", lambda: phases.image_memory(bench, probe)),
-                ("scale", lambda: phases.scale(bench)),
+            for key, name, phase in (
+                ("yardsticks", "pgbench select-only and simple update", bench.yardsticks),
+                ("reads", f"reads ({config.load_client})", bench.reads),
+                ("sql", "SQL per operation", lambda: phases.statement_costs(bench, probe)),
+                ("claims", "claims on distinct tasks", lambda: phases.claims(bench)),
+                ("hot", "hot task", lambda: phases.hot_task(bench)),
+                ("images", "image memory", lambda: phases.image_memory(bench, probe)),
+                ("scale", "scale", lambda: phases.scale(bench)),
             ):
+                if config.only and key not in config.only:
+                    continue
                 print(f"== {name}", flush=True)
                 phase()
             errors = sum(s.errors_logged() for s in {bench.main, probe})

@@ -55,6 +55,7 @@ class BenchConfig:
     wait_budget: int
     load_client: str  # "wrk", or "httpx" when wrk is not installed
     out: Path
+    only: tuple[str, ...] = ()  # BENCH_ONLY: the phases to run (yardsticks, reads, sql, claims, hot, images, scale)
 
     @classmethod
     def from_env(cls) -> BenchConfig:
@@ -88,6 +89,7 @@ class BenchConfig:
             wait_budget=_seconds("BENCH_WAIT", 600),
             load_client=client,
             out=Path(os.environ.get("BENCH_OUT") or "var/bench"),
+            only=tuple(p.strip() for p in os.environ.get("BENCH_ONLY", "").split(",") if p.strip()),
         )
         if config.tasks < max(config.claimers + config.ops + config.uploads + 1, 1000):
             raise SystemExit(

@@ -12,6 +12,8 @@ from prometheus_client import Counter
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from adapters.redis_outage import Outage
+
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 TTL_SECONDS = 300
@@ -35,22 +37,38 @@ class CacheStats:
 
 
 class RedisListCache:
-    """Shared by every process. If Redis fails, reads fall through to the database."""
+    """Shared by every process. While Redis fails, reads go to the database. A scope whose invalidation failed
+    is owed one: it is read from the database until the invalidation goes through, so no stale entry survives."""
 
-    def __init__(self, redis: Redis, *, prefix: str = "taskreward:cache:", ttl_seconds: int = TTL_SECONDS) -> None:
+    def __init__(
+        self,
+        redis: Redis,
+        *,
+        prefix: str = "taskreward:cache:",
+        ttl_seconds: int = TTL_SECONDS,
+        outage: Outage | None = None,
+    ) -> None:
         self._redis = redis
         self._prefix = prefix
         self._ttl = ttl_seconds
+        self._outage = outage or Outage()
+        self._owed: set[str] = set()
         self.stats = CacheStats()
 
     async def fetch(self, scope: str, key: str, load: Callable[[], Awaitable[T]], result_type: type[T]) -> T:
+        if self._outage.skipping("list_cache"):
+            return await load()
         try:
+            if scope in self._owed:
+                await self._bump(scope)
+                self._owed.discard(scope)
             version = int(await self._redis.get(f"{self._prefix}{scope}:version") or 0)
             name = f"{self._prefix}{scope}:v{version}:{key}"
             cached = await self._redis.get(name)
-        except RedisError:
-            log.warning("list cache unavailable; reading from the database")
+        except RedisError as exc:
+            self._outage.failed("list_cache", exc)
             return await load()
+        self._outage.succeeded()
         if cached is not None:
             self.stats.hit(scope)
             raw = cached.encode() if isinstance(cached, str) else cached
@@ -64,6 +82,15 @@ class RedisListCache:
         return value
 
     async def invalidate(self, scope: str) -> None:
+        try:
+            if self._outage.skipping("list_cache"):
+                raise RedisError("Redis is unavailable")
+            await self._bump(scope)
+        except RedisError as exc:
+            self._owed.add(scope)
+            self._outage.failed("list_cache", exc)
+
+    async def _bump(self, scope: str) -> None:
         name = f"{self._prefix}{scope}:version"
         async with self._redis.pipeline(transaction=True) as pipe:
             pipe.incr(name)

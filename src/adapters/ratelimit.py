@@ -6,8 +6,12 @@ instead of waiting for one to pass.
 
 from __future__ import annotations
 
-from redis.asyncio import Redis
+from typing import Any
 
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+
+from adapters.redis_outage import Outage
 from application.ports.clock import Clock
 
 
@@ -100,3 +104,39 @@ class MemoryRateLimiter:
             return False
         self._counts[key] = (self._now() + seconds, 1)
         return True
+
+
+class FallbackRateLimiter:
+    """Redis's shared counters while Redis answers; during an outage, this process's own memory (each process
+    then limits on its own, which keeps the limits, loosened by the number of processes, and the service up)."""
+
+    def __init__(self, primary: RedisRateLimiter, fallback: MemoryRateLimiter, outage: Outage) -> None:
+        self._primary = primary
+        self._fallback = fallback
+        self._outage = outage
+
+    async def _call(self, method: str, *args: Any) -> Any:
+        if not self._outage.skipping("rate_limit"):
+            try:
+                result = await getattr(self._primary, method)(*args)
+            except RedisError as exc:
+                self._outage.failed("rate_limit", exc)
+            else:
+                self._outage.succeeded()
+                return result
+        return await getattr(self._fallback, method)(*args)
+
+    async def hit(self, key: str, window_seconds: int) -> int:
+        return int(await self._call("hit", key, window_seconds))
+
+    async def count(self, key: str, window_seconds: int) -> int:
+        return int(await self._call("count", key, window_seconds))
+
+    async def give_back(self, key: str, window_seconds: int) -> None:
+        await self._call("give_back", key, window_seconds)
+
+    async def reset(self, key: str, window_seconds: int) -> None:
+        await self._call("reset", key, window_seconds)
+
+    async def cooldown(self, key: str, seconds: int) -> bool:
+        return bool(await self._call("cooldown", key, seconds))

@@ -1,4 +1,8 @@
-"""Relaying the outbox to the job queue: right after commit, and again by the sweep for what was left."""
+"""Relaying the outbox to the job queue: right after commit, and again by the sweep for what is not done.
+
+A message is done only when its job has finished; one handed over but unfinished when its lease runs out
+(the queue lost it, its worker died) is handed over again. The jobs are idempotent, so that is safe.
+"""
 
 from __future__ import annotations
 
@@ -12,28 +16,29 @@ from application.ports.repositories import UnitOfWorkFactory
 from domain.outbox import OutboxMessage
 
 log = logging.getLogger(__name__)
-SWEEP_GRACE = timedelta(seconds=30)
 SWEEP_BATCH = 500
+DEFAULT_LEASE = timedelta(minutes=10)
 
 
 async def relay(messages: list[OutboxMessage], uow: UnitOfWorkFactory, queue: JobQueue, clock: Clock) -> int:
-    """Enqueues each message, then marks those the queue took as sent; the rest wait for the sweep."""
-    sent: list[UUID] = []
+    """Enqueues each message, then marks those the queue took as dispatched; the rest wait for the sweep."""
+    dispatched: list[UUID] = []
     try:
         for message in messages:
             await queue.enqueue(message.job, outbox_id=str(message.id))
-            sent.append(message.id)
+            dispatched.append(message.id)
     except QueueUnavailable:
-        log.warning("job queue unavailable: %d outbox message(s) left for the sweep", len(messages) - len(sent))
-    if sent:
+        log.warning("job queue unavailable: %d outbox message(s) left for the sweep", len(messages) - len(dispatched))
+    if dispatched:
         async with uow() as work:
-            await work.outbox.mark_sent(sent, clock.now())
+            await work.outbox.mark_dispatched(dispatched, clock.now())
             await work.commit()
-    return len(sent)
+    return len(dispatched)
 
 
-async def sweep_outbox(uow: UnitOfWorkFactory, queue: JobQueue, clock: Clock) -> int:
-    """Re-sends messages still unsent after a grace period (for example while Redis was down)."""
+async def sweep_outbox(uow: UnitOfWorkFactory, queue: JobQueue, clock: Clock, lease: timedelta = DEFAULT_LEASE) -> int:
+    """Hands over again what is due (never handed over, or waiting to be retried) and what outlived its lease."""
+    now = clock.now()
     async with uow() as work:
-        messages = await work.outbox.unsent(clock.now() - SWEEP_GRACE, SWEEP_BATCH)
+        messages = await work.outbox.due(now, now - lease, SWEEP_BATCH)
     return await relay(messages, uow, queue, clock)

@@ -67,5 +67,13 @@ def runs_between(start: datetime, end: datetime, time_zone: str) -> list[Run]:
     return runs
 
 
+def latest_of_each(runs: list[Run]) -> list[Run]:
+    """Catching up after a stop: each job's latest missed run only, not one per missed slot."""
+    latest: dict[str, Run] = {}
+    for run in runs:  # each job's runs come in time order
+        latest[run.job] = run
+    return list(latest.values())
+
+
 def local_today(now: datetime, time_zone: str) -> date:
     return now.astimezone(ZoneInfo(time_zone)).date()

@@ -225,3 +225,5 @@ def _audit(event: e.Event, fx: _Effects) -> None:
             fx.log(event, "wallet.adjusted", event.by, event.user_id, f"{event.points}: {event.reason}")
         case acc.BudgetFunded():
             fx.log(event, "budget.funded", event.by, event.project_id, f"{event.points}: {event.reason}")
+        case acc.DeliveryRetried():
+            fx.log(event, "delivery.retried", event.by, event.outbox_id)

@@ -116,3 +116,12 @@ class BudgetFunded(Event):
     points: int
     reason: str
     by: UUID
+
+
+# Email deliveries.
+
+
+@dataclass(frozen=True, kw_only=True)
+class DeliveryRetried(Event):
+    outbox_id: UUID
+    by: UUID | None  # None: an operator's `run-job retry-failed-email`

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
+from domain.errors import Conflict
 from domain.ids import new_id
 
 SEND_EMAIL = "send_email"
-MAX_EMAIL_ATTEMPTS = 5
 MAX_ERROR_LENGTH = 500
+# A message the relay did not hand over right after commit waits this long before the sweep takes it.
+RELAY_GRACE = timedelta(seconds=30)
 
 
 @dataclass(frozen=True)
@@ -25,33 +27,59 @@ class OutgoingEmail:
 
 @dataclass(frozen=True)
 class OutboxMessage:
-    """A job to hand to the workers once the transaction that wrote it has committed."""
+    """A job for the workers, done only once the job has finished, not once it was handed over.
+
+    `dispatched_at` is when it was last handed to the queue (the lease runs from there); `due_at` is when
+    the sweep may hand it over again if it is not dispatched; `done_at` ends it, with `last_error` if it failed.
+    """
 
     job: str
     payload: Mapping[str, Any]
     created_at: datetime
     dedupe_key: str | None = None
-    sent_at: datetime | None = None
+    dispatched_at: datetime | None = None
+    due_at: datetime | None = None
+    done_at: datetime | None = None
+    last_error: str = ""
     id: UUID = field(default_factory=new_id)
 
     @classmethod
     def email(cls, email: OutgoingEmail, now: datetime, dedupe_key: str | None = None) -> OutboxMessage:
         payload = {"to": email.to, "template": email.template, "context": dict(email.context)}
-        return cls(SEND_EMAIL, payload, now, dedupe_key)
+        return cls(SEND_EMAIL, payload, now, dedupe_key, due_at=now + RELAY_GRACE)
 
     def as_email(self) -> OutgoingEmail:
         return OutgoingEmail(self.payload["to"], self.payload["template"], self.payload.get("context", {}))
 
     def redacted(self) -> OutboxMessage:
         """Without its context (codes, links): who and what stay on record, the secrets do not."""
-        payload = {key: value for key, value in self.payload.items() if key != "context"}
-        return OutboxMessage(self.job, payload, self.created_at, self.dedupe_key, self.sent_at, self.id)
+        return replace(self, payload={key: value for key, value in self.payload.items() if key != "context"})
 
 
 class DeliveryStatus(StrEnum):
     PENDING = "pending"
     SENT = "sent"
     FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Exponential backoff with jitter, from `first` up to `longest` between tries, for `window` in all."""
+
+    first: timedelta = timedelta(minutes=1)
+    longest: timedelta = timedelta(hours=1)
+    window: timedelta = timedelta(hours=24)
+
+    def delay(self, attempts: int, jitter: float) -> timedelta:
+        """The wait after the `attempts`-th failure; `jitter` in [0, 1) spreads it over its upper half."""
+        exponent = min(max(attempts - 1, 0), 32)
+        longest: timedelta = min(self.longest, self.first * (2**exponent))
+        return longest * (0.5 + jitter / 2)
+
+
+class DeliveryNotFailed(Conflict):
+    code = "delivery_not_failed"
+    message = "Only a failed delivery can be retried; this one is delivered or still being tried."
 
 
 @dataclass
@@ -65,6 +93,7 @@ class EmailDelivery:
     attempts: int = 0
     last_error: str = ""
     updated_at: datetime | None = None
+    give_up_at: datetime | None = None  # after this instant a failure is final
 
     @property
     def is_final(self) -> bool:
@@ -75,9 +104,26 @@ class EmailDelivery:
         self.updated_at = now
         self.status, self.last_error = DeliveryStatus.SENT, ""
 
-    def attempt_failed(self, error: str, now: datetime) -> None:
-        """A failure is tried again until the last attempt, which marks the delivery failed."""
+    def attempt_failed(self, error: str, now: datetime, policy: RetryPolicy, jitter: float) -> datetime | None:
+        """Records a failure worth trying again; returns when to, or None once the window is spent (failed)."""
         self.attempts += 1
         self.updated_at = now
         self.last_error = error[:MAX_ERROR_LENGTH]
-        self.status = DeliveryStatus.FAILED if self.attempts >= MAX_EMAIL_ATTEMPTS else DeliveryStatus.PENDING
+        retry_at = now + policy.delay(self.attempts, jitter)
+        if self.give_up_at is not None and retry_at > self.give_up_at:
+            self.status = DeliveryStatus.FAILED
+            return None
+        return retry_at
+
+    def undeliverable(self, error: str, now: datetime) -> None:
+        """A failure no retry can mend (a refused address, a message that cannot be built): final at once."""
+        self.attempts += 1
+        self.updated_at = now
+        self.status, self.last_error = DeliveryStatus.FAILED, error[:MAX_ERROR_LENGTH]
+
+    def retry(self, now: datetime, policy: RetryPolicy) -> None:
+        """A failed delivery starts over: pending again, with a fresh window and backoff."""
+        if self.status is not DeliveryStatus.FAILED:
+            raise DeliveryNotFailed()
+        self.status, self.attempts, self.updated_at = DeliveryStatus.PENDING, 0, now
+        self.give_up_at = now + policy.window

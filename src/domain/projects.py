@@ -11,6 +11,7 @@ from domain.access import ProjectRole
 from domain.errors import InvalidInput, LastManager
 from domain.events import Aggregate, MemberRemoved, ProjectDeleted
 from domain.ids import new_id
+from domain.text import check_single_line
 
 MAX_PROJECT_NAME = 200
 MAX_PROJECT_DESCRIPTION = 10_000
@@ -40,6 +41,7 @@ class Project(Aggregate):
     def __post_init__(self) -> None:
         if not self.name.strip() or len(self.name) > MAX_PROJECT_NAME:
             raise InvalidInput(f"The name must be 1 to {MAX_PROJECT_NAME} characters.", field="name")
+        check_single_line(self.name, "name", "project name")
         if len(self.description) > MAX_PROJECT_DESCRIPTION:
             raise InvalidInput("The description is too long.", field="description")
         if self.start_date and self.due_date and self.due_date < self.start_date:

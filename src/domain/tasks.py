@@ -26,6 +26,7 @@ from domain.events import (
     WorkSubmitted,
 )
 from domain.ids import new_id
+from domain.text import check_single_line
 
 MAX_TASK_NAME = 200
 MAX_DESCRIPTION = 10_000
@@ -80,6 +81,7 @@ class Task(Aggregate):
     def __post_init__(self) -> None:
         if not self.name.strip() or len(self.name) > MAX_TASK_NAME:
             raise InvalidInput(f"The name must be 1 to {MAX_TASK_NAME} characters.", field="name")
+        check_single_line(self.name, "name", "task name")
         if len(self.description) > MAX_DESCRIPTION:
             raise InvalidInput(f"The description may be at most {MAX_DESCRIPTION} characters.", field="description")
         if not 0 <= self.points <= MAX_POINTS:

@@ -12,6 +12,7 @@ from domain.common_passwords import COMMON_PASSWORDS
 from domain.errors import AccountInactive, InvalidEmail, InvalidInput, WeakPassword
 from domain.events import Aggregate
 from domain.ids import new_id
+from domain.text import check_single_line
 
 MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 128
@@ -52,7 +53,7 @@ def check_password_policy(password: str, *, email: str | None = None) -> None:
 
 
 def check_full_name(raw: str) -> str:
-    name = " ".join(raw.split())
+    name = " ".join(check_single_line(raw, "full_name", "full name").split())
     if not name or len(name) > MAX_NAME_LENGTH:
         raise InvalidInput(f"The full name must be 1 to {MAX_NAME_LENGTH} characters.", field="full_name")
     return name

@@ -13,6 +13,7 @@ from typing import Self
 
 import dramatiq
 from redis.asyncio import Redis
+from redis.exceptions import RedisError
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -28,7 +29,8 @@ from adapters.jobs.dramatiq_queue import DramatiqJobQueue
 from adapters.jobs.inline import InlineJobQueue
 from adapters.media.images import PillowImageProcessor
 from adapters.media.storage import LocalMediaStorage
-from adapters.ratelimit import MemoryRateLimiter, RedisRateLimiter
+from adapters.ratelimit import FallbackRateLimiter, MemoryRateLimiter, RedisRateLimiter
+from adapters.redis_outage import Outage, async_client
 from adapters.schedule_lock import MemoryScheduleLock, RedisScheduleLock
 from adapters.security.digest import HmacDigest
 from adapters.security.passwords import Argon2PasswordHasher
@@ -44,7 +46,7 @@ from application.ports.repositories import UnitOfWorkFactory
 from application.ports.security import PasswordHasher, RateLimiter
 from application.queries import Queries
 from application.side_effects import SideEffects
-from domain.outbox import MAX_EMAIL_ATTEMPTS
+from domain.outbox import RetryPolicy
 from entrypoints.job_table import Handler, JobDeps, job_handlers
 from entrypoints.settings import Settings
 
@@ -62,6 +64,7 @@ class Container:
     cache: ListCache
     schedule_lock: ScheduleLock
     redis: Redis | None = None
+    outage: Outage = field(default_factory=Outage)
     broker: dramatiq.Broker | None = None  # set when this container built it, and so closes it
     _closed: bool = field(default=False, repr=False)
 
@@ -78,20 +81,21 @@ class Container:
         return self.jobs.queue
 
     async def readiness(self) -> dict[str, str]:
-        """Each service this process needs, "ok" or "unavailable"."""
+        """Each service this process needs: "ok", or "unavailable: <the kind of error>" (never a URL)."""
         checks: dict[str, str] = {}
         try:
             async with self.engine.connect() as conn:
                 await conn.execute(text("SELECT 1"))
             checks["database"] = "ok"
-        except Exception:  # noqa: BLE001 - any failure means not ready
-            checks["database"] = "unavailable"
+        except Exception as exc:  # noqa: BLE001 - any failure means not ready
+            checks["database"] = f"unavailable: {type(exc).__name__}"
         if self.redis is not None:
             try:
                 await self.redis.ping()
                 checks["redis"] = "ok"
-            except Exception:  # noqa: BLE001
-                checks["redis"] = "unavailable"
+                self.outage.succeeded()
+            except (RedisError, OSError) as exc:
+                checks["redis"] = f"unavailable: {type(exc).__name__}"
         return checks
 
     async def close(self) -> None:
@@ -115,6 +119,20 @@ class Container:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         await self.close()
+
+
+def shared_limiter(redis: Redis | None, clock: Clock, prefix: str, outage: Outage) -> RateLimiter:
+    if redis is None:
+        return MemoryRateLimiter(clock)
+    return FallbackRateLimiter(RedisRateLimiter(redis, clock, prefix=prefix), MemoryRateLimiter(clock), outage)
+
+
+def retry_policy(settings: Settings) -> RetryPolicy:
+    return RetryPolicy(
+        first=timedelta(seconds=settings.email_retry_first_seconds),
+        longest=timedelta(seconds=settings.email_retry_longest_seconds),
+        window=timedelta(seconds=settings.email_retry_window_seconds),
+    )
 
 
 def build_mailer(settings: Settings) -> Mailer:
@@ -145,16 +163,17 @@ def bootstrap(
 ) -> Container:
     """Every adapter, built once. A worker passes the broker its actors are declared on; tests pass fakes."""
     engine = create_engine(settings.database_url, pool_size=settings.db_pool_size)
-    redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
+    redis = async_client(settings.redis_url) if settings.redis_url else None
+    outage = Outage()
     prefix = f"{settings.redis_namespace}:"
     clock = clock or SystemClock(settings.time_zone)
     owned_broker = None
     if queue is None and broker is None and settings.redis_url:
         broker = owned_broker = create_broker(settings.redis_url, namespace=settings.redis_namespace, connect_timeout=2)
     if queue is None:
-        queue = DramatiqJobQueue(broker) if broker is not None else InlineJobQueue({}, attempts=MAX_EMAIL_ATTEMPTS)
+        queue = DramatiqJobQueue(broker) if broker is not None else InlineJobQueue({}, attempts=3)
     if cache is None:
-        cache = RedisListCache(redis, prefix=f"{prefix}cache:") if redis is not None else MemoryListCache()
+        cache = RedisListCache(redis, prefix=f"{prefix}cache:", outage=outage) if redis else MemoryListCache()
     uow = SqlUnitOfWorkFactory(engine, SideEffects(settings.base_url), cache=cache)
     uow.after_commit = lambda messages: relay(messages, uow, queue, clock)
     identity = Identity(
@@ -163,14 +182,23 @@ def bootstrap(
         hasher=hasher or Argon2PasswordHasher(),
         tokens=JwtTokenCodec(settings.secret_key, issuer=settings.jwt_issuer, audience=settings.jwt_audience),
         digest=HmacDigest(settings.secret_key),
-        limiter=limiter or (RedisRateLimiter(redis, clock, prefix=prefix) if redis else MemoryRateLimiter(clock)),
+        limiter=limiter or shared_limiter(redis, clock, prefix, outage),
         access_ttl=timedelta(seconds=settings.access_token_ttl_seconds),
         refresh_ttl=timedelta(seconds=settings.refresh_token_ttl_seconds),
         default_time_zone=settings.time_zone,
         limits=AttemptLimits(**{name: getattr(settings, name) for name in AttemptLimits.__dataclass_fields__}),
     )
     queries = sql_queries(engine)
-    jobs = JobDeps(uow, clock, mailer or build_mailer(settings), queue, queries.checks, settings.time_zone)
+    jobs = JobDeps(
+        uow,
+        clock,
+        mailer or build_mailer(settings),
+        queue,
+        queries.checks,
+        settings.time_zone,
+        retry_policy(settings),
+        timedelta(seconds=settings.outbox_lease_seconds),
+    )
     handlers = job_handlers(jobs)
     if isinstance(queue, InlineJobQueue):
         for name, handler in handlers.items():
@@ -187,5 +215,6 @@ def bootstrap(
         cache=cache,
         schedule_lock=RedisScheduleLock(redis, prefix=prefix) if redis is not None else MemoryScheduleLock(clock),
         redis=redis,
+        outage=outage,
         broker=owned_broker,
     )

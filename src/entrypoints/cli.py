@@ -19,6 +19,7 @@ from application.ledger_check import Finding
 from domain.errors import DomainError
 from entrypoints.bootstrap import bootstrap
 from entrypoints.logs import configure_logging
+from entrypoints.run_job import JOB_NAMES, cmd_run_job
 from entrypoints.settings import Settings, SettingsError
 
 # On shutdown, requests still open after this long are cut: the unread badge's live streams never end on their
@@ -124,6 +125,8 @@ def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
         return 2
     command = [sys.executable, "-m", "dramatiq", "entrypoints.worker_boot"]
     command += ["--processes", str(args.processes), "--threads", str(args.threads)]
+    # On SIGTERM, jobs in flight get this long to finish; what is left goes back to the queue.
+    command += ["--worker-shutdown-timeout", str(int(args.shutdown_timeout * 1000))]
     os.execv(sys.executable, command)  # noqa: S606 - replaces this process with the Dramatiq CLI
     return 0  # not reached
 
@@ -149,21 +152,6 @@ def cmd_scheduler(settings: Settings, _args: argparse.Namespace) -> int:
 
     asyncio.run(run())
     return 0
-
-
-def cmd_run_job(settings: Settings, args: argparse.Namespace) -> int:
-    async def run() -> int:
-        async with bootstrap(settings) as container:
-            try:
-                handler = container.handlers[args.job.replace("-", "_")]
-                result = await handler(**({"today": args.date} if args.date else {}))
-            except DomainError as exc:
-                print(f"error: {exc.detail}", file=sys.stderr)
-                return 2
-        print(f"{args.job}: {result}")
-        return 0
-
-    return asyncio.run(run())
 
 
 def cmd_check_ledger(settings: Settings, _args: argparse.Namespace) -> int:
@@ -202,9 +190,6 @@ def cmd_demo(settings: Settings, _args: argparse.Namespace) -> int:
     return 0
 
 
-JOB_NAMES = ["mark-overdue", "daily-digest", "expire-claims", "auto-approve", "purge", "sweep-outbox", "check-ledger"]
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="taskreward", description="TaskReward: tasks, projects and rewards.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -229,12 +214,16 @@ def build_parser() -> argparse.ArgumentParser:
     worker = sub.add_parser("worker", help="run Dramatiq workers (needs REDIS_URL)")
     worker.add_argument("--processes", type=int, default=2)
     worker.add_argument("--threads", type=int, default=4)
+    worker.add_argument(
+        "--shutdown-timeout", type=float, default=30.0, help="seconds in-flight jobs get to finish on SIGTERM"
+    )
     worker.set_defaults(handler=cmd_worker)
     scheduler = sub.add_parser("scheduler", help="enqueue scheduled jobs on time (needs REDIS_URL)")
     scheduler.set_defaults(handler=cmd_scheduler)
     run_job = sub.add_parser("run-job", help="run one job once, here and now")
     run_job.add_argument("job", choices=JOB_NAMES)
     run_job.add_argument("--date", help="the local date for mark-overdue and daily-digest (YYYY-MM-DD)")
+    run_job.add_argument("--force", action="store_true", help="allow a --date after tomorrow")
     run_job.set_defaults(handler=cmd_run_job)
     check = sub.add_parser("check-ledger", help="verify every money invariant; exit 1 naming each broken one")
     check.set_defaults(handler=cmd_check_ledger)

@@ -4,21 +4,23 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 from uuid import UUID
 
 from prometheus_client import Gauge
 
 from application import scheduled
+from application.delivery_retries import retry_failed_emails
 from application.email_delivery import send_email
 from application.ledger_check import Finding, check_ledger
-from application.outbox import sweep_outbox
+from application.outbox import DEFAULT_LEASE, sweep_outbox
 from application.ports.clock import Clock
 from application.ports.ledger import LedgerChecks
 from application.ports.messaging import JobQueue, Mailer
 from application.ports.repositories import UnitOfWorkFactory
 from application.schedule import local_today
+from domain.outbox import RetryPolicy
 
 Handler = Callable[..., Awaitable[object]]
 log = logging.getLogger(__name__)
@@ -53,6 +55,8 @@ class JobDeps:
     queue: JobQueue
     checks: LedgerChecks
     time_zone: str = "UTC"
+    retry_policy: RetryPolicy = field(default_factory=RetryPolicy)
+    lease: timedelta = DEFAULT_LEASE
 
 
 def job_handlers(deps: JobDeps) -> dict[str, Handler]:
@@ -62,7 +66,7 @@ def job_handlers(deps: JobDeps) -> dict[str, Handler]:
         return date.fromisoformat(today) if today else local_today(clock.now(), deps.time_zone)
 
     async def email(outbox_id: str) -> object:
-        return await send_email(UUID(outbox_id), uow, clock, deps.mailer)
+        return await send_email(UUID(outbox_id), uow, clock, deps.mailer, deps.retry_policy)
 
     async def expire_claims() -> object:
         return await scheduled.expire_claims(uow, clock)
@@ -80,7 +84,10 @@ def job_handlers(deps: JobDeps) -> dict[str, Handler]:
         return await scheduled.purge(uow, clock)
 
     async def sweep() -> object:
-        return await sweep_outbox(uow, deps.queue, clock)
+        return await sweep_outbox(uow, deps.queue, clock, deps.lease)
+
+    async def retry_failed() -> object:
+        return await retry_failed_emails(uow, deps.queue, clock, deps.retry_policy)
 
     async def check(today: str | None = None) -> object:
         # Daily runs are told their local date; the check looks at the whole ledger, whatever the day.
@@ -95,4 +102,5 @@ def job_handlers(deps: JobDeps) -> dict[str, Handler]:
         "purge": purge,
         "sweep_outbox": sweep,
         "check_ledger": check,
+        "retry_failed_email": retry_failed,
     }

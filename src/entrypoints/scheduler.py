@@ -12,7 +12,7 @@ from redis.exceptions import RedisError
 from application.ports.clock import Clock
 from application.ports.locks import ScheduleLock
 from application.ports.messaging import JobQueue, QueueUnavailable
-from application.schedule import runs_between
+from application.schedule import latest_of_each, runs_between
 
 log = logging.getLogger(__name__)
 DEDUPE_SECONDS = 3 * 24 * 3600
@@ -20,10 +20,14 @@ DEDUPE_SECONDS = 3 * 24 * 3600
 LOOK_BACK = timedelta(minutes=15)
 
 
-async def enqueue_due(start: datetime, end: datetime, time_zone: str, queue: JobQueue, lock: ScheduleLock) -> list[str]:
-    """Enqueues the runs in (start, end] that no other scheduler has claimed; returns their keys."""
+async def enqueue_due(
+    start: datetime, end: datetime, time_zone: str, queue: JobQueue, lock: ScheduleLock, *, catch_up: bool = False
+) -> list[str]:
+    """Enqueues the runs in (start, end] that no other scheduler has claimed; returns their keys. Catching up
+    (the first tick after a start), only the latest run of each job: one run does what the missed ones would."""
+    runs = runs_between(start, end, time_zone)
     enqueued = []
-    for run in runs_between(start, end, time_zone):
+    for run in latest_of_each(runs) if catch_up else runs:
         if await lock.claim(run.dedupe_key, DEDUPE_SECONDS):
             try:
                 await queue.enqueue(run.job, **run.arguments)
@@ -45,14 +49,14 @@ async def run_scheduler(
     stop: asyncio.Event | None = None,
 ) -> None:
     stop = stop or asyncio.Event()
-    last = clock.now() - LOOK_BACK
+    last, catching_up = clock.now() - LOOK_BACK, True
     log.info("scheduler started (time zone %s)", time_zone)
     while not stop.is_set():
         now = clock.now()
         try:
-            for key in await enqueue_due(last, now, time_zone, queue, lock):
+            for key in await enqueue_due(last, now, time_zone, queue, lock, catch_up=catching_up):
                 log.info("enqueued %s", key)
-            last = now
+            last, catching_up = now, False
         except (QueueUnavailable, RedisError):
             # The queue or the lock (Redis) is down: keep the window, or its runs would be lost.
             log.warning("job queue or schedule lock unavailable; will retry these runs on the next tick")

@@ -62,6 +62,14 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     otp_sends_per_address_hour: int = 30
     metrics_token: str | None = None  # /metrics answers only with `Authorization: Bearer <token>`
     metrics_bind: str | None = None  # host:port of a separate metrics server, for a network apart
+    # An email that could not be sent is tried again after 1 min, 2, 4, ... (with jitter) up to an hour apart,
+    # for a day from when it was written; then it is `failed` with the last error, until someone retries it.
+    email_retry_first_seconds: float = 60.0
+    email_retry_longest_seconds: float = 3600.0
+    email_retry_window_seconds: float = 24 * 3600.0
+    # A job handed to the queue but not finished after this long (the queue lost it, its worker died) is
+    # handed over again by the sweep; idempotent jobs make that safe.
+    outbox_lease_seconds: float = 600.0
     db_pool_size: int = 10
 
     @property

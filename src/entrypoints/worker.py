@@ -11,7 +11,6 @@ from typing import Any
 import dramatiq
 
 from adapters.jobs.dramatiq_queue import QUEUE
-from domain.outbox import MAX_EMAIL_ATTEMPTS
 from entrypoints.bootstrap import bootstrap
 from entrypoints.job_table import Handler
 from entrypoints.settings import Settings
@@ -21,7 +20,9 @@ MINUTE_MS = 60_000
 # sixty stale runs, the next fresh one does the work.
 PER_MINUTE = {"max_retries": 3, "time_limit": 5 * MINUTE_MS, "max_age": 2 * MINUTE_MS}
 ACTOR_OPTIONS: dict[str, dict[str, Any]] = {
-    "send_email": {"max_retries": MAX_EMAIL_ATTEMPTS, "min_backoff": 1_000, "max_backoff": 2 * MINUTE_MS},
+    # The outbox drives an email's retries over hours (its row survives losing Redis); these only cover a
+    # crash of the job itself (the database away for a moment). A duplicate is harmless: delivery is idempotent.
+    "send_email": {"max_retries": 3, "min_backoff": 1_000, "max_backoff": MINUTE_MS},
     "expire_claims": PER_MINUTE,
     "auto_approve": PER_MINUTE,
     "sweep_outbox": {**PER_MINUTE, "max_retries": 0},
@@ -29,6 +30,7 @@ ACTOR_OPTIONS: dict[str, dict[str, Any]] = {
     "daily_digest": {"max_retries": 5, "time_limit": 30 * MINUTE_MS},
     "purge": {"max_retries": 3},
     "check_ledger": {"max_retries": 0, "time_limit": 30 * MINUTE_MS},
+    "retry_failed_email": {"max_retries": 0},
 }
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
-from domain.outbox import EmailDelivery, OutboxMessage
+from domain.outbox import MAX_ERROR_LENGTH, DeliveryStatus, EmailDelivery, OutboxMessage
 from tests.fakes.base import Track
 from tests.fakes.store import Tables, detached
 
@@ -30,15 +31,36 @@ class FakeOutboxRepository:
         found: OutboxMessage | None = self.t.get("outbox", message_id)
         return found
 
-    async def unsent(self, created_before: datetime, limit: int) -> list[OutboxMessage]:
-        waiting = [m for m in self.t.rows("outbox") if m.sent_at is None and m.created_at <= created_before]
-        return sorted(waiting, key=lambda m: m.created_at)[:limit]
+    async def due(self, now: datetime, dispatched_before: datetime, limit: int) -> list[OutboxMessage]:
+        def is_due(m: OutboxMessage) -> bool:
+            if m.dispatched_at is None:
+                return (m.due_at or m.created_at) <= now
+            return m.dispatched_at <= dispatched_before
 
-    async def mark_sent(self, ids: list[UUID], now: datetime) -> None:
+        waiting = [m for m in self.t.rows("outbox") if m.done_at is None and is_due(m)]
+        return sorted(waiting, key=lambda m: m.due_at or m.created_at)[:limit]
+
+    def _set(self, ids: list[UUID], **changes: Any) -> None:
         for message_id in ids:
             message = self.t.get("outbox", message_id)
-            if message is not None and message.sent_at is None:
-                self.t.put("outbox", message_id, replace(message, sent_at=now))
+            if message is not None and message.done_at is None:
+                self.t.put("outbox", message_id, replace(message, **changes))
+
+    async def mark_dispatched(self, ids: list[UUID], now: datetime) -> None:
+        self._set(ids, dispatched_at=now)
+
+    async def finish(self, message_id: UUID, now: datetime, error: str = "") -> None:
+        self._set([message_id], done_at=now, dispatched_at=None, last_error=error[:MAX_ERROR_LENGTH])
+
+    async def retry_at(self, message_id: UUID, at: datetime, error: str) -> None:
+        self._set([message_id], due_at=at, dispatched_at=None, last_error=error[:MAX_ERROR_LENGTH])
+
+    async def reopen(self, ids: list[UUID], now: datetime) -> None:
+        for message_id in ids:
+            message = self.t.get("outbox", message_id)
+            if message is not None:
+                changes = {"done_at": None, "dispatched_at": None, "due_at": now, "last_error": ""}
+                self.t.put("outbox", message_id, replace(message, **changes))
 
     async def redact(self, message_id: UUID) -> None:
         message = self.t.get("outbox", message_id)
@@ -65,3 +87,7 @@ class FakeDeliveryRepository:
 
     async def save(self, delivery: EmailDelivery) -> None:
         self.t.put("deliveries", delivery.outbox_id, delivery)
+
+    async def failed(self, limit: int) -> list[EmailDelivery]:
+        found = [d for d in self.t.rows("deliveries") if d.status is DeliveryStatus.FAILED]
+        return [detached(d) for d in sorted(found, key=lambda d: d.updated_at)[:limit]]

@@ -88,7 +88,7 @@ class FakeScheduledQueries:
             ("otps", lambda o: o.expires_at < day_ago),
             ("email_tokens", lambda t: t.expires_at < day_ago),
             ("sessions", lambda s: s.expires_at < day_ago),
-            ("outbox", lambda m: m.sent_at is not None and m.sent_at < week_ago),
+            ("outbox", lambda m: m.done_at is not None and m.done_at < week_ago),
         ):
             gone = [key for key, row in self.t.items(table) if old(row)]
             for key in gone:

@@ -12,7 +12,7 @@ from application.email_delivery import send_email
 from application.identity import Identity
 from application.outbox import relay
 from domain.errors import InvalidToken
-from domain.outbox import OutgoingEmail
+from domain.outbox import OutgoingEmail, RetryPolicy
 from domain.sessions import TokenClaims, TokenKind
 from tests.fakes.store import FakeUnitOfWorkFactory
 
@@ -78,7 +78,7 @@ class FakeMailer:
     def __init__(self) -> None:
         self.sent: list[OutgoingEmail] = []
 
-    async def send(self, email: OutgoingEmail) -> None:
+    async def send(self, email: OutgoingEmail, *, message_key: str | None = None) -> None:
         self.sent.append(email)
 
     def last_to(self, address: str) -> OutgoingEmail:
@@ -135,7 +135,7 @@ def deliver_emails(uow: FakeUnitOfWorkFactory, clock: FakeClock) -> FakeMailer:
     mailer, queue = FakeMailer(), FakeJobQueue()
 
     async def email(outbox_id: str) -> object:
-        return await send_email(UUID(outbox_id), uow, clock, mailer)
+        return await send_email(UUID(outbox_id), uow, clock, mailer, RetryPolicy())
 
     queue.handlers["send_email"] = email
     uow.after_commit = lambda messages: relay(messages, uow, queue, clock)

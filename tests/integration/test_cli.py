@@ -297,7 +297,7 @@ def test_check_ledger_exits_1_naming_each_broken_invariant(cli: Cli) -> None:
 def test_run_job_closes_its_container_in_every_path(
     failure: Exception | None, code: int | None, tmp_path: Path, sqlite_db: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from entrypoints import cli
+    from entrypoints import cli, run_job
 
     closed: list[bool] = []
 
@@ -318,7 +318,7 @@ def test_run_job_closes_its_container_in_every_path(
         container.close = close  # type: ignore[method-assign]
         return container
 
-    monkeypatch.setattr(cli, "bootstrap", tracked)
+    monkeypatch.setattr(run_job, "bootstrap", tracked)
     for name, value in {"DATABASE_URL": sqlite_db, "TASKREWARD_VAR_DIR": str(tmp_path / "var")}.items():
         monkeypatch.setenv(name, value)
     if code is None:

@@ -195,10 +195,13 @@ async def test_health_probes(
         ready = await client.get("/health/ready")
         if redis == "down":
             assert ready.status_code == 503
-            assert ready.json() == {"status": "unavailable", "checks": {"database": "ok", "redis": "unavailable"}}
+            answer = ready.json()
+            assert answer["checks"] == {"database": "ok", "redis": "unavailable"}
+            assert (answer["status"], list(answer["reasons"])) == ("unavailable", ["redis"])
+            assert answer["reasons"]["redis"].startswith("ConnectionError: rate limits are kept per process")
         else:
             assert ready.status_code == 200, ready.text
-            assert ready.json() == {"status": "ok", "checks": checks[redis]}
+            assert ready.json() == {"status": "ok", "checks": checks[redis], "reasons": {}}
 
 
 async def test_the_openapi_schema_lists_the_auth_paths(client: AsyncTestClient[Any]) -> None:

@@ -19,7 +19,6 @@ import pytest
 from sqlalchemy import insert, select
 
 from adapters.db.tables import email_deliveries, ledger_transfers, outbox
-from application.email_delivery import RetryLater
 from application.schedule import local_today
 from domain.access import ProjectRole
 from domain.projects import Membership
@@ -255,23 +254,33 @@ async def test_the_daily_digest_goes_to_people_with_work_due(app: App) -> None:
 
 
 async def test_an_undeliverable_email_is_retried_then_recorded_as_failed(app: App) -> None:
-    closed = build(msgspec.structs.replace(app.container.settings, email_port=free_port()), clock=app.clock)
-    message = {"id": uuid.uuid4(), "job": "send_email", "created_at": app.clock.now()}
+    # Tries 30 to 60 s apart, for 80 s: the first failure is retried, the second, 61 s later, is final.
+    retries = {"email_retry_first_seconds": 60, "email_retry_longest_seconds": 60, "email_retry_window_seconds": 80}
+    settings = msgspec.structs.replace(app.container.settings, email_port=free_port(), **retries)
+    closed = build(settings, clock=app.clock)
+    message = {"id": uuid.uuid4(), "job": "send_email", "created_at": app.clock.now(), "due_at": app.clock.now()}
     message["payload"] = {"to": "x@example.com", "template": "otp", "context": {"code": "123456", "minutes": 10}}
     try:
         async with closed.engine.begin() as conn:
             await conn.execute(insert(outbox).values(**message))
         send = closed.handlers["send_email"]
-        for _ in range(4):
-            with pytest.raises(RetryLater):
-                await send(outbox_id=str(message["id"]))
+        assert str(await send(outbox_id=str(message["id"]))).startswith("retry at ")
+        [row] = await app.rows(select(outbox))
+        assert (row.done_at, row.dispatched_at) == (None, None)
+        assert app.clock.now() + timedelta(seconds=30) <= row.due_at <= app.clock.now() + timedelta(seconds=60)
+        assert "ConnectionRefusedError" in row.last_error or "connect" in row.last_error.lower()
+        app.clock.advance(timedelta(seconds=61))
         assert await send(outbox_id=str(message["id"])) == "failed"
         assert await send(outbox_id=str(message["id"])) == "already failed"
     finally:
         await closed.close()
     [delivery] = await app.rows(select(email_deliveries))
-    assert (delivery.status, delivery.attempts, delivery.to) == ("failed", 5, "x@example.com")
-    assert delivery.last_error
+    assert (delivery.status, delivery.attempts, delivery.to) == ("failed", 2, "x@example.com")
+    [row] = await app.rows(select(outbox))
+    assert row.done_at == app.clock.now()
+    assert row.last_error == delivery.last_error != ""
+    # A failed email keeps what it needs to be sent again by an admin.
+    assert row.payload["context"] == {"code": "123456", "minutes": 10}
 
 
 async def test_run_job_mark_overdue_from_the_command_line(tmp_path: Path, smtp: SmtpInbox) -> None:

@@ -151,6 +151,6 @@ class SqlScheduledQueries:
             "invitations": update(invitations)
             .where(invitations.c.status == "pending", invitations.c.expires_at <= now)
             .values(status="expired", ended_at=now),
-            "outbox": delete(outbox).where(outbox.c.sent_at < week_ago),
+            "outbox": delete(outbox).where(outbox.c.done_at < week_ago),
         }
         return {name: int((await self._conn.execute(s)).rowcount) for name, s in statements.items()}

@@ -381,9 +381,12 @@ outbox = Table(
     Column("payload", JSON, nullable=False),
     Column("dedupe_key", String(200), unique=True),
     Column("created_at", UtcDateTime, nullable=False),
-    Column("sent_at", UtcDateTime),
+    Column("dispatched_at", UtcDateTime),
+    Column("due_at", UtcDateTime, nullable=False),
+    Column("done_at", UtcDateTime),
+    Column("last_error", String(500), nullable=False, server_default=""),
     Index(
-        "ix_outbox_unsent", "created_at", postgresql_where=text("sent_at IS NULL"), sqlite_where=text("sent_at IS NULL")
+        "ix_outbox_not_done", "due_at", postgresql_where=text("done_at IS NULL"), sqlite_where=text("done_at IS NULL")
     ),
 )
 
@@ -397,6 +400,7 @@ email_deliveries = Table(
     Column("attempts", Integer, nullable=False),
     Column("last_error", String(500), nullable=False),
     Column("updated_at", UtcDateTime),
+    Column("give_up_at", UtcDateTime),
     CheckConstraint("status IN ('pending', 'sent', 'failed')", name="status"),
     Index(
         "ix_email_deliveries_unsent",

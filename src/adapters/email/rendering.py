@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import make_msgid
+from email.utils import make_msgid, parseaddr
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
@@ -38,13 +39,17 @@ class EmailRenderer:
             subject=str(text_module.__dict__["subject"]), text=str(text_module).strip() + "\n", html=html
         )
 
-    def to_message(self, email: OutgoingEmail, sender: str) -> EmailMessage:
+    def to_message(self, email: OutgoingEmail, sender: str, message_key: str | None = None) -> EmailMessage:
+        """Headers go through the email package's header registry, which refuses a line break in any of them.
+        The same `message_key` gives the same Message-ID, so a copy sent again is known for the same email."""
         rendered = self.render(email)
         message = EmailMessage()
+        sender_name, sender_address = parseaddr(sender)
+        domain = sender_address.rpartition("@")[2] or "localhost"
         message["Subject"] = rendered.subject
-        message["From"] = sender
-        message["To"] = email.to
-        message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
+        message["From"] = Address(display_name=sender_name, addr_spec=sender_address)
+        message["To"] = Address(addr_spec=email.to)
+        message["Message-ID"] = f"<{message_key}@{domain}>" if message_key else make_msgid(domain=domain)
         message.set_content(rendered.text)
         message.add_alternative(rendered.html, subtype="html")
         return message

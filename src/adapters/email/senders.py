@@ -5,16 +5,33 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import UTC, datetime
+from email.message import EmailMessage
 from pathlib import Path
 
 import aiosmtplib
+from jinja2 import TemplateError
 
 from adapters.email.rendering import EmailRenderer
-from application.ports.messaging import DeliveryFailed
+from application.ports.messaging import DeliveryFailed, Undeliverable
 from domain.ids import new_id
 from domain.outbox import OutgoingEmail
 
 log = logging.getLogger(__name__)
+
+
+def build_message(renderer: EmailRenderer, email: OutgoingEmail, sender: str, message_key: str | None) -> EmailMessage:
+    """The message, or `Undeliverable` naming why it cannot be built (no retry would change that)."""
+    try:
+        return renderer.to_message(email, sender, message_key)
+    except (ValueError, TypeError, LookupError, TemplateError) as exc:
+        raise Undeliverable(f"the message cannot be built: {type(exc).__name__}: {exc}") from exc
+
+
+def _permanent(exc: aiosmtplib.SMTPException) -> bool:
+    """A 5xx answer (a refused address or message) will be given again: retrying cannot help."""
+    if isinstance(exc, aiosmtplib.SMTPRecipientsRefused):
+        return bool(exc.recipients) and all(r.code >= 500 for r in exc.recipients)
+    return isinstance(exc, aiosmtplib.SMTPResponseException) and exc.code >= 500
 
 
 class SmtpMailer:
@@ -39,8 +56,8 @@ class SmtpMailer:
         self._use_tls = use_tls
         self._timeout = timeout
 
-    async def send(self, email: OutgoingEmail) -> None:
-        message = self._renderer.to_message(email, self._sender)
+    async def send(self, email: OutgoingEmail, *, message_key: str | None = None) -> None:
+        message = build_message(self._renderer, email, self._sender, message_key)
         try:
             await aiosmtplib.send(
                 message,
@@ -51,7 +68,10 @@ class SmtpMailer:
                 start_tls=self._use_tls,
                 timeout=self._timeout,
             )
-        except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
+        except aiosmtplib.SMTPException as exc:
+            error = Undeliverable if _permanent(exc) else DeliveryFailed
+            raise error(f"{type(exc).__name__}: {exc}") from exc
+        except (OSError, TimeoutError) as exc:
             raise DeliveryFailed(f"{type(exc).__name__}: {exc}") from exc
         log.info("email sent", extra={"template": email.template})
 
@@ -65,8 +85,8 @@ class OutboxMailer:
         self._sender = sender
         self._echo = echo
 
-    async def send(self, email: OutgoingEmail) -> None:
-        message = self._renderer.to_message(email, self._sender)
+    async def send(self, email: OutgoingEmail, *, message_key: str | None = None) -> None:
+        message = build_message(self._renderer, email, self._sender, message_key)
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
         path = self._directory / f"{stamp}-{email.template}-{new_id().hex[-8:]}.eml"
         await asyncio.to_thread(self._write, path, message.as_bytes())

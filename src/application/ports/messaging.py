@@ -16,9 +16,14 @@ class DeliveryFailed(Exception):
     """The mail server refused or could not be reached; worth trying again later."""
 
 
+class Undeliverable(DeliveryFailed):
+    """No retry can mend it: the address was refused for good, or the message cannot be built."""
+
+
 class Mailer(Protocol):
-    async def send(self, email: OutgoingEmail) -> None:
-        """Raises `DeliveryFailed` when the message could not be handed over."""
+    async def send(self, email: OutgoingEmail, *, message_key: str | None = None) -> None:
+        """Raises `DeliveryFailed` when the message could not be handed over, `Undeliverable` when it never will.
+        The same `message_key` gives the same Message-ID, so a resent copy is recognisable as the same email."""
         ...
 
 
@@ -39,8 +44,24 @@ class OutboxRepository(Protocol):
 
     async def add_many(self, messages: list[OutboxMessage]) -> None: ...
     async def get(self, message_id: UUID) -> OutboxMessage | None: ...
-    async def unsent(self, created_before: datetime, limit: int) -> list[OutboxMessage]: ...
-    async def mark_sent(self, ids: list[UUID], now: datetime) -> None: ...
+    async def due(self, now: datetime, dispatched_before: datetime, limit: int) -> list[OutboxMessage]:
+        """Messages not done that are due and not handed over, or handed over before `dispatched_before`
+        (their lease expired: the job was lost or its worker died), oldest first."""
+        ...
+
+    async def mark_dispatched(self, ids: list[UUID], now: datetime) -> None: ...
+    async def finish(self, message_id: UUID, now: datetime, error: str = "") -> None:
+        """Done: the job finished, delivered, or failed for good with `error` as the reason."""
+        ...
+
+    async def retry_at(self, message_id: UUID, at: datetime, error: str) -> None:
+        """Not done: handed back to the sweep, due again at `at`."""
+        ...
+
+    async def reopen(self, ids: list[UUID], now: datetime) -> None:
+        """Done messages due again now (an admin's retry)."""
+        ...
+
     async def redact(self, message_id: UUID) -> None:
         """Drops the message's context (codes, links), keeping who and what for the record."""
         ...
@@ -58,6 +79,9 @@ class DeliveryRepository(Protocol):
         ...
 
     async def save(self, delivery: EmailDelivery) -> None: ...
+    async def failed(self, limit: int) -> list[EmailDelivery]:
+        """Failed deliveries, oldest first."""
+        ...
 
 
 class ListCache(Protocol):

@@ -21,9 +21,6 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.plugins.prometheus import PrometheusConfig
 from litestar.plugins.structlog import StructlogConfig, StructlogPlugin
 from litestar.static_files import create_static_files_router
-from litestar.stores.memory import MemoryStore
-from litestar.stores.redis import RedisStore
-from litestar.stores.registry import StoreRegistry
 from litestar.template.config import TemplateConfig
 from litestar.types import Middleware
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
@@ -33,6 +30,7 @@ from entrypoints.http.aliases import AliasRewrite
 from entrypoints.http.contract import BEARER_SCHEME, ClosedRequestBodies, DocumentedProblems, operation_id
 from entrypoints.http.controllers.admin import AdminController
 from entrypoints.http.controllers.admin_audit import AdminAuditController
+from entrypoints.http.controllers.admin_deliveries import AdminDeliveryController
 from entrypoints.http.controllers.assignments import AssignmentController
 from entrypoints.http.controllers.auth import AuthController
 from entrypoints.http.controllers.health import HealthController
@@ -52,6 +50,7 @@ from entrypoints.http.pages.layout import TEMPLATE_FILTERS
 from entrypoints.http.pages.session import session_config
 from entrypoints.http.problems import problem_details_plugin, problem_handlers
 from entrypoints.http.request_id import RequestId
+from entrypoints.http.stores import store_registry
 from entrypoints.http.tracing import tracing
 from entrypoints.logs import struct_logging_config
 from entrypoints.scheduler import run_scheduler
@@ -102,13 +101,7 @@ def create_app(
                 traced[1]()  # the spans still buffered leave now
 
     settings.media_root.mkdir(parents=True, exist_ok=True)
-    stores = StoreRegistry(
-        default_factory=(
-            (lambda name: RedisStore(container.redis, namespace=f"{settings.redis_namespace}:{name}"))  # type: ignore[arg-type]
-            if container.redis is not None
-            else (lambda _name: MemoryStore())
-        )
-    )
+    stores = store_registry(container.redis, settings.redis_namespace, container.outage)
     # Outermost first: metrics see every answer, the 429s of the rate limit included.
     middleware: list[Middleware] = [
         PrometheusConfig(app_name="taskreward", prefix="taskreward", group_path=True).middleware
@@ -138,6 +131,7 @@ def create_app(
             NotificationController,
             AdminController,
             AdminAuditController,
+            AdminDeliveryController,
             *page_handlers(),
             HealthController,
             *metrics_controllers(settings.metrics_token),

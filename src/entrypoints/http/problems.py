@@ -11,6 +11,7 @@ from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.plugins.problem_details import ProblemDetailsConfig, ProblemDetailsException, ProblemDetailsPlugin
 from litestar.types import ExceptionHandlersMap
+from redis.exceptions import RedisError
 
 from domain.errors import DomainError, ErrorKind, TooManyAttempts
 
@@ -100,6 +101,13 @@ def from_recursion_error(exc: RecursionError) -> ProblemDetailsException:
     return problem(500, "internal_error", "Something went wrong on our side.")
 
 
+def from_redis_error(exc: RedisError) -> ProblemDetailsException:
+    """What still needs Redis during an outage (page sessions) answers 503, never 500; the rest falls back."""
+    log.warning("Redis unavailable for this request: %s", type(exc).__name__)
+    detail = "Signing in and page sessions are briefly unavailable. Please try again in a minute."
+    return problem(503, "service_unavailable", detail, {"Retry-After": "30"})
+
+
 Respond = Callable[[Request[Any, Any, Any], ProblemDetailsException], Response[Any]]
 
 _CONVERSIONS: dict[type[Exception], Callable[[Any], ProblemDetailsException]] = {
@@ -107,6 +115,7 @@ _CONVERSIONS: dict[type[Exception], Callable[[Any], ProblemDetailsException]] = 
     ValidationException: from_validation_error,
     HTTPException: from_http_exception,
     RecursionError: from_recursion_error,
+    RedisError: from_redis_error,
 }
 
 

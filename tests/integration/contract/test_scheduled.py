@@ -111,8 +111,8 @@ async def test_purge_removes_what_is_spent_in_five_kinds(backend: Backend) -> No
     lapsed = Invitation.send(project.id, "n@x.io", ProjectRole.MEMBER, ada.id, "a" * 64, old)
     live = Invitation.send(project.id, "o@x.io", ProjectRole.MEMBER, ada.id, "b" * 64, now)
     await backend.seed(ada, old_otp, new_otp, old_token, new_token, old_session, new_session, project, lapsed, live)
-    sent = replace(OutboxMessage.email(OutgoingEmail("a@x.io", "otp"), old), sent_at=old)
-    fresh = replace(OutboxMessage.email(OutgoingEmail("a@x.io", "otp"), now), sent_at=now)
+    sent = replace(OutboxMessage.email(OutgoingEmail("a@x.io", "otp"), old), done_at=old)
+    fresh = replace(OutboxMessage.email(OutgoingEmail("a@x.io", "otp"), now), done_at=now)
     waiting = OutboxMessage.email(OutgoingEmail("a@x.io", "otp"), old)
     async with backend.uow() as uow:
         await uow.outbox.add_many([sent, fresh, waiting])

@@ -27,7 +27,7 @@ async def test_events_of_handed_out_and_added_entities_become_side_effects_at_co
     assert [e.action for e in entries] == ["login.failed", "assignment.approved"]
     async with backend.uow() as uow:
         # The approval's email went to the outbox with the notification, in the same transaction.
-        [email] = await uow.outbox.unsent(T0 + 10 * MINUTE, 10)
+        [email] = await uow.outbox.due(T0 + 10 * MINUTE, T0, 10)
         assert (email.as_email().to, email.as_email().template) == (ada.email, "approved")
     assert await _kinds(backend, ada.id) == [NotificationKind.CLAIM_APPROVED]
     assert await _kinds(backend, admin.id) == [NotificationKind.SUBMISSION_WAITING]

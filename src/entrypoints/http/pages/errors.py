@@ -16,6 +16,7 @@ from entrypoints.http.problems import problem
 log = logging.getLogger(__name__)
 
 MACHINE_PATHS = ("/health", "/metrics", "/schema")
+GENERIC = "Something went wrong on our side. Please try again."
 
 
 def wants_html(request: Request[Any, Any, Any]) -> bool:
@@ -49,7 +50,9 @@ def problem_response(request: Request[Any, Any, Any], exc: ProblemDetailsExcepti
     context = {
         "status": status,
         "title": HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "Error",
-        "detail": exc.detail if status < 500 else "Something went wrong on our side. Please try again.",
+        "detail": exc.detail
+        if status < 500 or status == 503
+        else "Something went wrong on our side. Please try again.",
         "viewer": None,
     }
     return Template("error.html", context=context, status_code=status, headers=headers)

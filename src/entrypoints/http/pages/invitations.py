@@ -18,13 +18,13 @@ from entrypoints.http.dependencies import HttpRequest, client_address
 from entrypoints.http.pages import session
 from entrypoints.http.pages.layout import VisitorDep, done, page
 from entrypoints.http.problems import STATUS_BY_KIND
-from entrypoints.http.schemas.common import PLAIN_TEXT
+from entrypoints.http.schemas.common import SINGLE_LINE
 
 
 class InviteForm(msgspec.Struct):
     token: Annotated[str, msgspec.Meta(max_length=200)]
     password: Annotated[str, msgspec.Meta(max_length=1024)]
-    full_name: Annotated[str, msgspec.Meta(max_length=150, pattern=PLAIN_TEXT)] = ""
+    full_name: Annotated[str, msgspec.Meta(max_length=150, pattern=SINGLE_LINE)] = ""
 
 
 async def _invitation_context(token: str, container: Container) -> tuple[dict[str, object], int]:

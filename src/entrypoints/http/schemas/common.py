@@ -6,6 +6,7 @@ from typing import Annotated, TypeVar
 
 import msgspec
 
+from domain import text
 from domain.sessions import MAX_TOKEN_LENGTH
 from domain.users import MAX_EMAIL_LENGTH, MAX_NAME_LENGTH, MAX_PASSWORD_INPUT
 from domain.verification import OTP_DIGITS
@@ -16,7 +17,9 @@ Email = Annotated[str, msgspec.Meta(min_length=3, max_length=MAX_EMAIL_LENGTH, e
 Password = Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_PASSWORD_INPUT)]
 # Text may hold tabs and newlines but no other control characters (PostgreSQL refuses NUL outright).
 PLAIN_TEXT = r"^[^\x00-\x08\x0e-\x1b\x7f]*$"
-FullName = Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_NAME_LENGTH, pattern=PLAIN_TEXT)]
+# Names and titles: one line, by the domain's rule (no line breaks, control, bidi or zero-width characters).
+SINGLE_LINE = text.SINGLE_LINE
+FullName = Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_NAME_LENGTH, pattern=SINGLE_LINE)]
 OpaqueToken = Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_TOKEN_LENGTH)]
 # The lengths matter: `$` also matches before a trailing newline, so the pattern alone lets "123456\n" in.
 _DIGITS = rf"^[0-9]{{{OTP_DIGITS}}}$"

@@ -11,9 +11,9 @@ import msgspec
 from domain.access import ProjectRole
 from domain.invitations import MAX_EMAILS_PER_INVITE
 from domain.projects import MAX_PROJECT_DESCRIPTION, MAX_PROJECT_NAME, ProjectStatus
-from entrypoints.http.schemas.common import PLAIN_TEXT, Email, FullName, Password, Request
+from entrypoints.http.schemas.common import PLAIN_TEXT, SINGLE_LINE, Email, FullName, Password, Request
 
-ProjectName = Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_PROJECT_NAME, pattern=PLAIN_TEXT)]
+ProjectName = Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_PROJECT_NAME, pattern=SINGLE_LINE)]
 Description = Annotated[str, msgspec.Meta(max_length=MAX_PROJECT_DESCRIPTION, pattern=PLAIN_TEXT)]
 
 

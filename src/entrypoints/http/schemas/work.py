@@ -13,11 +13,11 @@ from domain.ledger import MAX_REASON_LENGTH, MAX_TRANSFER
 from domain.tasks import MAX_CLAIM_LIMIT, MAX_DESCRIPTION, MAX_DURATION_SECONDS, MAX_POINTS, MAX_TASK_NAME
 from domain.tasks import MIN_DURATION_SECONDS as MIN_SECONDS
 from domain.users import Role
-from entrypoints.http.schemas.common import PLAIN_TEXT, Request
+from entrypoints.http.schemas.common import PLAIN_TEXT, SINGLE_LINE, Request
 
 T = TypeVar("T")
 
-Name = Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_TASK_NAME, pattern=PLAIN_TEXT)]
+Name = Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_TASK_NAME, pattern=SINGLE_LINE)]
 Text = Annotated[str, msgspec.Meta(max_length=MAX_DESCRIPTION, pattern=PLAIN_TEXT)]
 Note = Annotated[str, msgspec.Meta(max_length=MAX_NOTE_LENGTH, pattern=PLAIN_TEXT)]
 Feedback = Annotated[str, msgspec.Meta(min_length=1, max_length=MAX_NOTE_LENGTH, pattern=PLAIN_TEXT)]

@@ -3,21 +3,25 @@
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
 
 import msgspec
 from litestar import Controller, Request, get, post
+from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from application import admin_lists, budgets
 from application.admin_queries import ProjectFilters
+from application.delivery_retries import retry_delivery
 from application.queries import PageRequest
 from domain.errors import DomainError
 from domain.outbox import DeliveryStatus
 from domain.projects import ProjectStatus
+from entrypoints.bootstrap import retry_policy
 from entrypoints.http.controllers.common import SlugParam
 from entrypoints.http.pages.admin.panel import AdminViewerDep, SearchText, admin_page, query_of, sensitive
 from entrypoints.http.pages.forms import parse, read_form
-from entrypoints.http.pages.layout import PAGE_SIZE, ContainerDep, PageCursor, refused
+from entrypoints.http.pages.layout import PAGE_SIZE, ContainerDep, PageCursor, done, refused
 from entrypoints.http.schemas.ledger import FundIn
 
 
@@ -125,3 +129,21 @@ class AdminDeliveryPages(Controller):
         )
         context: dict[str, Any] = {"deliveries": found, "filters": form, "query": query, "cursor": cursor}
         return admin_page("deliveries.html", admin_viewer, "deliveries", **context)
+
+    @post("/{outbox_id:uuid}/retry/")
+    async def retry(
+        self,
+        request: Request[Any, Any, Any],
+        outbox_id: FromPath[UUID],
+        admin_viewer: AdminViewerDep,
+        container: ContainerDep,
+    ) -> Redirect:
+        """The Retry button of a failed email: sent again now, with a fresh day of retries (audited)."""
+        c, back = container, "/admin/deliveries/?status=failed"
+        try:
+            found = await retry_delivery(
+                outbox_id, admin_viewer.user, c.uow, c.queue, c.clock, retry_policy(c.settings)
+            )
+        except DomainError as exc:
+            return refused(request, exc, back)
+        return done(request, f"The email to {found.to} is being sent again.", back)
