@@ -80,6 +80,28 @@ class EmailTokenInvalid(InvalidInput):
     message = "The email token is wrong, expired or already used."
 
 
+class ResetTokenInvalid(InvalidInput):
+    code = "reset_token_invalid"
+    message = "The reset link is wrong, expired or already used; ask for a new one."
+
+
+class TwoFactorCodeInvalid(InvalidInput):
+    code = "totp_invalid"
+    message = "The two-factor code is wrong or was already used."
+
+
+class TwoFactorState(DomainError):
+    code = "two_factor_state"
+    kind = ErrorKind.CONFLICT
+    message = "Two-factor sign-in is not in a state that allows this."
+
+
+class SignInNotFound(DomainError):
+    code = "session_not_found"
+    kind = ErrorKind.NOT_FOUND
+    message = "No such session."
+
+
 class PermissionDenied(DomainError):
     code = "permission_denied"
     kind = ErrorKind.FORBIDDEN

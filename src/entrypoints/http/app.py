@@ -30,6 +30,7 @@ from litestar.types import BeforeMessageSendHookHandler, Message, Middleware, Sc
 
 from entrypoints.bootstrap import Container
 from entrypoints.http.aliases import AliasRewrite
+from entrypoints.http.controllers.account import AccountController
 from entrypoints.http.controllers.admin import AdminController
 from entrypoints.http.controllers.admin_audit import AdminAuditController
 from entrypoints.http.controllers.assignments import AssignmentController
@@ -40,7 +41,7 @@ from entrypoints.http.controllers.notifications import NotificationController
 from entrypoints.http.controllers.projects import ProjectController
 from entrypoints.http.controllers.tasks import TaskController
 from entrypoints.http.controllers.wallet import WalletController
-from entrypoints.http.dependencies import HttpRequest, provide_current_user, provide_optional_user
+from entrypoints.http.dependencies import HttpRequest, provide_current_user, provide_optional_user, provide_sign_in_id
 from entrypoints.http.pages import TEMPLATES, page_handlers
 from entrypoints.http.pages.errors import internal_error_page, problem_response
 from entrypoints.http.pages.https import HttpsRedirect
@@ -167,6 +168,7 @@ def create_app(
     app = Litestar(
         route_handlers=[
             AuthController,
+            AccountController,
             ProjectController,
             InvitationController,
             TaskController,
@@ -186,6 +188,7 @@ def create_app(
             "container": Provide(lambda: container, use_cache=True, sync_to_thread=False),
             "identity": Provide(lambda: container.identity, use_cache=True, sync_to_thread=False),
             "current_user": Provide(provide_current_user),
+            "sign_in_id": Provide(provide_sign_in_id, sync_to_thread=False),
             "optional_user": Provide(provide_optional_user),
         },
         plugins=[
