@@ -61,13 +61,49 @@ async def login(cmd: Login, deps: Identity) -> TokenPair:
         user.ensure_active()
         if user.totp_enabled:
             if not cmd.totp:
-                raise TwoFactorRequired()
+                raise TwoFactorRequired(user_id=user.id)
             if not await passes_second_factor(uow, user, cmd.totp, deps, now):
-                raise TwoFactorRequired("The two-factor code is wrong or was already used.")
+                raise TwoFactorRequired("The two-factor code is wrong or was already used.", user_id=user.id)
         if fresh_hash is not None and user.password_hash == stored_hash:
             user.password_hash = fresh_hash
         await uow.users.update(user)
         pair = await issue_new_session(uow, user, deps, cmd.kind, Client(cmd.client_address, cmd.user_agent))
+        user.record(SignedIn(at=now, user_id=user.id))
+        await uow.commit()
+    await limits.forgive_attempt(deps.limiter, checks)
+    return pair
+
+
+@dataclass(frozen=True)
+class SecondStep:
+    """The sign-in page's second step. Only for a caller that saw this user's password pass moments ago: the
+    page keeps that proof in its server-side session record, so the code is all that is asked here."""
+
+    user_id: UUID
+    code: str
+    client_address: str
+    user_agent: str = ""
+
+
+async def login_second_step(cmd: SecondStep, deps: Identity) -> TokenPair:
+    checks: list[limits.Check] = [
+        (limits.LOGIN_FAILURES_PER_MINUTE, str(cmd.user_id)),
+        (limits.LOGIN_FAILURES_HOURLY, str(cmd.user_id)),
+        (limits.LOGIN_FAILURES_PER_ADDRESS_MINUTE, cmd.client_address),
+        (limits.LOGIN_FAILURES_PER_ADDRESS_HOURLY, cmd.client_address),
+    ]
+    await limits.start_attempt(deps.limiter, checks)
+    now = deps.clock.now()
+    async with deps.uow() as uow:
+        user = await uow.users.get(cmd.user_id, for_update=True)
+        if user is None:
+            raise InvalidCredentials()
+        user.ensure_active()
+        if not user.totp_enabled or not await passes_second_factor(uow, user, cmd.code, deps, now):
+            raise TwoFactorRequired("The two-factor code is wrong or was already used.")
+        await uow.users.update(user)
+        client = Client(cmd.client_address, cmd.user_agent)
+        pair = await issue_new_session(uow, user, deps, SignInKind.PAGE, client)
         user.record(SignedIn(at=now, user_id=user.id))
         await uow.commit()
     await limits.forgive_attempt(deps.limiter, checks)

@@ -69,6 +69,10 @@ class TwoFactorRequired(AuthenticationFailed):
     code = "totp_required"
     message = "A valid two-factor code is required."
 
+    def __init__(self, message: str | None = None, *, user_id: object = None) -> None:
+        super().__init__(message)
+        self.user_id = user_id  # whose password passed: for the sign-in page's second step, never shown
+
 
 class OtpInvalid(InvalidInput):
     code = "otp_invalid"

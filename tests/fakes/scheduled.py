@@ -50,11 +50,16 @@ class FakeScheduledQueries:
                 notices.append(OverdueNotice(user_id, user.email, user.full_name, kind, item_id, name, slug, due))
         return notices
 
-    async def digest_lines(self, today: date) -> list[DigestLine]:
+    async def time_zones(self) -> list[str]:
+        return sorted({u.time_zone for u in self.t.rows("users") if u.is_active})
+
+    async def digest_lines(self, today: date, time_zone: str | None = None) -> list[DigestLine]:
         lines = []
         for a in self.t.rows("assignments"):
             task, user = self.t.get("tasks", a.task_id), self.t.get("users", a.user_id)
             if a.status not in _ACTIVE or not user.is_active or task.deleted_at or not task.due_date:
+                continue
+            if time_zone is not None and user.time_zone != time_zone:
                 continue
             member = self.t.get("memberships", (task.project_id, user.id)) is not None
             if task.project_id and not (member and self._live_project(task.project_id)):

@@ -91,7 +91,11 @@ class SqlScheduledQueries:
             .where(users.c.is_active.is_(True), ~already)
         )
 
-    async def digest_lines(self, today: date) -> list[DigestLine]:
+    async def time_zones(self) -> list[str]:
+        query = select(users.c.time_zone).where(users.c.is_active.is_(True)).distinct().order_by(users.c.time_zone)
+        return list((await self._conn.execute(query)).scalars().all())
+
+    async def digest_lines(self, today: date, time_zone: str | None = None) -> list[DigestLine]:
         still_member = exists().where(
             memberships.c.project_id == tasks.c.project_id, memberships.c.user_id == assignments.c.user_id
         )
@@ -122,6 +126,8 @@ class SqlScheduledQueries:
             )
             .order_by(users.c.id, tasks.c.due_date, tasks.c.id)
         )
+        if time_zone is not None:
+            query = query.where(users.c.time_zone == time_zone)
         return [DigestLine(**row._mapping) for row in (await self._conn.execute(query)).all()]
 
     async def expired_claims(self, now: datetime, limit: int) -> list[UUID]:

@@ -24,6 +24,7 @@ from application import overview, sessions
 from application.identity import Identity
 from domain.errors import AccountInactive, AuthenticationFailed, DomainError
 from domain.sessions import TokenKind, TokenPair
+from domain.sign_ins import Client
 from domain.users import User
 from entrypoints.bootstrap import Container
 
@@ -118,6 +119,11 @@ async def end(request: Request[Any, Any, Any], identity: Identity, *, everywhere
         with contextlib.suppress(DomainError):  # already ended elsewhere: nothing left to end
             await sessions.logout(str(refresh), identity, everywhere=everywhere)
     request.clear_session()
+
+
+def client_of(request: Request[Any, Any, Any]) -> Client:
+    address = request.client.host if request.client else "unknown"
+    return Client(address, request.headers.get("user-agent", ""))
 
 
 def sign_in_id(request: Request[Any, Any, Any]) -> UUID | None:

@@ -69,3 +69,7 @@ class ForgotIn(Request):
 class ResetIn(Request):
     token: ResetToken
     new_password: Password
+
+
+class SecondFactorIn(Request):
+    code: SecondFactor
