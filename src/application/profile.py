@@ -53,13 +53,13 @@ async def request_email_change(user: User, new_email: str, password: str, deps: 
     """Mails a code to the new address; the account keeps its email until the code comes back."""
     email = normalize_email(new_email)
     await _check_password(user, password, deps)
-    await limits.cool_down(deps.limiter, "email-change", str(user.id), limits.OTP_SEND_COOLDOWN_SECONDS)
-    await limits.consume(deps.limiter, limits.OTP_SEND_HOURLY, email)
     now = deps.clock.now()
     code = generate_otp()
     async with deps.uow() as uow:
         if email == user.email or await uow.users.get_by_email(email) is not None:
             raise EmailTaken(field="new_email")
+        await limits.cool_down(deps.limiter, "email-change", str(user.id), limits.OTP_SEND_COOLDOWN_SECONDS)
+        await limits.consume(deps.limiter, limits.OTP_SEND_HOURLY, email)
         await uow.email_changes.add(EmailChange.issue(user.id, email, deps.digest(code), now))
         minutes = int(EMAIL_CHANGE_LIFETIME.total_seconds() // 60)
         uow.record(

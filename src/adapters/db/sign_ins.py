@@ -39,7 +39,7 @@ class SqlSignInRepository(TableRepository[SignIn]):
         query = (
             select(sign_ins)
             .where(sign_ins.c.user_id == user_id, sign_ins.c.ended_at.is_(None))
-            .order_by(sign_ins.c.created_at.desc(), sign_ins.c.id)
+            .order_by(sign_ins.c.created_at.desc(), sign_ins.c.id.desc())
         )
         return await self.all(query)
 
