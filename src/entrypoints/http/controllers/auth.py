@@ -9,6 +9,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_202_ACCEPTED, HTTP_204_NO_CO
 
 from application import accounts, password_reset, sessions
 from application.identity import Identity
+from domain.sign_ins import Client
 from domain.users import Role
 from entrypoints.http.controllers.common import BEARER, CurrentUser
 from entrypoints.http.dependencies import HttpRequest, client_address, user_agent
@@ -80,7 +81,8 @@ class AuthController(Controller):
 
     @post("/password/change/", status_code=HTTP_200_OK, security=BEARER)
     async def change_password(
-        self, data: JSONBody[ChangePasswordIn], current_user: CurrentUser, identity: IdentityDep
+        self, request: HttpRequest, data: JSONBody[ChangePasswordIn], current_user: CurrentUser, identity: IdentityDep
     ) -> TokenOut:
-        cmd = accounts.ChangePassword(current_user, data.current_password, data.new_password)
+        client = Client(client_address(request), user_agent(request))
+        cmd = accounts.ChangePassword(current_user, data.current_password, data.new_password, client=client)
         return out(await accounts.change_password(cmd, identity), TokenOut)
