@@ -13,6 +13,8 @@ MAX_USER_AGENT_LENGTH = 256
 MAX_ADDRESS_LENGTH = 64
 # Last use is written at most this often, so a busy session does not write on every request.
 TOUCH_EVERY = timedelta(minutes=5)
+# A sign-in unused this long is gone (no token or page session lives longer); ended ones stay a week.
+SIGN_IN_KEPT = timedelta(days=30)
 
 
 class SignInKind(StrEnum):

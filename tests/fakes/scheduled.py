@@ -9,6 +9,7 @@ from uuid import UUID
 from application.ports.scheduled import DigestLine, OverdueNotice
 from domain.assignments import AssignmentStatus
 from domain.invitations import InvitationStatus
+from domain.sign_ins import SIGN_IN_KEPT
 from domain.tasks import Task
 from tests.fakes.base import Track
 from tests.fakes.store import Tables
@@ -94,6 +95,12 @@ class FakeScheduledQueries:
             ("email_tokens", lambda t: t.expires_at < day_ago),
             ("sessions", lambda s: s.expires_at < day_ago),
             ("outbox", lambda m: m.sent_at is not None and m.sent_at < week_ago),
+            ("password_resets", lambda r: r.expires_at < day_ago),
+            ("email_changes", lambda c: c.expires_at < day_ago),
+            (
+                "sign_ins",
+                lambda s: (s.ended_at is not None and s.ended_at < week_ago) or s.last_used_at < now - SIGN_IN_KEPT,
+            ),
         ):
             gone = [key for key, row in self.t.items(table) if old(row)]
             for key in gone:
@@ -103,4 +110,5 @@ class FakeScheduledQueries:
         for invitation in lapsed:
             self.t.put("invitations", invitation.id, replace(invitation, status=InvitationStatus.EXPIRED, ended_at=now))
         counts["invitations"] = len(lapsed)
-        return {name: counts[name] for name in ("otps", "email_tokens", "refresh_sessions", "invitations", "outbox")}
+        kinds = ("otps", "email_tokens", "refresh_sessions", "invitations", "outbox")
+        return {name: counts[name] for name in (*kinds, "password_resets", "email_changes", "sign_ins")}
