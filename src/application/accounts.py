@@ -6,9 +6,11 @@ from dataclasses import dataclass
 
 from application import limits
 from application.identity import Identity, issue_new_session
+from application.sign_ins import end_sign_ins
 from domain.account_events import AccountRegistered, AdminEnsured, PasswordChanged, SignUpOfExistingAccount
 from domain.errors import EmailTaken, EmailTokenInvalid, InvalidCredentials, OtpInvalid
 from domain.sessions import TokenPair
+from domain.sign_ins import Client, SignInKind
 from domain.users import Role, User, check_full_name, check_password_policy, normalize_email
 from domain.verification import (
     EmailOtp,
@@ -45,6 +47,8 @@ class ChangePassword:
     user: User
     current_password: str
     new_password: str
+    kind: SignInKind = SignInKind.API
+    client: Client | None = None
 
 
 async def send_otp(cmd: SendOtp, deps: Identity) -> None:
@@ -166,7 +170,7 @@ async def create_admin(
             if not any(changes):
                 return user, False
             await uow.users.update(user)
-            await uow.sessions.revoke_all_for_user(user.id, now)
+            await end_sign_ins(uow, user.id, now)
         user.record(AdminEnsured(at=now, user_id=user.id))
         await uow.commit()
     return user, True
@@ -188,8 +192,8 @@ async def change_password(cmd: ChangePassword, deps: Identity) -> TokenPair:
             raise InvalidCredentials()
         user.change_password_hash(new_hash)
         await uow.users.update(user)
-        await uow.sessions.revoke_all_for_user(user.id, now)
-        pair = await issue_new_session(uow, user, deps)
+        await end_sign_ins(uow, user.id, now)
+        pair = await issue_new_session(uow, user, deps, cmd.kind, cmd.client)
         user.record(PasswordChanged(at=now, user_id=user.id))
         await uow.commit()
     return pair

@@ -8,6 +8,7 @@ from uuid import UUID
 from application.access import ensure_admin, withdraw_open_claims
 from application.ports.clock import Clock
 from application.ports.repositories import UnitOfWorkFactory
+from application.sign_ins import account_changed, end_sign_ins
 from domain.account_events import AccountDeactivated, AccountReactivated, RoleChanged
 from domain.errors import PermissionDenied, UserNotFound
 from domain.events import Withdrawal
@@ -34,15 +35,16 @@ async def update_user(cmd: UpdateUser, admin: User, uow: UnitOfWorkFactory, cloc
         if cmd.role is not None and cmd.role is not user.role:
             user.change_role(cmd.role)
             user.record(RoleChanged(at=now, user_id=user.id, role=cmd.role.value, by=admin.id))
-            await work.sessions.revoke_all_for_user(user.id, now)
+            await end_sign_ins(work, user.id, now)
         if cmd.is_active is False and user.is_active:
             user.deactivate()
             user.record(AccountDeactivated(at=now, user_id=user.id, by=admin.id))
-            await work.sessions.revoke_all_for_user(user.id, now)
+            await end_sign_ins(work, user.id, now)
             claims = await work.assignments.open_claims(user_id=user.id)
             await withdraw_open_claims(work, claims, Withdrawal.ACCOUNT_DEACTIVATED, now)
         elif cmd.is_active is True and not user.is_active:
             user.activate()
+            await account_changed(work, user.id, now)
             user.record(AccountReactivated(at=now, user_id=user.id, by=admin.id))
         await work.users.update(user)
         await work.commit()

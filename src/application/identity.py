@@ -8,8 +8,9 @@ from datetime import timedelta
 from application.limits import AttemptLimits
 from application.ports.clock import Clock
 from application.ports.repositories import UnitOfWork, UnitOfWorkFactory
-from application.ports.security import PasswordHasher, RateLimiter, SecretDigest, TokenCodec
+from application.ports.security import Authenticator, PasswordHasher, RateLimiter, SecretDigest, TokenCodec
 from domain.sessions import RefreshSession, TokenClaims, TokenKind, TokenPair
+from domain.sign_ins import Client, SignIn, SignInKind
 from domain.users import User
 
 
@@ -23,6 +24,7 @@ class Identity:
     tokens: TokenCodec
     digest: SecretDigest
     limiter: RateLimiter
+    authenticator: Authenticator
     access_ttl: timedelta = timedelta(minutes=15)
     refresh_ttl: timedelta = timedelta(days=7)
     default_time_zone: str = "UTC"
@@ -38,6 +40,7 @@ def token_pair(user: User, session: RefreshSession, deps: Identity) -> TokenPair
         issued_at=now,
         expires_at=now + deps.access_ttl,
         session_version=user.session_version,
+        family_id=session.family_id,  # the sign-in: ending it ends this token at once
     )
     refresh = TokenClaims(
         kind=TokenKind.REFRESH,
@@ -54,8 +57,13 @@ def token_pair(user: User, session: RefreshSession, deps: Identity) -> TokenPair
     )
 
 
-async def issue_new_session(uow: UnitOfWork, user: User, deps: Identity) -> TokenPair:
+async def issue_new_session(
+    uow: UnitOfWork, user: User, deps: Identity, kind: SignInKind = SignInKind.API, client: Client | None = None
+) -> TokenPair:
+    """A new sign-in, and the first refresh token of its family (the family's id is the sign-in's)."""
     now = deps.clock.now()
-    session = RefreshSession.start_family(user.id, now, now + deps.refresh_ttl)
+    sign_in = SignIn.start(user.id, kind, client or Client(), now)
+    await uow.sign_ins.add(sign_in)
+    session = RefreshSession(user_id=user.id, family_id=sign_in.id, issued_at=now, expires_at=now + deps.refresh_ttl)
     await uow.sessions.add(session)
     return token_pair(user, session, deps)

@@ -6,17 +6,21 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+DIGEST_EVERY = timedelta(minutes=15)
+
 
 @dataclass(frozen=True)
 class Entry:
     job: str
     every: timedelta | None = None
     daily_at: time | None = None
+    told_the_time: bool = False  # a periodic run is told its instant (`at`)
 
 
 SCHEDULE = (
     Entry("mark_overdue", daily_at=time(1, 0)),
-    Entry("daily_digest", daily_at=time(0, 0)),
+    # Every quarter hour: each run covers the zones where it is now local midnight (half-hour zones included).
+    Entry("daily_digest", every=DIGEST_EVERY, told_the_time=True),
     Entry("expire_claims", every=timedelta(minutes=1)),
     Entry("auto_approve", every=timedelta(minutes=1)),
     Entry("sweep_outbox", every=timedelta(minutes=1)),
@@ -40,10 +44,11 @@ def _periodic(entry: Entry, start: datetime, end: datetime) -> list[Run]:
     assert entry.every is not None
     step = int(entry.every.total_seconds())
     first = (int(start.timestamp()) // step + 1) * step
-    return [
-        Run(entry.job, datetime.fromtimestamp(t, start.tzinfo).isoformat(timespec="minutes"), {})
-        for t in range(first, int(end.timestamp()) + 1, step)
-    ]
+    runs = []
+    for t in range(first, int(end.timestamp()) + 1, step):
+        slot = datetime.fromtimestamp(t, start.tzinfo).isoformat(timespec="minutes")
+        runs.append(Run(entry.job, slot, {"at": slot} if entry.told_the_time else {}))
+    return runs
 
 
 def _daily(entry: Entry, start: datetime, end: datetime, zone: ZoneInfo) -> list[Run]:
@@ -77,3 +82,13 @@ def latest_of_each(runs: list[Run]) -> list[Run]:
 
 def local_today(now: datetime, time_zone: str) -> date:
     return now.astimezone(ZoneInfo(time_zone)).date()
+
+
+def zones_at_midnight(zones: list[str], at: datetime) -> list[str]:
+    """The zones whose local time at `at` is in the first quarter hour of the day."""
+    found = []
+    for zone in zones:
+        local = at.astimezone(ZoneInfo(zone))
+        if local.hour == 0 and local.minute < DIGEST_EVERY.total_seconds() // 60:
+            found.append(zone)
+    return found

@@ -6,12 +6,14 @@ import logging
 from collections import defaultdict
 from datetime import date, datetime
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 from application.access import ensure_may_earn, locked_assignment
 from application.escrow import pay_approval, settle_escrow
 from application.ports.clock import Clock
 from application.ports.repositories import UnitOfWorkFactory
 from application.ports.scheduled import DigestLine
+from application.schedule import zones_at_midnight
 from domain.assignments import AssignmentStatus
 from domain.errors import ReviewerCannotEarn
 from domain.events import DigestDue, DigestItem, ItemOverdue
@@ -120,13 +122,25 @@ def _digests(lines: list[DigestLine], today: date, now: datetime) -> list[Digest
     ]
 
 
-async def daily_digest(today: date, uow: UnitOfWorkFactory, clock: Clock) -> int:
-    """One email per person with the tasks due today and those overdue; nobody with nothing gets one."""
+async def daily_digest(today: date, uow: UnitOfWorkFactory, clock: Clock, time_zone: str | None = None) -> int:
+    """One email per person (of one time zone, or all) with the tasks due today and those overdue; nobody with
+    nothing gets one."""
     async with uow() as work:
-        work.record(*_digests(await work.scheduled.digest_lines(today), today, clock.now()))
+        work.record(*_digests(await work.scheduled.digest_lines(today, time_zone), today, clock.now()))
         await work.commit()
         # A digest already sent for this day is dropped by its dedupe key, so only new rows count.
         return len(work.outbox.written())
+
+
+async def digest_at_midnight(at: datetime, uow: UnitOfWorkFactory, clock: Clock) -> int:
+    """The digest for every time zone whose local midnight falls in the quarter hour starting at `at`, one
+    set-based query per zone; each person gets it once per local date (the dedupe key)."""
+    async with uow() as work:
+        zones = await work.scheduled.time_zones()
+    sent = 0
+    for zone in zones_at_midnight(zones, at):
+        sent += await daily_digest(at.astimezone(ZoneInfo(zone)).date(), uow, clock, zone)
+    return sent
 
 
 async def purge(uow: UnitOfWorkFactory, clock: Clock) -> dict[str, int]:

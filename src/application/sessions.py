@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from uuid import UUID
 
 from application import limits
 from application.identity import Identity, issue_new_session, token_pair
+from application.sign_ins import end_sign_in, end_sign_ins
+from application.two_factor import passes_second_factor
 from domain.account_events import LoginFailed, RefreshReplayed, SignedIn, SignedOut
-from domain.errors import AccountInactive, InvalidCredentials, InvalidToken, TokenReused
+from domain.errors import AccountInactive, InvalidCredentials, InvalidToken, TokenReused, TwoFactorRequired
 from domain.sessions import TokenKind, TokenPair
+from domain.sign_ins import Client, SignInKind
 from domain.users import User, normalize_email
 
 
@@ -19,9 +22,12 @@ class Login:
     password: str
     client_address: str
     totp: str | None = None
+    user_agent: str = ""
+    kind: SignInKind = field(default=SignInKind.API)
 
 
 async def login(cmd: Login, deps: Identity) -> TokenPair:
+    """With two-factor on, a right password without a right code answers `totp_required`, limited alike."""
     email = normalize_email(cmd.email)
     checks = deps.limits.login_checks(email, cmd.client_address)
     await limits.start_attempt(deps.limiter, checks)
@@ -46,10 +52,51 @@ async def login(cmd: Login, deps: Identity) -> TokenPair:
         if user is None:
             raise InvalidCredentials()
         user.ensure_active()
+        if user.totp_enabled:
+            if not cmd.totp:
+                raise TwoFactorRequired(user_id=user.id)
+            if not await passes_second_factor(uow, user, cmd.totp, deps, now):
+                raise TwoFactorRequired("The two-factor code is wrong or was already used.", user_id=user.id)
         if fresh_hash is not None and user.password_hash == stored_hash:
             user.password_hash = fresh_hash
-            await uow.users.update(user)
-        pair = await issue_new_session(uow, user, deps)
+        await uow.users.update(user)
+        pair = await issue_new_session(uow, user, deps, cmd.kind, Client(cmd.client_address, cmd.user_agent))
+        user.record(SignedIn(at=now, user_id=user.id))
+        await uow.commit()
+    await limits.forgive_attempt(deps.limiter, checks)
+    return pair
+
+
+@dataclass(frozen=True)
+class SecondStep:
+    """The sign-in page's second step. Only for a caller that saw this user's password pass moments ago: the
+    page keeps that proof in its server-side session record, so the code is all that is asked here."""
+
+    user_id: UUID
+    code: str
+    client_address: str
+    user_agent: str = ""
+
+
+async def login_second_step(cmd: SecondStep, deps: Identity) -> TokenPair:
+    checks: list[limits.Check] = [
+        (limits.LOGIN_FAILURES_PER_MINUTE, str(cmd.user_id)),
+        (limits.LOGIN_FAILURES_HOURLY, str(cmd.user_id)),
+        (limits.LOGIN_FAILURES_PER_ADDRESS_MINUTE, cmd.client_address),
+        (limits.LOGIN_FAILURES_PER_ADDRESS_HOURLY, cmd.client_address),
+    ]
+    await limits.start_attempt(deps.limiter, checks)
+    now = deps.clock.now()
+    async with deps.uow() as uow:
+        user = await uow.users.get(cmd.user_id, for_update=True)
+        if user is None:
+            raise InvalidCredentials()
+        user.ensure_active()
+        if not user.totp_enabled or not await passes_second_factor(uow, user, cmd.code, deps, now):
+            raise TwoFactorRequired("The two-factor code is wrong or was already used.")
+        await uow.users.update(user)
+        client = Client(cmd.client_address, cmd.user_agent)
+        pair = await issue_new_session(uow, user, deps, SignInKind.PAGE, client)
         user.record(SignedIn(at=now, user_id=user.id))
         await uow.commit()
     await limits.forgive_attempt(deps.limiter, checks)
@@ -57,22 +104,21 @@ async def login(cmd: Login, deps: Identity) -> TokenPair:
 
 
 async def refresh(refresh_token: str, deps: Identity) -> TokenPair:
-    """Spends the presented token for a new pair; a spent token coming back ends its whole family."""
+    """Spends the presented token for a new pair; a spent token coming back ends its whole sign-in."""
     claims = deps.tokens.decode(refresh_token, TokenKind.REFRESH)
     now = deps.clock.now()
     async with deps.uow() as uow:
         session = await uow.sessions.get(claims.token_id, for_update=True)
         if session is None or session.user_id != claims.user_id:
             raise InvalidToken()
+        sign_in = await uow.sign_ins.get(session.family_id, for_update=True)
+        if sign_in is None or not sign_in.is_live:
+            raise InvalidToken()
         try:
             session.spend(now)
         except TokenReused:
-            # A replay means the token leaked: end the family and every access token of the user.
-            await uow.sessions.revoke_family(session.family_id, now)
-            owner = await uow.users.get(session.user_id, for_update=True)
-            if owner is not None:
-                owner.end_sessions()
-                await uow.users.update(owner)
+            # A replay means the token leaked: the sign-in ends, and with it its access tokens.
+            await end_sign_in(uow, sign_in, now)
             uow.record(RefreshReplayed(at=now, user_id=session.user_id, family_id=session.family_id))
             await uow.commit()
             raise
@@ -80,42 +126,53 @@ async def refresh(refresh_token: str, deps: Identity) -> TokenPair:
         if user is None or not user.is_active:
             raise InvalidToken()
         successor = session.successor(now, now + deps.refresh_ttl)
+        sign_in.last_used_at = now
+        await uow.sign_ins.update(sign_in)
         await uow.sessions.update(session)
         await uow.sessions.add(successor)
         await uow.commit()
     return token_pair(user, successor, deps)
 
 
-async def logout(refresh_token: str, deps: Identity) -> None:
-    """Ends every session of the token's owner: refresh tokens revoked, access tokens outdated."""
+async def logout(refresh_token: str, deps: Identity, *, everywhere: bool = False) -> None:
+    """Ends the token's sign-in, or with `everywhere` every sign-in of its owner."""
     claims = deps.tokens.decode(refresh_token, TokenKind.REFRESH)
     now = deps.clock.now()
     async with deps.uow() as uow:
         session = await uow.sessions.get(claims.token_id)
         if session is None or session.user_id != claims.user_id or session.revoked_at is not None:
             raise InvalidToken()
-        user = await uow.users.get(session.user_id, for_update=True)
-        if user is None:
+        sign_in = await uow.sign_ins.get(session.family_id, for_update=True)
+        if sign_in is None or not sign_in.is_live:
             raise InvalidToken()
-        user.end_sessions()
-        await uow.users.update(user)
-        await uow.sessions.revoke_all_for_user(user.id, now)
-        user.record(SignedOut(at=now, user_id=user.id))
+        if everywhere:
+            await end_sign_ins(uow, session.user_id, now)
+        else:
+            await end_sign_in(uow, sign_in, now)
+        uow.record(SignedOut(at=now, user_id=session.user_id))
         await uow.commit()
 
 
 async def authenticate(access_token: str, deps: Identity) -> User:
-    """The user behind an access token, provided it is still current and the account active."""
+    """The user behind an access token, provided its sign-in is live, its version current, the account active."""
     claims = deps.tokens.decode(access_token, TokenKind.ACCESS)
-    return await resume_session(claims.user_id, claims.session_version, deps)
-
-
-async def resume_session(user_id: UUID, session_version: int, deps: Identity) -> User:
-    """The user of a session held by the server (a page session), ended exactly as their tokens are."""
-    async with deps.uow() as uow:
-        user = await uow.users.get(user_id)
-    if user is None or user.session_version != session_version:
+    if claims.family_id is None:
         raise InvalidToken()
+    return await resume_session(claims.user_id, claims.session_version, deps, claims.family_id)
+
+
+async def resume_session(user_id: UUID, session_version: int, deps: Identity, sign_in_id: UUID) -> User:
+    """The user of a sign-in (a bearer token's or a page session's): one read, and a write every few minutes."""
+    async with deps.uow() as uow:
+        found = await uow.users.signed_in(user_id, sign_in_id)
+    if found is None or found[0].session_version != session_version:
+        raise InvalidToken()
+    user, sign_in = found
     if not user.is_active:
         raise AccountInactive()
+    now = deps.clock.now()
+    if sign_in.is_stale(now):
+        async with deps.uow() as uow:
+            await uow.sign_ins.touch(sign_in.id, now)
+            await uow.commit()
     return user

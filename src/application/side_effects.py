@@ -142,6 +142,13 @@ class SideEffects:
                 fx.email(event, event.email, "otp", {"code": event.code, "minutes": event.minutes})
             case acc.SignUpOfExistingAccount():
                 fx.email(event, event.email, "account_exists", {})
+            case acc.PasswordResetRequested():
+                link = f"{self._base_url}/password/reset/?token={event.token}"
+                context = {"full_name": event.full_name, "link": link, "minutes": event.minutes}
+                fx.email(event, event.email, "password_reset", context)
+            case acc.EmailChangeRequested():
+                context = {"full_name": event.full_name, "code": event.code, "minutes": event.minutes}
+                fx.email(event, event.new_email, "email_change", context)
 
     def _scheduled(self, event: e.Event, fx: _Effects) -> None:
         context: Context
@@ -219,6 +226,23 @@ def _audit(event: e.Event, fx: _Effects) -> None:
             fx.log(event, "sudo.confirmed", event.user_id, event.user_id)
         case acc.PasswordConfirmationFailed():
             fx.log(event, "sudo.failed", event.user_id, event.user_id)
+        case acc.SessionEnded():
+            fx.log(event, "session.ended", event.user_id, event.sign_in_id)
+        case acc.ProfileChanged():
+            fx.log(event, "account.profile_changed", event.user_id, event.user_id, ",".join(event.fields))
+        case acc.AccountClosed():
+            fx.log(event, "account.closed", event.by, event.user_id)
+        case acc.PasswordReset():
+            fx.log(event, "account.password_reset", event.user_id, event.user_id)
+        case acc.EmailChanged():
+            fx.log(event, "account.email_changed", event.user_id, event.user_id)
+        case acc.TwoFactorEnabled():
+            fx.log(event, "account.two_factor_enabled", event.user_id, event.user_id)
+        case acc.TwoFactorDisabled():
+            action = "account.two_factor_disabled" if event.by == event.user_id else "account.two_factor_reset"
+            fx.log(event, action, event.by, event.user_id)
+        case acc.RecoveryCodeUsed():
+            fx.log(event, "account.recovery_code_used", event.user_id, event.user_id, f"{event.left} left")
         case acc.PointsRedeemed():
             fx.log(event, "wallet.redeemed", event.user_id, event.user_id, str(event.points))
         case acc.WalletAdjusted():

@@ -77,6 +77,76 @@ class SignedOut(Event):
     user_id: UUID
 
 
+@dataclass(frozen=True, kw_only=True)
+class SignInsChanged(Event):
+    """A sign-in of the user ended or the account changed: what authenticated it may be stale."""
+
+    user_id: UUID
+
+
+@dataclass(frozen=True, kw_only=True)
+class SessionEnded(Event):
+    user_id: UUID
+    sign_in_id: UUID
+
+
+@dataclass(frozen=True, kw_only=True)
+class ProfileChanged(Event):
+    user_id: UUID
+    fields: tuple[str, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class AccountClosed(Event):
+    user_id: UUID
+    by: UUID
+
+
+@dataclass(frozen=True, kw_only=True)
+class PasswordResetRequested(Event):
+    email: str
+    full_name: str
+    token: str
+    minutes: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class PasswordReset(Event):
+    user_id: UUID
+
+
+@dataclass(frozen=True, kw_only=True)
+class EmailChangeRequested(Event):
+    user_id: UUID
+    new_email: str
+    full_name: str
+    code: str
+    minutes: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class EmailChanged(Event):
+    user_id: UUID
+    old_email: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class TwoFactorEnabled(Event):
+    user_id: UUID
+
+
+@dataclass(frozen=True, kw_only=True)
+class TwoFactorDisabled(Event):
+    user_id: UUID
+    by: UUID
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecoveryCodeUsed(Event):
+    user_id: UUID
+    left: int
+
+
 # Points.
 
 

@@ -69,6 +69,10 @@ class TwoFactorRequired(AuthenticationFailed):
     code = "totp_required"
     message = "A valid two-factor code is required."
 
+    def __init__(self, message: str | None = None, *, user_id: object = None) -> None:
+        super().__init__(message)
+        self.user_id = user_id  # whose password passed: for the sign-in page's second step, never shown
+
 
 class OtpInvalid(InvalidInput):
     code = "otp_invalid"
@@ -78,6 +82,28 @@ class OtpInvalid(InvalidInput):
 class EmailTokenInvalid(InvalidInput):
     code = "email_token_invalid"
     message = "The email token is wrong, expired or already used."
+
+
+class ResetTokenInvalid(InvalidInput):
+    code = "reset_token_invalid"
+    message = "The reset link is wrong, expired or already used; ask for a new one."
+
+
+class TwoFactorCodeInvalid(InvalidInput):
+    code = "totp_invalid"
+    message = "The two-factor code is wrong or was already used."
+
+
+class TwoFactorState(DomainError):
+    code = "two_factor_state"
+    kind = ErrorKind.CONFLICT
+    message = "Two-factor sign-in is not in a state that allows this."
+
+
+class SignInNotFound(DomainError):
+    code = "session_not_found"
+    kind = ErrorKind.NOT_FOUND
+    message = "No such session."
 
 
 class PermissionDenied(DomainError):

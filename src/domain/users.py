@@ -6,7 +6,9 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from functools import cache
 from uuid import UUID
+from zoneinfo import available_timezones
 
 from domain.common_passwords import COMMON_PASSWORDS
 from domain.errors import AccountInactive, InvalidEmail, InvalidInput, WeakPassword
@@ -68,8 +70,11 @@ class User(Aggregate):
     created_at: datetime
     time_zone: str = "UTC"
     is_active: bool = True
-    totp_secret: str | None = None
+    totp_secret: str | None = None  # sealed (encrypted) by the authenticator, never plain
     session_version: int = 0
+    totp_pending_secret: str | None = None
+    totp_last_step: int | None = None
+    closed_at: datetime | None = None
     id: UUID = field(default_factory=new_id)
 
     @property
@@ -97,8 +102,57 @@ class User(Aggregate):
         self.end_sessions()
 
     def activate(self) -> None:
+        if self.closed_at is not None:
+            raise AccountInactive("A closed account cannot be reactivated.")
         self.is_active = True
+
+    def close(self, now: datetime) -> None:
+        """Deactivates and forgets who this was; the id (and so ledger and work history) stays."""
+        self.deactivate()
+        self.email = closed_email(self.id)
+        self.full_name = "Closed account"
+        self.password_hash = "!closed"  # no password hashes to this
+        self.totp_secret = self.totp_pending_secret = None
+        self.totp_last_step = None
+        self.closed_at = now
+
+    def change_profile(self, full_name: str | None, time_zone: str | None) -> None:
+        if full_name is not None:
+            self.full_name = check_full_name(full_name)
+        if time_zone is not None:
+            self.time_zone = check_time_zone(time_zone)
+
+    def use_totp_step(self, step: int) -> bool:
+        """Accepts a code's time step once: a step at or before the last accepted one is a replay."""
+        if self.totp_last_step is not None and step <= self.totp_last_step:
+            return False
+        self.totp_last_step = step
+        return True
+
+    def turn_on_totp(self) -> None:
+        self.totp_secret, self.totp_pending_secret = self.totp_pending_secret, None
+
+    def turn_off_totp(self) -> None:
+        self.totp_secret = self.totp_pending_secret = None
+        self.totp_last_step = None
 
     def change_role(self, role: Role) -> None:
         self.role = role
         self.end_sessions()
+
+
+def closed_email(user_id: UUID) -> str:
+    """A closed account's address: unique, unreachable, and leaves the real one free to register again."""
+    return f"closed-{user_id.hex}@closed.invalid"
+
+
+def check_time_zone(raw: str) -> str:
+    name = raw.strip()
+    if name not in known_time_zones():
+        raise InvalidInput("The time zone must be an IANA name such as Europe/Paris.", field="time_zone")
+    return name
+
+
+@cache
+def known_time_zones() -> frozenset[str]:
+    return frozenset(available_timezones())

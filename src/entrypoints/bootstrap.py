@@ -35,6 +35,7 @@ from adapters.schedule_lock import MemoryScheduleLock, RedisScheduleLock
 from adapters.security.digest import HmacDigest
 from adapters.security.passwords import Argon2PasswordHasher
 from adapters.security.tokens import JwtTokenCodec
+from adapters.security.totp import PyotpAuthenticator
 from application.identity import Identity
 from application.limits import AttemptLimits
 from application.outbox import relay
@@ -182,6 +183,7 @@ def bootstrap(
         hasher=hasher or Argon2PasswordHasher(),
         tokens=JwtTokenCodec(settings.secret_key, issuer=settings.jwt_issuer, audience=settings.jwt_audience),
         digest=HmacDigest(settings.secret_key),
+        authenticator=PyotpAuthenticator(settings.secret_key),
         limiter=limiter or shared_limiter(redis, clock, prefix, outage),
         access_ttl=timedelta(seconds=settings.access_token_ttl_seconds),
         refresh_ttl=timedelta(seconds=settings.refresh_token_ttl_seconds),

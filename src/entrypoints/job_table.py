@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from uuid import UUID
 
 from prometheus_client import Gauge
@@ -77,7 +77,10 @@ def job_handlers(deps: JobDeps) -> dict[str, Handler]:
     async def mark_overdue(today: str | None = None) -> object:
         return await scheduled.mark_overdue(day(today), uow, clock)
 
-    async def daily_digest(today: str | None = None) -> object:
+    async def daily_digest(today: str | None = None, at: str | None = None) -> object:
+        # From the schedule: the zones at midnight at `at`; on demand (`today`): everyone, for that date.
+        if at is not None:
+            return await scheduled.digest_at_midnight(datetime.fromisoformat(at), uow, clock)
         return await scheduled.daily_digest(day(today), uow, clock)
 
     async def purge() -> object:

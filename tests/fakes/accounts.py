@@ -10,9 +10,11 @@ from uuid import UUID
 from domain.audit import AuditEntry
 from domain.errors import EmailTaken
 from domain.sessions import RefreshSession
+from domain.sign_ins import SignIn
 from domain.users import User
 from domain.verification import EmailOtp, EmailToken
 from tests.fakes.base import FakeRepository
+from tests.fakes.store import detached
 
 
 class FakeUserRepository(FakeRepository):
@@ -26,6 +28,18 @@ class FakeUserRepository(FakeRepository):
     async def get_by_email(self, email: str, *, for_update: bool = False) -> User | None:
         found: User | None = self.first(lambda u: u.email == email)
         return found
+
+    async def update(self, obj: User) -> None:
+        if self.where(lambda u: u.email == obj.email and u.id != obj.id):
+            raise EmailTaken()
+        await super().update(obj)
+
+    async def signed_in(self, user_id: UUID, sign_in_id: UUID) -> tuple[User, SignIn] | None:
+        sign_in = self.t.get("sign_ins", sign_in_id)
+        user = self.t.get(self.table, user_id)
+        if user is None or sign_in is None or sign_in.user_id != user_id or sign_in.ended_at is not None:
+            return None
+        return self.out(user), detached(sign_in)
 
 
 class FakeOtpRepository(FakeRepository):
@@ -51,8 +65,8 @@ class FakeRefreshSessionRepository(FakeRepository):
     async def revoke_family(self, family_id: UUID, now: datetime) -> int:
         return self._revoke(lambda s: s.family_id == family_id, now)
 
-    async def revoke_all_for_user(self, user_id: UUID, now: datetime) -> int:
-        return self._revoke(lambda s: s.user_id == user_id, now)
+    async def revoke_all_for_user(self, user_id: UUID, now: datetime, *, keep_family: UUID | None = None) -> int:
+        return self._revoke(lambda s: s.user_id == user_id and s.family_id != keep_family, now)
 
     def _revoke(self, match: Any, now: datetime) -> int:
         live: list[RefreshSession] = self.where(lambda s: match(s) and s.revoked_at is None)

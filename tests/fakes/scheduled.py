@@ -9,6 +9,7 @@ from uuid import UUID
 from application.ports.scheduled import DigestLine, OverdueNotice
 from domain.assignments import AssignmentStatus
 from domain.invitations import InvitationStatus
+from domain.sign_ins import SIGN_IN_KEPT
 from domain.tasks import Task
 from tests.fakes.base import Track
 from tests.fakes.store import Tables
@@ -50,11 +51,16 @@ class FakeScheduledQueries:
                 notices.append(OverdueNotice(user_id, user.email, user.full_name, kind, item_id, name, slug, due))
         return notices
 
-    async def digest_lines(self, today: date) -> list[DigestLine]:
+    async def time_zones(self) -> list[str]:
+        return sorted({u.time_zone for u in self.t.rows("users") if u.is_active})
+
+    async def digest_lines(self, today: date, time_zone: str | None = None) -> list[DigestLine]:
         lines = []
         for a in self.t.rows("assignments"):
             task, user = self.t.get("tasks", a.task_id), self.t.get("users", a.user_id)
             if a.status not in _ACTIVE or not user.is_active or task.deleted_at or not task.due_date:
+                continue
+            if time_zone is not None and user.time_zone != time_zone:
                 continue
             member = self.t.get("memberships", (task.project_id, user.id)) is not None
             if task.project_id and not (member and self._live_project(task.project_id)):
@@ -89,6 +95,12 @@ class FakeScheduledQueries:
             ("email_tokens", lambda t: t.expires_at < day_ago),
             ("sessions", lambda s: s.expires_at < day_ago),
             ("outbox", lambda m: m.done_at is not None and m.done_at < week_ago),
+            ("password_resets", lambda r: r.expires_at < day_ago),
+            ("email_changes", lambda c: c.expires_at < day_ago),
+            (
+                "sign_ins",
+                lambda s: (s.ended_at is not None and s.ended_at < week_ago) or s.last_used_at < now - SIGN_IN_KEPT,
+            ),
         ):
             gone = [key for key, row in self.t.items(table) if old(row)]
             for key in gone:
@@ -98,4 +110,5 @@ class FakeScheduledQueries:
         for invitation in lapsed:
             self.t.put("invitations", invitation.id, replace(invitation, status=InvitationStatus.EXPIRED, ended_at=now))
         counts["invitations"] = len(lapsed)
-        return {name: counts[name] for name in ("otps", "email_tokens", "refresh_sessions", "invitations", "outbox")}
+        kinds = ("otps", "email_tokens", "refresh_sessions", "invitations", "outbox")
+        return {name: counts[name] for name in (*kinds, "password_resets", "email_changes", "sign_ins")}

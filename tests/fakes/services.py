@@ -14,6 +14,7 @@ from application.outbox import relay
 from domain.errors import InvalidToken
 from domain.outbox import OutgoingEmail, RetryPolicy
 from domain.sessions import TokenClaims, TokenKind
+from tests.fakes.sign_ins import FakeAuthenticator
 from tests.fakes.store import FakeUnitOfWorkFactory
 
 
@@ -154,4 +155,5 @@ def fake_identity(clock: FakeClock | None = None) -> Identity:
         tokens=FakeTokenCodec(clock),
         digest=lambda value: "digest:" + value,
         limiter=FakeRateLimiter(clock),
+        authenticator=FakeAuthenticator(),
     )

@@ -28,8 +28,11 @@ from domain.ledger import Account, Transfer
 from domain.notifications import Notification
 from domain.outbox import EmailDelivery, OutboxMessage
 from domain.projects import Project
+from domain.recovery import EmailChange, PasswordReset
 from domain.sessions import RefreshSession
+from domain.sign_ins import SignIn
 from domain.tasks import Task
+from domain.two_factor import RecoveryCode
 from domain.users import User
 from domain.verification import EmailOtp, EmailToken
 
@@ -47,6 +50,10 @@ class Store:
     otps: dict[UUID, EmailOtp] = field(default_factory=dict)
     email_tokens: dict[UUID, EmailToken] = field(default_factory=dict)
     sessions: dict[UUID, RefreshSession] = field(default_factory=dict)
+    sign_ins: dict[UUID, SignIn] = field(default_factory=dict)
+    recovery_codes: dict[UUID, RecoveryCode] = field(default_factory=dict)
+    password_resets: dict[UUID, PasswordReset] = field(default_factory=dict)
+    email_changes: dict[UUID, EmailChange] = field(default_factory=dict)
     audit: dict[UUID, AuditEntry] = field(default_factory=dict)
     tasks: dict[UUID, Task] = field(default_factory=dict)
     assignments: dict[UUID, Assignment] = field(default_factory=dict)
@@ -123,7 +130,7 @@ class FakeUnitOfWork:
         self.committed = False
 
     async def __aenter__(self) -> Self:
-        from tests.fakes import accounts, ledger, outbox, projects, scheduled, work
+        from tests.fakes import accounts, ledger, outbox, projects, scheduled, sign_ins, work
 
         tables, track = Tables(self._factory.store), self._track
         self._tables, self._seen, self._recorded = tables, [], []
@@ -132,6 +139,10 @@ class FakeUnitOfWork:
         self.email_tokens = accounts.FakeEmailTokenRepository(tables, track)
         self.sessions = accounts.FakeRefreshSessionRepository(tables, track)
         self.audit = accounts.FakeAuditLog(tables, track)
+        self.sign_ins = sign_ins.FakeSignInRepository(tables, track)
+        self.recovery_codes = sign_ins.FakeRecoveryCodeRepository(tables, track)
+        self.password_resets = sign_ins.FakePasswordResetRepository(tables, track)
+        self.email_changes = sign_ins.FakeEmailChangeRepository(tables, track)
         self.tasks = work.FakeTaskRepository(tables, track)
         self.assignments = work.FakeAssignmentRepository(tables, track)
         self.reviews = work.FakeReviewRepository(tables, track)

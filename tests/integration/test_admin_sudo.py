@@ -8,9 +8,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pyotp
 import pytest
 from litestar.testing import AsyncTestClient
 
+from application import two_factor
 from entrypoints.bootstrap import Container
 from tests.fakes.services import FakeClock
 from tests.integration.admin_seed import World, seed
@@ -139,3 +141,36 @@ async def test_password_confirmation_is_limited_like_sign_in(client: Client, acc
     allowed = await post_again(admin, refused, path, {**fields, "sudo_password": PASSWORD})
     assert allowed.status_code == 303
     assert await balance(client, world) == 5
+
+
+async def test_resetting_two_factor_and_closing_an_account_ask_for_the_password(
+    client: Client, accounts: Any, container: Container
+) -> None:
+    world = await seed(client, accounts)
+    member = world.member.user.id
+    admin = await signed_in(client, world.admin.user.email)
+    assert "Reset two-factor" not in (await admin.get(f"/admin/users/{member}/")).text  # it is off
+    shown = await two_factor.set_up(world.member.user, container.identity)
+    await two_factor.enable(
+        world.member.user, pyotp.TOTP(shown.secret).at(container.clock.now()), None, container.identity
+    )
+    page = await admin.get(f"/admin/users/{member}/")
+    assert "Close account" in page.text
+    assert "Reset two-factor" in page.text
+
+    asked = await admin.post(f"/admin/users/{member}/2fa/reset/", {})
+    assert "<strong>reset this account&#39;s two-factor sign-in</strong>" in asked.text
+    reset = await post_again(admin, asked, f"/admin/users/{member}/2fa/reset/", {"sudo_password": PASSWORD})
+    assert "two-factor sign-in is off and every session ended" in (await admin.follow(reset)).text
+    me = await client.post("/api/auth/login/", json={"email": world.member.user.email, "password": PASSWORD})
+    assert me.status_code == 200, me.text  # no code asked any more
+    world.member.access = me.json()["access"]
+
+    assert (await client.get("/api/auth/me/", headers=world.member.headers)).status_code == 200
+    closed = await admin.post(f"/admin/users/{member}/close/", {})  # sudo mode still on from the reset
+    assert closed.status_code == 303
+    assert "The account is closed" in (await admin.follow(closed)).text
+    assert (await client.get("/api/auth/me/", headers=world.member.headers)).status_code == 401
+    after = await admin.get(f"/admin/users/{member}/")
+    assert "Closed account" in after.text
+    assert world.member.user.email not in after.text

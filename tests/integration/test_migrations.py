@@ -82,3 +82,78 @@ def test_upgrading_twice_is_harmless(fresh_url: str) -> None:
     upgrade(fresh_url)
     upgrade(fresh_url)
     assert_at_head_and_matching(fresh_url)
+
+
+def test_live_refresh_families_become_sign_ins(fresh_url: str) -> None:
+    """0007 keeps API clients signed in: each family with a usable token becomes a sign-in with its id."""
+    from datetime import UTC, datetime, timedelta
+    from uuid import uuid4
+
+    import sqlalchemy as sa
+
+    from adapters.db.types import UtcDateTime
+
+    upgrade(fresh_url, "0006")
+    user, live, ended = uuid4(), uuid4(), uuid4()
+    at = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+    names = ("id", "email", "full_name", "role", "password_hash", "time_zone", "is_active", "session_version")
+    users_then = sa.table(
+        "users",
+        *(sa.column(n) for n in names[1:6]),
+        sa.column("id", sa.Uuid),
+        sa.column("is_active", sa.Boolean),
+        sa.column("session_version", sa.Integer),
+        sa.column("created_at", UtcDateTime),
+    )
+    when = ("issued_at", "expires_at", "spent_at", "revoked_at")
+    refresh_then = sa.table(
+        "refresh_sessions",
+        *(sa.column(n, sa.Uuid) for n in ("id", "user_id", "family_id")),
+        *(sa.column(n, UtcDateTime) for n in when),
+    )
+    engine = create_sync_engine(sync_url(fresh_url), poolclass=pool.NullPool)
+    try:
+        with engine.begin() as conn:
+            conn.execute(
+                sa.insert(users_then).values(
+                    id=user,
+                    email="ada@example.com",
+                    full_name="Ada",
+                    role="member",
+                    password_hash="x",
+                    time_zone="UTC",
+                    is_active=True,
+                    session_version=0,
+                    created_at=at,
+                )
+            )
+            rows = [
+                (live, at, at, None),  # spent by the rotation that made the next one
+                (live, at + timedelta(hours=1), None, None),
+                (ended, at, None, at),
+            ]
+            for family, issued, spent, revoked in rows:
+                conn.execute(
+                    sa.insert(refresh_then).values(
+                        id=uuid4(),
+                        user_id=user,
+                        family_id=family,
+                        issued_at=issued,
+                        expires_at=issued + timedelta(days=7),
+                        spent_at=spent,
+                        revoked_at=revoked,
+                    )
+                )
+    finally:
+        engine.dispose()
+    upgrade(fresh_url)
+
+    sign_ins = sa.table(
+        "sign_ins",
+        sa.column("id", sa.Uuid),
+        sa.column("user_id", sa.Uuid),
+        sa.column("kind"),
+        sa.column("ended_at", UtcDateTime),
+    )
+    found = inspect_db(fresh_url, lambda conn: list(conn.execute(sa.select(sign_ins)).all()))
+    assert [tuple(row) for row in found] == [(live, user, "api", None)]

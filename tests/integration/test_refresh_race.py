@@ -116,11 +116,24 @@ async def test_a_replayed_refresh_token_revokes_its_whole_family_only(client: Cl
 
 
 @pytest.mark.usefixtures("admin")
-async def test_logout_revokes_every_refresh_token_and_outdates_access_tokens(client: Client) -> None:
+async def test_logout_ends_only_its_own_session(client: Client) -> None:
+    phone, laptop = await login(client), await login(client)
+
+    response = await client.post(f"{AUTH}/logout/", json={"refresh": phone["refresh"]})
+    assert response.status_code == 204, response.text
+
+    assert await me_status(client, phone["access"]) == 401
+    assert_refused(await refresh(client, phone["refresh"]))
+    assert await me_status(client, laptop["access"]) == 200
+    assert (await refresh(client, laptop["refresh"])).status_code == 200
+
+
+@pytest.mark.usefixtures("admin")
+async def test_logout_everywhere_revokes_every_refresh_token_and_outdates_access_tokens(client: Client) -> None:
     phone, laptop = await login(client), await login(client)
     assert await me_status(client, phone["access"]) == 200
 
-    response = await client.post(f"{AUTH}/logout/", json={"refresh": phone["refresh"]})
+    response = await client.post(f"{AUTH}/logout/", json={"refresh": phone["refresh"], "everywhere": True})
     assert response.status_code == 204, response.text
 
     for pair in (phone, laptop):

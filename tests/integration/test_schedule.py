@@ -15,7 +15,7 @@ from adapters.jobs.dramatiq_broker import create_broker
 from adapters.jobs.dramatiq_queue import DramatiqJobQueue
 from adapters.schedule_lock import RedisScheduleLock
 from application.ports.messaging import QueueUnavailable
-from application.schedule import Run, runs_between
+from application.schedule import Run, runs_between, zones_at_midnight
 from entrypoints.scheduler import DEDUPE_SECONDS, enqueue_due, run_scheduler
 from tests.fakes.services import FakeClock
 from tests.integration.conftest import free_port
@@ -35,16 +35,31 @@ def daily(runs: list[Run]) -> list[tuple[str, str, dict[str, str]]]:
 def test_mark_overdue_runs_at_one_in_the_morning_local_time_with_the_local_date() -> None:
     # 01:00 in Kolkata on 10 March is 19:30 UTC on 9 March.
     runs = runs_between(utc("2026-03-09 19:29:30"), utc("2026-03-09 19:30:30"), ZONE)
-    assert daily(runs) == [("mark_overdue", "2026-03-10", {"today": "2026-03-10"})]
+    assert [run for run in daily(runs) if run[0] == "mark_overdue"] == [
+        ("mark_overdue", "2026-03-10", {"today": "2026-03-10"})
+    ]
     assert daily(runs_between(utc("2026-03-09 19:30:00"), utc("2026-03-09 19:35:00"), ZONE)) == []
-    assert daily(runs_between(utc("2026-03-10 00:59:00"), utc("2026-03-10 01:01:00"), ZONE)) == []
+    assert daily(runs_between(utc("2026-03-10 00:59:00"), utc("2026-03-10 01:01:00"), ZONE)) == [
+        ("daily_digest", "2026-03-10T01:00+00:00", {"at": "2026-03-10T01:00+00:00"})
+    ]
 
 
-def test_the_digest_runs_at_local_midnight_across_the_day_boundary() -> None:
-    # Local midnight opening 10 March is 18:30 UTC on 9 March: the job is told the new local date.
+def test_the_digest_runs_every_quarter_hour_told_its_instant() -> None:
+    # Each run sends the digest of the zones at local midnight then (18:30 UTC is midnight in Kolkata).
     runs = runs_between(utc("2026-03-09 18:29:00"), utc("2026-03-09 18:31:00"), ZONE)
-    assert daily(runs) == [("daily_digest", "2026-03-10", {"today": "2026-03-10"})]
-    assert daily(runs_between(utc("2026-03-09 23:59:00"), utc("2026-03-10 00:01:00"), ZONE)) == []
+    at = "2026-03-09T18:30+00:00"
+    assert daily(runs) == [("daily_digest", at, {"at": at})]
+    assert daily(runs_between(utc("2026-03-09 18:31:00"), utc("2026-03-09 18:44:00"), ZONE)) == []
+
+
+def test_the_zones_at_midnight_are_those_in_their_first_quarter_hour() -> None:
+    zones = ["Asia/Kolkata", "Europe/Paris", "UTC", "America/St_Johns", "Asia/Kathmandu"]
+    assert zones_at_midnight(zones, utc("2026-03-09 18:30:00")) == ["Asia/Kolkata"]
+    assert zones_at_midnight(zones, utc("2026-03-09 23:00:00")) == ["Europe/Paris"]
+    assert zones_at_midnight(zones, utc("2026-03-10 00:00:00")) == ["UTC"]
+    assert zones_at_midnight(zones, utc("2026-03-09 18:15:00")) == ["Asia/Kathmandu"]  # UTC+05:45
+    assert zones_at_midnight(zones, utc("2026-03-10 02:30:00")) == ["America/St_Johns"]  # UTC-02:30 in summer
+    assert zones_at_midnight(zones, utc("2026-03-10 12:00:00")) == []
 
 
 def test_minute_jobs_run_each_minute_and_purge_each_hour() -> None:
@@ -71,10 +86,9 @@ def test_a_whole_day_in_uneven_windows_has_each_run_exactly_once() -> None:
     start = utc("2026-03-09 12:07:13.25")
     whole = runs_between(start, start + timedelta(days=1), ZONE)
     counts = Counter(r.job for r in whole)
-    expected = {"mark_overdue": 1, "daily_digest": 1, "check_ledger": 1, "purge": 24}
+    expected = {"mark_overdue": 1, "daily_digest": 96, "check_ledger": 1, "purge": 24}
     assert counts == {**expected, **dict.fromkeys(MINUTE_JOBS, 1440)}
-    assert daily(whole) == [
-        ("daily_digest", "2026-03-10", {"today": "2026-03-10"}),
+    assert [run for run in daily(whole) if run[0] == "mark_overdue"] == [
         ("mark_overdue", "2026-03-10", {"today": "2026-03-10"}),
     ]
     pieces: list[Run] = []
@@ -117,7 +131,7 @@ async def test_two_schedulers_enqueue_each_run_once_in_total(redis_url: str) -> 
         assert sorted(all_keys) == sorted(r.dedupe_key for r in expected)
         enqueued = sorted((job, sorted(args.items())) for q in queues for job, args in q.jobs)
         assert enqueued == sorted((r.job, sorted(r.arguments.items())) for r in expected)
-        assert ("daily_digest", [("today", "2026-03-10")]) in enqueued
+        assert ("daily_digest", [("at", "2026-03-09T18:30+00:00")]) in enqueued
         assert ("mark_overdue", [("today", "2026-03-10")]) in enqueued
         assert sum(1 for q in queues if q.jobs) >= 2, "the schedulers did not overlap"
 
@@ -127,7 +141,7 @@ async def test_two_schedulers_enqueue_each_run_once_in_total(redis_url: str) -> 
         assert await enqueue_due(start - timedelta(minutes=15), end, ZONE, late, guards[1]) == [
             r.dedupe_key for r in earlier
         ]
-        assert len(late.jobs) == len(earlier) == 15 * 3 + 1
+        assert len(late.jobs) == len(earlier) == 15 * 3 + 2
         ttl = await clients[0].ttl(prefix + expected[0].dedupe_key)
         assert DEDUPE_SECONDS - 60 < ttl <= DEDUPE_SECONDS
     finally:

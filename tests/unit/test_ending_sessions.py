@@ -1,4 +1,4 @@
-"""Logging out and changing the password end every session of the user."""
+"""Logging out ends its own sign-in (or, asked to, every one); changing the password ends them all."""
 
 from __future__ import annotations
 
@@ -32,19 +32,32 @@ async def assert_ended(pair: TokenPair, deps: Identity) -> None:
         await refresh(pair.refresh, deps)
 
 
-async def test_logout_ends_every_session_of_the_user() -> None:
+async def test_logout_ends_only_its_own_sign_in() -> None:
+    deps = fake_identity()
+    user, laptop, phone = await two_devices(deps)
+
+    await logout(laptop.refresh, deps)
+
+    await assert_ended(laptop, deps)
+    assert (await authenticate(phone.access, deps)).id == user.id
+    assert await refresh(phone.refresh, deps)
+    store = fake_store(deps)
+    assert [s.ended_at is None for s in sorted(store.sign_ins.values(), key=lambda s: s.created_at)] == [False, True]
+
+
+async def test_logout_everywhere_ends_every_sign_in_of_the_user() -> None:
     deps = fake_identity()
     user, laptop, phone = await two_devices(deps)
     someone_else = await seed_user(deps, "bob@example.com", PASSWORD)
     bobs = await login(Login("bob@example.com", PASSWORD, CLIENT_ADDRESS), deps)
 
-    await logout(laptop.refresh, deps)
+    await logout(laptop.refresh, deps, everywhere=True)
 
     await assert_ended(laptop, deps)
     await assert_ended(phone, deps)
     store = fake_store(deps)
-    assert store.users[user.id].session_version == 1
     assert all(s.revoked_at is not None for s in store.sessions.values() if s.user_id == user.id)
+    assert all(s.ended_at is not None for s in store.sign_ins.values() if s.user_id == user.id)
     assert (await authenticate(bobs.access, deps)).id == someone_else.id
 
 

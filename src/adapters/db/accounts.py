@@ -9,15 +9,21 @@ from uuid import UUID
 from sqlalchemy import Row, insert, select, update
 
 from adapters.db.base import TableRepository
-from adapters.db.tables import audit_log, email_otps, email_tokens, refresh_sessions, users
+from adapters.db.sign_ins import sign_in_from_row
+from adapters.db.tables import audit_log, email_otps, email_tokens, refresh_sessions, sign_ins, users
 from domain.audit import AuditEntry
 from domain.sessions import RefreshSession
+from domain.sign_ins import SignIn
 from domain.users import Role, User
 from domain.verification import EmailOtp, EmailToken
 
 
 def user_from_row(row: Row[Any]) -> User:
-    user = User(**row._mapping)
+    return user_from_mapping(row._mapping)
+
+
+def user_from_mapping(mapping: Any) -> User:
+    user = User(**mapping)
     user.role = Role(user.role)
     return user
 
@@ -33,6 +39,21 @@ class SqlUserRepository(TableRepository[User]):
     async def get_by_email(self, email: str, *, for_update: bool = False) -> User | None:
         query = select(users).where(users.c.email == email)
         return await self.first(query.with_for_update() if for_update else query)
+
+    async def signed_in(self, user_id: UUID, sign_in_id: UUID) -> tuple[User, SignIn] | None:
+        """One read for every authenticated request: the user joined to their live sign-in."""
+        query = (
+            select(users, *(column.label(f"s_{column.name}") for column in sign_ins.c))
+            .join(sign_ins, sign_ins.c.user_id == users.c.id)
+            .where(users.c.id == user_id, sign_ins.c.id == sign_in_id, sign_ins.c.ended_at.is_(None))
+        )
+        row = (await self._conn.execute(query)).first()
+        if row is None:
+            return None
+        mapping = row._mapping
+        user = user_from_mapping({column.name: mapping[column.name] for column in users.c})
+        sign_in = sign_in_from_row({column.name: mapping[f"s_{column.name}"] for column in sign_ins.c})
+        return user, sign_in
 
 
 class SqlOtpRepository(TableRepository[EmailOtp]):
@@ -60,8 +81,11 @@ class SqlRefreshSessionRepository(TableRepository[RefreshSession]):
     async def revoke_family(self, family_id: UUID, now: datetime) -> int:
         return await self._revoke(refresh_sessions.c.family_id == family_id, now)
 
-    async def revoke_all_for_user(self, user_id: UUID, now: datetime) -> int:
-        return await self._revoke(refresh_sessions.c.user_id == user_id, now)
+    async def revoke_all_for_user(self, user_id: UUID, now: datetime, *, keep_family: UUID | None = None) -> int:
+        condition = refresh_sessions.c.user_id == user_id
+        if keep_family is not None:
+            condition = condition & (refresh_sessions.c.family_id != keep_family)
+        return await self._revoke(condition, now)
 
     async def _revoke(self, condition: Any, now: datetime) -> int:
         result = await self._conn.execute(

@@ -12,18 +12,22 @@ from adapters.db.outbox import dialect_insert
 from adapters.db.reading import project_overdue, task_overdue
 from adapters.db.tables import (
     assignments,
+    email_changes,
     email_otps,
     email_tokens,
     invitations,
     memberships,
     outbox,
     overdue_notices,
+    password_resets,
     projects,
     refresh_sessions,
+    sign_ins,
     tasks,
     users,
 )
 from application.ports.scheduled import DigestLine, OverdueNotice
+from domain.sign_ins import SIGN_IN_KEPT
 
 ACTIVE = ("in_progress", "submitted")
 
@@ -91,7 +95,11 @@ class SqlScheduledQueries:
             .where(users.c.is_active.is_(True), ~already)
         )
 
-    async def digest_lines(self, today: date) -> list[DigestLine]:
+    async def time_zones(self) -> list[str]:
+        query = select(users.c.time_zone).where(users.c.is_active.is_(True)).distinct().order_by(users.c.time_zone)
+        return list((await self._conn.execute(query)).scalars().all())
+
+    async def digest_lines(self, today: date, time_zone: str | None = None) -> list[DigestLine]:
         still_member = exists().where(
             memberships.c.project_id == tasks.c.project_id, memberships.c.user_id == assignments.c.user_id
         )
@@ -122,6 +130,8 @@ class SqlScheduledQueries:
             )
             .order_by(users.c.id, tasks.c.due_date, tasks.c.id)
         )
+        if time_zone is not None:
+            query = query.where(users.c.time_zone == time_zone)
         return [DigestLine(**row._mapping) for row in (await self._conn.execute(query)).all()]
 
     async def expired_claims(self, now: datetime, limit: int) -> list[UUID]:
@@ -152,5 +162,11 @@ class SqlScheduledQueries:
             .where(invitations.c.status == "pending", invitations.c.expires_at <= now)
             .values(status="expired", ended_at=now),
             "outbox": delete(outbox).where(outbox.c.done_at < week_ago),
+            "password_resets": delete(password_resets).where(password_resets.c.expires_at < day_ago),
+            "email_changes": delete(email_changes).where(email_changes.c.expires_at < day_ago),
+            # Ended a week ago, or unused for longer than any token or page session lives.
+            "sign_ins": delete(sign_ins).where(
+                (sign_ins.c.ended_at < week_ago) | (sign_ins.c.last_used_at < now - SIGN_IN_KEPT)
+            ),
         }
         return {name: int((await self._conn.execute(s)).rowcount) for name, s in statements.items()}

@@ -41,11 +41,14 @@ users = Table(
     Column("full_name", String(150), nullable=False),
     Column("role", String(16), nullable=False),
     Column("password_hash", String(255), nullable=False),
-    Column("totp_secret", String(64)),
+    Column("totp_secret", String(255)),  # encrypted at rest (AES-GCM)
+    Column("totp_pending_secret", String(255)),  # set up, not yet confirmed by a code
+    Column("totp_last_step", BigInteger),  # the last time step a code was accepted for: no replay
     Column("time_zone", String(64), nullable=False),
     Column("is_active", Boolean, nullable=False),
     Column("session_version", Integer, nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
+    Column("closed_at", UtcDateTime),
     CheckConstraint("role IN ('admin', 'manager', 'member')", name="role"),
     CheckConstraint("email = lower(email)", name="email_lower"),
     Index("ix_users_created_at", "created_at"),
@@ -86,6 +89,56 @@ refresh_sessions = Table(
     Column("expires_at", UtcDateTime, nullable=False, index=True),
     Column("spent_at", UtcDateTime),
     Column("revoked_at", UtcDateTime),
+)
+
+# One row per sign-in (a refresh-token family, or a page session); access tokens name it in `sid`.
+sign_ins = Table(
+    "sign_ins",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("user_id", Uuid, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", String(8), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("last_used_at", UtcDateTime, nullable=False),
+    Column("client_address", String(64), nullable=False),
+    Column("user_agent", String(256), nullable=False),
+    Column("ended_at", UtcDateTime),
+    CheckConstraint("kind IN ('api', 'page')", name="kind"),
+    Index("ix_sign_ins_user", "user_id", "created_at"),
+)
+
+recovery_codes = Table(
+    "recovery_codes",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("user_id", Uuid, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("code_digest", String(64), nullable=False),
+    Column("used_at", UtcDateTime),
+)
+
+password_resets = Table(
+    "password_resets",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("user_id", Uuid, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("token_digest", String(64), nullable=False, unique=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False, index=True),
+    Column("used_at", UtcDateTime),
+)
+
+email_changes = Table(
+    "email_changes",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("user_id", Uuid, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("new_email", String(254), nullable=False),
+    Column("code_digest", String(64), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False, index=True),
+    Column("wrong_tries", Integer, nullable=False),
+    Column("used_at", UtcDateTime),
+    CheckConstraint("wrong_tries >= 0", name="wrong_tries"),
 )
 
 audit_log = Table(

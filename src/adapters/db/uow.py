@@ -27,6 +27,12 @@ from adapters.db.notifications import SqlNotificationRepository
 from adapters.db.outbox import SqlDeliveryRepository, SqlOutboxRepository
 from adapters.db.projects import SqlInvitationRepository, SqlMembershipRepository, SqlProjectRepository
 from adapters.db.scheduled import SqlScheduledQueries
+from adapters.db.sign_ins import (
+    SqlEmailChangeRepository,
+    SqlPasswordResetRepository,
+    SqlRecoveryCodeRepository,
+    SqlSignInRepository,
+)
 from adapters.db.tasks import SqlTaskRepository
 from application.ports.messaging import ListCache
 from application.ports.repositories import EventHandler
@@ -108,6 +114,22 @@ class SqlUnitOfWork:
     @cached_property
     def sessions(self) -> SqlRefreshSessionRepository:
         return SqlRefreshSessionRepository(self.connection, track=self._track)
+
+    @cached_property
+    def sign_ins(self) -> SqlSignInRepository:
+        return SqlSignInRepository(self.connection, track=self._track)
+
+    @cached_property
+    def recovery_codes(self) -> SqlRecoveryCodeRepository:
+        return SqlRecoveryCodeRepository(self.connection)
+
+    @cached_property
+    def password_resets(self) -> SqlPasswordResetRepository:
+        return SqlPasswordResetRepository(self.connection)
+
+    @cached_property
+    def email_changes(self) -> SqlEmailChangeRepository:
+        return SqlEmailChangeRepository(self.connection)
 
     @cached_property
     def audit(self) -> SqlAuditLog:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 
 from domain.sessions import TokenClaims, TokenKind
@@ -45,4 +47,26 @@ class RateLimiter(Protocol):
     async def reset(self, key: str, window_seconds: int) -> None: ...
     async def cooldown(self, key: str, seconds: int) -> bool:
         """Starts a cooldown of exactly `seconds`; False when one is already running for the key."""
+        ...
+
+
+@dataclass(frozen=True)
+class Provisioning:
+    """What an authenticator app needs, shown once at setup."""
+
+    secret: str
+    uri: str
+    qr_svg: str
+
+
+class Authenticator(Protocol):
+    """Time-based codes (RFC 6238). Secrets leave it only sealed (encrypted), except in `provisioning`."""
+
+    def new_secret(self) -> str:
+        """A fresh secret, sealed."""
+        ...
+
+    def provisioning(self, sealed: str, account: str) -> Provisioning: ...
+    def matching_step(self, sealed: str, code: str, now: datetime) -> int | None:
+        """The time step the code belongs to, within one step either side of now; None if it matches none."""
         ...

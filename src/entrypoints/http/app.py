@@ -28,6 +28,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 from entrypoints.bootstrap import Container
 from entrypoints.http.aliases import AliasRewrite
 from entrypoints.http.contract import BEARER_SCHEME, ClosedRequestBodies, DocumentedProblems, operation_id
+from entrypoints.http.controllers.account import AccountController
 from entrypoints.http.controllers.admin import AdminController
 from entrypoints.http.controllers.admin_audit import AdminAuditController
 from entrypoints.http.controllers.admin_deliveries import AdminDeliveryController
@@ -39,7 +40,7 @@ from entrypoints.http.controllers.notifications import NotificationController
 from entrypoints.http.controllers.projects import ProjectController
 from entrypoints.http.controllers.tasks import TaskController
 from entrypoints.http.controllers.wallet import WalletController
-from entrypoints.http.dependencies import provide_current_user, provide_optional_user
+from entrypoints.http.dependencies import HttpRequest, provide_current_user, provide_optional_user, provide_sign_in_id
 from entrypoints.http.docs import docs_render_plugins
 from entrypoints.http.hardening import require_json_body, security_headers
 from entrypoints.http.metrics import metrics_controllers
@@ -123,6 +124,7 @@ def create_app(
     app = Litestar(
         route_handlers=[
             AuthController,
+            AccountController,
             ProjectController,
             InvitationController,
             TaskController,
@@ -143,6 +145,7 @@ def create_app(
             "container": Provide(lambda: container, use_cache=True, sync_to_thread=False),
             "identity": Provide(lambda: container.identity, use_cache=True, sync_to_thread=False),
             "current_user": Provide(provide_current_user),
+            "sign_in_id": Provide(provide_sign_in_id, sync_to_thread=False),
             "optional_user": Provide(provide_optional_user),
         },
         plugins=[

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from uuid import UUID
+
 from litestar import Request
 from litestar.datastructures import State
 from litestar.di import NamedDependency
@@ -9,7 +11,8 @@ from litestar.di import NamedDependency
 from application.identity import Identity
 from application.sessions import authenticate
 from domain.errors import InvalidToken
-from domain.sessions import MAX_TOKEN_LENGTH
+from domain.sessions import MAX_TOKEN_LENGTH, TokenKind
+from domain.sign_ins import MAX_USER_AGENT_LENGTH
 from domain.users import User
 
 HttpRequest = Request[object, object, State]
@@ -24,6 +27,15 @@ def bearer_token(request: HttpRequest) -> str:
 
 async def provide_current_user(request: HttpRequest, identity: NamedDependency[Identity]) -> User:
     return await authenticate(bearer_token(request), identity)
+
+
+def provide_sign_in_id(request: HttpRequest, identity: NamedDependency[Identity]) -> UUID | None:
+    """The sign-in the bearer token belongs to (checked already by `current_user`)."""
+    return identity.tokens.decode(bearer_token(request), TokenKind.ACCESS).family_id
+
+
+def user_agent(request: HttpRequest) -> str:
+    return request.headers.get("user-agent", "")[:MAX_USER_AGENT_LENGTH]
 
 
 def client_address(request: HttpRequest) -> str:

@@ -10,7 +10,9 @@ from domain.assignments import Assignment, AssignmentStatus, Origin
 from domain.invitations import Invitation, InvitationStatus
 from domain.outbox import OutboxMessage, OutgoingEmail
 from domain.projects import Membership, ProjectStatus
+from domain.recovery import EmailChange, PasswordReset
 from domain.sessions import RefreshSession
+from domain.sign_ins import Client, SignIn, SignInKind
 from domain.verification import EmailOtp, EmailToken
 from tests.integration.contract.conftest import MINUTE, T0, Backend, a_project, a_task, a_user, an_admin
 
@@ -100,6 +102,43 @@ async def test_expired_claims_and_due_approvals_oldest_first(backend: Backend) -
         assert await uow.scheduled.due_auto_approvals(T0, 10) == []
 
 
+async def test_purge_removes_spent_resets_email_changes_and_old_sign_ins(backend: Backend) -> None:
+    ada = a_user()
+    now, old = T0 + timedelta(days=40), T0
+    old_reset, new_reset = PasswordReset.issue(ada.id, "r1", old), PasswordReset.issue(ada.id, "r2", now)
+    old_change = EmailChange.issue(ada.id, "b@x.io", "c1", old)
+    new_change = EmailChange.issue(ada.id, "c@x.io", "c2", now)
+    unused = SignIn.start(ada.id, SignInKind.API, Client(), old)
+    ended = replace(
+        SignIn.start(ada.id, SignInKind.PAGE, Client(), now - timedelta(days=9)), ended_at=now - timedelta(days=8)
+    )
+    recent_end = replace(SignIn.start(ada.id, SignInKind.API, Client(), now), ended_at=now)
+    live = SignIn.start(ada.id, SignInKind.API, Client(), now - timedelta(days=29))
+    async with backend.uow() as uow:
+        await uow.users.add(ada)
+        for reset in (old_reset, new_reset):
+            await uow.password_resets.add(reset)
+        for change in (old_change, new_change):
+            await uow.email_changes.add(change)
+        for sign_in in (unused, ended, recent_end, live):
+            await uow.sign_ins.add(sign_in)
+        await uow.commit()
+    async with backend.uow() as uow:
+        counts = await uow.scheduled.purge(now)
+        await uow.commit()
+    assert (counts["password_resets"], counts["email_changes"], counts["sign_ins"]) == (1, 1, 2)
+    async with backend.uow() as uow:
+        assert await uow.password_resets.get_by_digest("r1") is None
+        assert await uow.password_resets.get_by_digest("r2") == new_reset
+        assert await uow.email_changes.latest_for(ada.id) == new_change
+        assert [await uow.sign_ins.get(s.id) for s in (unused, ended, recent_end, live)] == [
+            None,
+            None,
+            recent_end,
+            live,
+        ]
+
+
 async def test_purge_removes_what_is_spent_in_five_kinds(backend: Backend) -> None:
     ada = a_user()
     now, old = T0 + timedelta(days=10), T0
@@ -120,7 +159,16 @@ async def test_purge_removes_what_is_spent_in_five_kinds(backend: Backend) -> No
     async with backend.uow() as uow:
         counts = await uow.scheduled.purge(now)
         await uow.commit()
-    assert counts == {"otps": 1, "email_tokens": 1, "refresh_sessions": 1, "invitations": 1, "outbox": 1}
+    assert counts == {
+        "otps": 1,
+        "email_tokens": 1,
+        "refresh_sessions": 1,
+        "invitations": 1,
+        "outbox": 1,
+        "password_resets": 0,
+        "email_changes": 0,
+        "sign_ins": 0,
+    }
     async with backend.uow() as uow:
         assert await uow.otps.latest_for("a@x.io") == new_otp
         assert (await uow.email_tokens.get_by_digest("t1"), await uow.email_tokens.get_by_digest("t2")) == (

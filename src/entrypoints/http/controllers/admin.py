@@ -9,8 +9,9 @@ from uuid import UUID
 import msgspec
 from litestar import Controller, get, patch, post
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.status_codes import HTTP_200_OK
 
-from application import admin, budgets, listing, wallet
+from application import admin, budgets, listing, profile, two_factor, wallet
 from domain.users import Role
 from entrypoints.http.controllers.common import (
     BEARER,
@@ -72,6 +73,18 @@ class AdminController(Controller):
     ) -> UserOut:
         cmd = msgspec.convert({**data.changes(), "user_id": user_id}, admin.UpdateUser)
         return out(await admin.update_user(cmd, current_user, container.uow, container.clock), UserOut)
+
+    @post("/users/{user_id:uuid}/2fa/reset/", status_code=HTTP_200_OK, responses=problems(401, 403, 404))
+    async def reset_two_factor(
+        self, user_id: FromPath[UUID], container: ContainerDep, current_user: CurrentUser
+    ) -> UserOut:
+        """Turns the account's two-factor off and ends its sign-ins (someone who lost device and codes)."""
+        return out(await two_factor.reset_by_admin(current_user, user_id, container.identity), UserOut)
+
+    @post("/users/{user_id:uuid}/close/", status_code=HTTP_200_OK, responses=problems(401, 403, 404))
+    async def close(self, user_id: FromPath[UUID], container: ContainerDep, current_user: CurrentUser) -> UserOut:
+        """Closes the account: deactivated, email and name anonymised; its ledger and work history stay."""
+        return out(await profile.close_by_admin(current_user, user_id, container.identity), UserOut)
 
     @post("/users/{user_id:uuid}/wallet/adjust/", responses=problems(400, 401, 403, 404, 409))
     async def adjust(

@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
-from litestar import Controller, get, post
+from litestar import Controller, post
 from litestar.di import NamedDependency
 from litestar.params import JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
-from application import accounts, sessions
+from application import accounts, password_reset, sessions
 from application.identity import Identity
+from domain.sign_ins import Client
 from domain.users import Role
 from entrypoints.http.controllers.common import BEARER, CurrentUser, problems
-from entrypoints.http.dependencies import HttpRequest, client_address
+from entrypoints.http.dependencies import HttpRequest, client_address, user_agent
+from entrypoints.http.schemas.account import ForgotIn, ResetIn
 from entrypoints.http.schemas.auth import (
     ChangePasswordIn,
     EmailTokenOut,
     LoginIn,
+    LogoutIn,
     RefreshIn,
     RegisterIn,
     SendOtpIn,
@@ -56,7 +59,7 @@ class AuthController(Controller):
 
     @post("/login/", status_code=HTTP_200_OK, responses=problems(401, 403))
     async def login(self, request: HttpRequest, data: JSONBody[LoginIn], identity: IdentityDep) -> TokenOut:
-        cmd = sessions.Login(data.email, data.password, client_address(request), data.totp)
+        cmd = sessions.Login(data.email, data.password, client_address(request), data.totp, user_agent(request))
         return out(await sessions.login(cmd, identity), TokenOut)
 
     @post("/token/refresh/", status_code=HTTP_200_OK, responses=problems(401))
@@ -64,16 +67,22 @@ class AuthController(Controller):
         return out(await sessions.refresh(data.refresh, identity), TokenOut)
 
     @post("/logout/", status_code=HTTP_204_NO_CONTENT, responses=problems(401))
-    async def logout(self, data: JSONBody[RefreshIn], identity: IdentityDep) -> None:
-        await sessions.logout(data.refresh, identity)
+    async def logout(self, data: JSONBody[LogoutIn], identity: IdentityDep) -> None:
+        await sessions.logout(data.refresh, identity, everywhere=data.everywhere)
 
-    @get("/me/", security=BEARER)
-    async def me(self, current_user: CurrentUser) -> UserOut:
-        return out(current_user, UserOut)
+    @post("/password/forgot/", status_code=HTTP_202_ACCEPTED)
+    async def forgot_password(self, request: HttpRequest, data: JSONBody[ForgotIn], identity: IdentityDep) -> Message:
+        await password_reset.forgot_password(data.email, client_address(request), identity)
+        return Message("If an account has this address, a reset link is on its way.")
+
+    @post("/password/reset/", status_code=HTTP_204_NO_CONTENT)
+    async def reset_password(self, data: JSONBody[ResetIn], identity: IdentityDep) -> None:
+        await password_reset.reset_password(password_reset.ResetPassword(data.token, data.new_password), identity)
 
     @post("/password/change/", status_code=HTTP_200_OK, security=BEARER)
     async def change_password(
-        self, data: JSONBody[ChangePasswordIn], current_user: CurrentUser, identity: IdentityDep
+        self, request: HttpRequest, data: JSONBody[ChangePasswordIn], current_user: CurrentUser, identity: IdentityDep
     ) -> TokenOut:
-        cmd = accounts.ChangePassword(current_user, data.current_password, data.new_password)
+        client = Client(client_address(request), user_agent(request))
+        cmd = accounts.ChangePassword(current_user, data.current_password, data.new_password, client=client)
         return out(await accounts.change_password(cmd, identity), TokenOut)

@@ -14,9 +14,11 @@ from entrypoints.http.pages.admin import admin_router
 from entrypoints.http.pages.home import HomePage
 from entrypoints.http.pages.invitations import InvitationPage
 from entrypoints.http.pages.notifications import NotificationPages
+from entrypoints.http.pages.password import PasswordPages
 from entrypoints.http.pages.projects import ProjectPages
 from entrypoints.http.pages.review import ReviewPages
 from entrypoints.http.pages.session import provide_me, provide_session_user, provide_viewer, provide_visitor
+from entrypoints.http.pages.settings import SettingsPages
 from entrypoints.http.pages.tasks import TaskPages
 from entrypoints.http.pages.wallet import WalletPages
 from entrypoints.http.pages.work import WorkPages
@@ -32,6 +34,8 @@ def page_handlers() -> list[ControllerRouterHandler]:
         route_handlers=[
             HomePage,
             AccountPages,
+            SettingsPages,
+            PasswordPages,
             TaskPages,
             WorkPages,
             WalletPages,

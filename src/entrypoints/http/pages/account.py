@@ -1,27 +1,32 @@
-"""Signing in, signing up with an emailed code, signing out, and the account's settings."""
+"""Signing in (with a second step for two-factor), signing up with an emailed code, signing out."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
+from uuid import UUID
 
 from litestar import Controller, Request, get, post
 from litestar.params import QueryParameter
 from litestar.response import Redirect, Template
 
 from application import accounts, sessions
-from domain.errors import DomainError
+from domain.errors import DomainError, TwoFactorRequired
+from domain.sign_ins import SignInKind
 from domain.users import Role
 from domain.verification import OTP_LIFETIME
-from entrypoints.http.dependencies import client_address
+from entrypoints.http.dependencies import client_address, user_agent
 from entrypoints.http.pages import session
 from entrypoints.http.pages.forms import parse, read_form
-from entrypoints.http.pages.layout import ContainerDep, ViewerDep, VisitorDep, done, go, local_path, page
+from entrypoints.http.pages.layout import ContainerDep, VisitorDep, done, go, local_path, page
 from entrypoints.http.problems import STATUS_BY_KIND
-from entrypoints.http.schemas.auth import ChangePasswordIn, LoginIn, RegisterIn, SendOtpIn, VerifyOtpIn
+from entrypoints.http.schemas.account import SecondFactorIn
+from entrypoints.http.schemas.auth import LoginIn, RegisterIn, SendOtpIn, VerifyOtpIn
 
 NextParam = Annotated[str | None, QueryParameter(name="next", max_length=500)]
 _SIGNUP = "signup"  # the session keeps a verified code's email token until the account exists
 CODE_MINUTES = int(OTP_LIFETIME.total_seconds() // 60)
+_TWO_FACTOR = "two_factor"  # whose password passed, until when: the sign-in's second step
+TWO_FACTOR_SECONDS = 300
 
 
 class AccountPages(Controller):
@@ -37,14 +42,41 @@ class AccountPages(Controller):
     async def sign_in(self, request: Request[Any, Any, Any], container: ContainerDep) -> Template | Redirect:
         fields = await read_form(request)
         back = local_path(fields.get("next"), "/")
+        request.session.pop(_TWO_FACTOR, None)
         try:
             data = parse(LoginIn, fields)
-            pair = await sessions.login(
-                sessions.Login(data.email, data.password, client_address(request)), container.identity
+            cmd = sessions.Login(
+                data.email, data.password, client_address(request), None, user_agent(request), SignInKind.PAGE
             )
+            pair = await sessions.login(cmd, container.identity)
+        except TwoFactorRequired as exc:
+            # The password passed: the record (server side) keeps that for a few minutes, and asks for the code.
+            until = container.clock.now().timestamp() + TWO_FACTOR_SECONDS
+            request.session[_TWO_FACTOR] = {"user_id": str(exc.user_id), "until": until, "email": data.email}
+            return page("signin.html", None, step="code", email=data.email, next=fields.get("next", ""))
         except DomainError as exc:
             context = {"email": fields.get("email", ""), "next": fields.get("next", ""), "error": exc.detail}
             return page("signin.html", None, status=STATUS_BY_KIND[exc.kind], **context)
+        await session.start(request, pair, container.identity)
+        return go(back)
+
+    @post("/signin/code/")
+    async def sign_in_code(self, request: Request[Any, Any, Any], container: ContainerDep) -> Template | Redirect:
+        fields = await read_form(request)
+        back = local_path(fields.get("next"), "/")
+        pending = request.session.get(_TWO_FACTOR) or {}
+        if float(pending.get("until", 0)) < container.clock.now().timestamp():
+            request.session.pop(_TWO_FACTOR, None)
+            error = "That took too long; sign in again."
+            return page("signin.html", None, status=401, email=pending.get("email", ""), next=back, error=error)
+        try:
+            code = parse(SecondFactorIn, fields).code
+            cmd = sessions.SecondStep(UUID(pending["user_id"]), code, client_address(request), user_agent(request))
+            pair = await sessions.login_second_step(cmd, container.identity)
+        except DomainError as exc:
+            context = {"step": "code", "email": pending.get("email", ""), "next": back, "error": exc.detail}
+            return page("signin.html", None, status=STATUS_BY_KIND[exc.kind], **context)
+        request.session.pop(_TWO_FACTOR, None)
         await session.start(request, pair, container.identity)
         return go(back)
 
@@ -96,9 +128,10 @@ class AccountPages(Controller):
             user = await accounts.register(
                 accounts.Register(data.email_token, data.password, data.full_name, role), container.identity
             )
-            pair = await sessions.login(
-                sessions.Login(user.email, data.password, client_address(request)), container.identity
+            login = sessions.Login(
+                user.email, data.password, client_address(request), None, user_agent(request), SignInKind.PAGE
             )
+            pair = await sessions.login(login, container.identity)
         except DomainError as exc:
             context = {
                 "step": "details",
@@ -123,21 +156,3 @@ class AccountPages(Controller):
     async def sign_out(self, request: Request[Any, Any, Any], container: ContainerDep) -> Redirect:
         await session.end(request, container.identity)
         return go("/signin/")
-
-    @get("/settings/")
-    async def settings(self, viewer: ViewerDep) -> Template:
-        return page("settings.html", viewer)
-
-    @post("/settings/password/")
-    async def change_password(
-        self, request: Request[Any, Any, Any], viewer: ViewerDep, container: ContainerDep
-    ) -> Template | Redirect:
-        fields = await read_form(request)
-        try:
-            data = parse(ChangePasswordIn, fields)
-            cmd = accounts.ChangePassword(viewer.user, data.current_password, data.new_password)
-            pair = await accounts.change_password(cmd, container.identity)
-        except DomainError as exc:
-            return page("settings.html", viewer, status=STATUS_BY_KIND[exc.kind], error=exc.detail)
-        await session.start(request, pair, container.identity)
-        return done(request, "Your password is changed. Every other session was signed out.", "/settings/")

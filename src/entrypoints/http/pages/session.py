@@ -1,7 +1,7 @@
 """Page sessions: a cookie naming a record kept by the server, ended exactly as the user's tokens are.
 
-The record holds the user's id, the session version of their sign-in and its refresh token. Signing out,
-changing the password and deactivation bump the account's version, so an older record is refused.
+The record holds the user's id, the session version, its sign-in and that sign-in's refresh token. A sign-in
+ended anywhere (signing out, the sessions list, a new password, deactivation) ends the record with it.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from application import overview, sessions
 from application.identity import Identity
 from domain.errors import AccountInactive, AuthenticationFailed, DomainError
 from domain.sessions import TokenKind, TokenPair
+from domain.sign_ins import Client
 from domain.users import User
 from entrypoints.bootstrap import Container
 
@@ -101,16 +102,36 @@ async def _renew_id(request: Request[Any, Any, Any]) -> None:
 async def start(request: Request[Any, Any, Any], pair: TokenPair, identity: Identity) -> None:
     claims = identity.tokens.decode(pair.access, TokenKind.ACCESS)
     await _renew_id(request)
-    request.set_session({"user_id": str(claims.user_id), "version": claims.session_version, "refresh": pair.refresh})
+    request.set_session(
+        {
+            "user_id": str(claims.user_id),
+            "version": claims.session_version,
+            "sid": str(claims.family_id),
+            "refresh": pair.refresh,
+        }
+    )
 
 
-async def end(request: Request[Any, Any, Any], identity: Identity) -> None:
-    """Signs out the way the API does (every session of the user ends), then forgets the record."""
+async def end(request: Request[Any, Any, Any], identity: Identity, *, everywhere: bool = False) -> None:
+    """Signs out the way the API does (this sign-in, or every one), then forgets the record."""
     refresh = request.session.get("refresh")
     if refresh:
         with contextlib.suppress(DomainError):  # already ended elsewhere: nothing left to end
-            await sessions.logout(str(refresh), identity)
+            await sessions.logout(str(refresh), identity, everywhere=everywhere)
     request.clear_session()
+
+
+def client_of(request: Request[Any, Any, Any]) -> Client:
+    address = request.client.host if request.client else "unknown"
+    return Client(address, request.headers.get("user-agent", ""))
+
+
+def sign_in_id(request: Request[Any, Any, Any]) -> UUID | None:
+    """The page session's sign-in, to mark it in the list and keep it when others end."""
+    try:
+        return UUID(str(request.session.get("sid")))
+    except ValueError:
+        return None
 
 
 async def provide_session_user(request: Request[Any, Any, Any], identity: NamedDependency[Identity]) -> User | None:
@@ -118,7 +139,8 @@ async def provide_session_user(request: Request[Any, Any, Any], identity: NamedD
     if "user_id" not in data:
         return None
     try:
-        return await sessions.resume_session(UUID(str(data["user_id"])), int(data.get("version", -1)), identity)
+        user_id, sid = UUID(str(data["user_id"])), UUID(str(data.get("sid")))
+        return await sessions.resume_session(user_id, int(data.get("version", -1)), identity, sid)
     except (AuthenticationFailed, AccountInactive, ValueError):
         # Ended elsewhere (sign-out, new password, deactivation): the record goes now, even if an error follows.
         await _forget(request)

@@ -6,7 +6,7 @@ from uuid import UUID
 
 import msgspec
 
-from entrypoints.http.schemas.common import Email, FullName, OpaqueToken, OtpCode, Password, Request, TotpCode
+from entrypoints.http.schemas.common import Email, FullName, OpaqueToken, OtpCode, Password, Request, SecondFactor
 
 
 class SendOtpIn(Request):
@@ -31,11 +31,16 @@ class RegisterIn(Request):
 class LoginIn(Request):
     email: Email
     password: Password
-    totp: TotpCode | None = None
+    totp: SecondFactor | None = None
 
 
 class RefreshIn(Request):
     refresh: OpaqueToken
+
+
+class LogoutIn(Request):
+    refresh: OpaqueToken
+    everywhere: bool = False
 
 
 class ChangePasswordIn(Request):

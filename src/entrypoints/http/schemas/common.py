@@ -27,6 +27,10 @@ OtpCode = Annotated[
     str, msgspec.Meta(min_length=OTP_DIGITS, max_length=OTP_DIGITS, pattern=_DIGITS, examples=["042917"])
 ]
 TotpCode = Annotated[str, msgspec.Meta(min_length=OTP_DIGITS, max_length=OTP_DIGITS, pattern=_DIGITS)]
+# A two-factor code from the app (6 digits) or a recovery code (xxxxx-xxxxx).
+SecondFactor = Annotated[
+    str, msgspec.Meta(min_length=OTP_DIGITS, max_length=11, pattern=r"^[0-9A-Za-z]{5,6}-?[0-9A-Za-z]{0,5}$")
+]
 
 
 class Request(msgspec.Struct, forbid_unknown_fields=True):

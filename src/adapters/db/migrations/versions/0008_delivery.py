@@ -19,7 +19,7 @@ import adapters.db.types
 from domain.text import as_single_line
 
 revision = "0008"
-down_revision = "0006"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 

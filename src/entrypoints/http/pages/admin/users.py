@@ -12,7 +12,7 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from application import admin, admin_lists, listing, wallet
+from application import admin, admin_lists, listing, profile, two_factor, wallet
 from application.admin_lists import UserTab
 from application.queries import PageRequest
 from domain.assignments import AssignmentStatus
@@ -154,4 +154,38 @@ class AdminUserPages(Controller):
             return f"Wallet adjusted by {posting.entry.points:+d} points; the balance is {posting.balance}."
 
         doing = f"adjust this account's wallet by {data.points:+d} points"
+        return await sensitive(request, admin_viewer, container, fields, doing=doing, back=back, act=act)
+
+    @post("/{user_id:uuid}/2fa/reset/")
+    async def reset_two_factor(
+        self,
+        request: Request[Any, Any, Any],
+        user_id: FromPath[UUID],
+        admin_viewer: AdminViewerDep,
+        container: ContainerDep,
+    ) -> Template | Redirect:
+        fields, back = await read_form(request), _user_path(user_id)
+
+        async def act() -> str:
+            user = await two_factor.reset_by_admin(admin_viewer.user, user_id, container.identity)
+            return f"{user.full_name}: two-factor sign-in is off and every session ended."
+
+        doing = "reset this account's two-factor sign-in"
+        return await sensitive(request, admin_viewer, container, fields, doing=doing, back=back, act=act)
+
+    @post("/{user_id:uuid}/close/")
+    async def close(
+        self,
+        request: Request[Any, Any, Any],
+        user_id: FromPath[UUID],
+        admin_viewer: AdminViewerDep,
+        container: ContainerDep,
+    ) -> Template | Redirect:
+        fields, back = await read_form(request), _user_path(user_id)
+
+        async def act() -> str:
+            await profile.close_by_admin(admin_viewer.user, user_id, container.identity)
+            return "The account is closed: name and email removed, sessions ended; its history stays."
+
+        doing = "close this account for good"
         return await sensitive(request, admin_viewer, container, fields, doing=doing, back=back, act=act)
