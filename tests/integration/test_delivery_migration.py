@@ -44,7 +44,7 @@ def run(url: str, statement: Any) -> list[dict[str, object]]:
 
 
 def test_lost_messages_become_due_and_finished_ones_done(fresh_url: str) -> None:
-    upgrade(fresh_url, "0006")
+    upgrade(fresh_url, "0007")
     lost, sent, failed, waiting = (uuid.uuid4() for _ in range(4))
     for message_id, sent_at in ((lost, T0), (sent, T0), (failed, T0), (waiting, None)):
         message = {"id": message_id, "job": "send_email", "payload": {}, "created_at": T0, "sent_at": sent_at}
@@ -70,6 +70,6 @@ def test_lost_messages_become_due_and_finished_ones_done(fresh_url: str) -> None
         failed: (True, True, "550 no such user"),
         waiting: (False, False, ""),
     }
-    downgrade(fresh_url, "0006")
+    downgrade(fresh_url, "0007")
     assert len(run(fresh_url, select(OLD_OUTBOX.c.id).where(OLD_OUTBOX.c.sent_at.is_not(None)))) == 3
     upgrade(fresh_url)
