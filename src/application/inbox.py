@@ -46,7 +46,7 @@ class LiveBadge:
 
 
 async def unread_changes(
-    user: User, session_version: int, identity: Identity, queries: Queries, live: LiveBadge
+    user: User, session: tuple[int, UUID], identity: Identity, queries: Queries, live: LiveBadge
 ) -> AsyncIterator[int]:
     """The unread count now, then again each time it changes. It stops as soon as the session ends (sign-out,
     a new password, deactivation), so a stream never outlives the sign-in that opened it."""
@@ -55,7 +55,7 @@ async def unread_changes(
         if check:
             await live.wait(live.interval)
             try:
-                await sessions.resume_session(user.id, session_version, identity)
+                await sessions.resume_session(user.id, session[0], identity, session[1])
             except (AuthenticationFailed, AccountInactive):
                 return
         count = await queries.notifications.unread_count(user.id)

@@ -24,7 +24,15 @@ Check = tuple[Limit, str]
 OTP_SEND_COOLDOWN_SECONDS = 60
 OTP_VERIFY_FAILURES_HOURLY = Limit("otp-verify-fail", 20, HOUR)
 OTP_VERIFY_FAILURES_PER_ADDRESS_HOURLY = Limit("otp-verify-fail-ip", 60, HOUR)
-PASSWORD_CHANGE_FAILURES_PER_MINUTE = Limit("login-fail-minute", 5, MINUTE)  # the signed-in account's own
+# A signed-in account's own tries (its password or code again, to change something): only its sessions count
+# here, so no stranger can use them against the owner.
+PASSWORD_CHANGE_FAILURES_PER_MINUTE = Limit("login-fail-minute", 5, MINUTE)
+SIGNED_IN_FAILURES_HOURLY = Limit("signed-in-fail-hour", 100, HOUR)
+EMAIL_CHANGE_SENDS_HOURLY = Limit("email-change-hourly", 5, HOUR)  # per account, and per address written to
+
+
+def own_account_checks(user_id: str) -> list[Check]:
+    return [(PASSWORD_CHANGE_FAILURES_PER_MINUTE, user_id), (SIGNED_IN_FAILURES_HOURLY, user_id)]
 
 
 @dataclass(frozen=True)

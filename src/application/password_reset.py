@@ -14,8 +14,10 @@ from domain.recovery import RESET_LIFETIME, PasswordReset
 from domain.users import check_password_policy, normalize_email
 from domain.verification import generate_secret_token, token_digest
 
+# Like code sends: tight per (account, address), loose per account, so a stranger cannot use up the owner's.
 FORGOT_PER_ADDRESS_HOURLY = limits.Limit("password-forgot-ip", 30, limits.HOUR)
-FORGOT_HOURLY = limits.Limit("password-forgot", 5, limits.HOUR)
+FORGOT_PER_ACCOUNT_ADDRESS_HOURLY = limits.Limit("password-forgot-pair", 5, limits.HOUR)
+FORGOT_HOURLY = limits.Limit("password-forgot", 20, limits.HOUR)
 
 
 @dataclass(frozen=True)
@@ -27,8 +29,12 @@ class ResetPassword:
 async def forgot_password(email: str, client_address: str, deps: Identity) -> None:
     """Mails a reset link to an active account; the answer is the same whether or not there is one."""
     email = normalize_email(email)
-    await limits.consume(deps.limiter, FORGOT_PER_ADDRESS_HOURLY, client_address)
-    await limits.consume(deps.limiter, FORGOT_HOURLY, email)
+    checks = [
+        (FORGOT_PER_ADDRESS_HOURLY, client_address),
+        (FORGOT_PER_ACCOUNT_ADDRESS_HOURLY, f"{email}|{client_address}"),
+        (FORGOT_HOURLY, email),
+    ]
+    await limits.consume(deps.limiter, checks)
     now = deps.clock.now()
     async with deps.uow() as uow:
         user = await uow.users.get_by_email(email)

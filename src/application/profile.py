@@ -42,7 +42,7 @@ async def update_profile(cmd: UpdateProfile, deps: Identity) -> User:
 
 
 async def _check_password(user: User, password: str, deps: Identity) -> None:
-    checks: list[limits.Check] = [(limits.LOGIN_FAILURES_PER_MINUTE, str(user.id))]
+    checks = limits.own_account_checks(str(user.id))
     await limits.start_attempt(deps.limiter, checks)
     if not await deps.hasher.verify(user.password_hash, password):
         raise InvalidCredentials("The password is wrong.")
@@ -59,7 +59,8 @@ async def request_email_change(user: User, new_email: str, password: str, deps: 
         if email == user.email or await uow.users.get_by_email(email) is not None:
             raise EmailTaken(field="new_email")
         await limits.cool_down(deps.limiter, "email-change", str(user.id), limits.OTP_SEND_COOLDOWN_SECONDS)
-        await limits.consume(deps.limiter, limits.OTP_SEND_HOURLY, email)
+        sends = limits.EMAIL_CHANGE_SENDS_HOURLY
+        await limits.consume(deps.limiter, [(sends, str(user.id)), (sends, email)])
         await uow.email_changes.add(EmailChange.issue(user.id, email, deps.digest(code), now))
         minutes = int(EMAIL_CHANGE_LIFETIME.total_seconds() // 60)
         uow.record(

@@ -79,12 +79,8 @@ class SecondStep:
 
 
 async def login_second_step(cmd: SecondStep, deps: Identity) -> TokenPair:
-    checks: list[limits.Check] = [
-        (limits.LOGIN_FAILURES_PER_MINUTE, str(cmd.user_id)),
-        (limits.LOGIN_FAILURES_HOURLY, str(cmd.user_id)),
-        (limits.LOGIN_FAILURES_PER_ADDRESS_MINUTE, cmd.client_address),
-        (limits.LOGIN_FAILURES_PER_ADDRESS_HOURLY, cmd.client_address),
-    ]
+    # Codes are counted like passwords: tightly per (account, address), loosely per account and per address.
+    checks = deps.limits.login_checks(str(cmd.user_id), cmd.client_address)
     await limits.start_attempt(deps.limiter, checks)
     now = deps.clock.now()
     async with deps.uow() as uow:

@@ -41,7 +41,7 @@ async def passes_second_factor(uow: UnitOfWork, user: User, code: str, deps: Ide
 
 
 def _attempt(user: User) -> list[limits.Check]:
-    return [(limits.LOGIN_FAILURES_PER_MINUTE, str(user.id)), (limits.LOGIN_FAILURES_HOURLY, str(user.id))]
+    return limits.own_account_checks(str(user.id))
 
 
 async def set_up(user: User, deps: Identity) -> Provisioning:

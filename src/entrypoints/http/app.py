@@ -40,7 +40,7 @@ from entrypoints.http.controllers.notifications import NotificationController
 from entrypoints.http.controllers.projects import ProjectController
 from entrypoints.http.controllers.tasks import TaskController
 from entrypoints.http.controllers.wallet import WalletController
-from entrypoints.http.dependencies import HttpRequest, provide_current_user, provide_optional_user, provide_sign_in_id
+from entrypoints.http.dependencies import provide_current_user, provide_optional_user, provide_sign_in_id
 from entrypoints.http.docs import docs_render_plugins
 from entrypoints.http.hardening import require_json_body, security_headers
 from entrypoints.http.metrics import metrics_controllers

@@ -8,6 +8,7 @@ from typing import Any
 from uuid import UUID
 
 from litestar import Controller, Request, get, post
+from litestar.exceptions import NotAuthorizedException
 from litestar.params import FromPath
 from litestar.response import Redirect, ServerSentEvent, Template
 from litestar.response.sse import ServerSentEventMessage
@@ -25,6 +26,7 @@ from entrypoints.http.pages.layout import (
     page,
     refused,
 )
+from entrypoints.http.pages.session import sign_in_id
 
 LIVE_BADGE = "live_badge"  # app.state may hold an inbox.LiveBadge (the tests' is quick)
 RECONNECT_MS = 2000
@@ -47,8 +49,11 @@ class NotificationPages(Controller):
     async def live(self, request: Request[Any, Any, Any], me: Me, container: ContainerDep) -> ServerSentEvent:
         """`unread` events carrying the count: one at once, then one at each change (see `inbox.unread_changes`)."""
         settings: inbox.LiveBadge = request.app.state.get(LIVE_BADGE, inbox.LiveBadge())
-        version = int(request.session.get("version", -1))
-        counts = inbox.unread_changes(me, version, container.identity, container.queries, settings)
+        sid = sign_in_id(request)
+        if sid is None:
+            raise NotAuthorizedException("Sign in to see this page.")
+        session = (int(request.session.get("version", -1)), sid)
+        counts = inbox.unread_changes(me, session, container.identity, container.queries, settings)
 
         async def events() -> AsyncIterator[ServerSentEventMessage]:
             async for count in counts:
