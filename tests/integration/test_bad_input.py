@@ -180,7 +180,7 @@ async def test_unknown_path_outside_the_api_is_a_404_page(client: AsyncTestClien
     [
         ("GET", "/api/auth/login/"),
         ("PUT", "/api/auth/send-otp/"),
-        ("DELETE", "/api/auth/me/"),
+        ("PUT", "/api/auth/me/"),
         ("POST", "/api/auth/me/"),
         ("PATCH", "/api/auth/password/change/"),
         ("POST", "/health/live"),
