@@ -54,6 +54,7 @@ def actions(world: World) -> dict[str, dict[str, str]]:
         f"/admin/projects/{world.project}/budget/": {"points": "1000", "reason": "forged"},
         f"/admin/users/{user}/2fa/reset/": {},
         f"/admin/users/{user}/close/": {},
+        f"/admin/deliveries/{world.submitted}/retry/": {},
     }
 
 
