@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
+from application.paging import Page, PageRequest
 from application.ports.clock import Clock
 from application.ports.repositories import UnitOfWork, UnitOfWorkFactory
 from domain.account_events import SessionEnded, SignInsChanged
@@ -45,14 +46,17 @@ class SignInView:
     current: bool
 
 
-async def list_sign_ins(user: User, current: UUID | None, uow: UnitOfWorkFactory) -> list[SignInView]:
+async def list_sign_ins(
+    user: User, current: UUID | None, page: PageRequest, uow: UnitOfWorkFactory
+) -> Page[SignInView]:
     """The person's live sign-ins, newest first, the one asking marked."""
     async with uow() as work:
-        mine = await work.sign_ins.live_of(user.id)
-    return [
+        mine = await work.sign_ins.live_of(user.id, page)
+    views = [
         SignInView(s.id, s.kind.value, s.created_at, s.last_used_at, s.client_address, s.user_agent, s.id == current)
-        for s in mine
+        for s in mine.items
     ]
+    return Page(views, mine.next_cursor)
 
 
 async def end_my_sign_in(user: User, sign_in_id: UUID, uow: UnitOfWorkFactory, clock: Clock) -> None:

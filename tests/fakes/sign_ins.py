@@ -7,7 +7,10 @@ from dataclasses import replace
 from datetime import datetime
 from uuid import UUID
 
+from application.paging import Page, PageRequest
 from application.ports.security import Provisioning
+from domain.errors import InvalidInput
+from domain.paging import MAX_PAGE_SIZE
 from domain.recovery import EmailChange, PasswordReset
 from domain.sign_ins import SignIn
 from domain.two_factor import RecoveryCode
@@ -19,9 +22,15 @@ STEP_SECONDS = 30
 class FakeSignInRepository(FakeRepository):
     table = "sign_ins"
 
-    async def live_of(self, user_id: UUID) -> list[SignIn]:
+    async def live_of(self, user_id: UUID, page: PageRequest) -> Page[SignIn]:
+        """Cut by position (the cursor is an offset), in the SQL adapter's order."""
+        if not 1 <= page.limit <= MAX_PAGE_SIZE:
+            raise InvalidInput(f"limit must be between 1 and {MAX_PAGE_SIZE}.", field="limit")
         mine = self.where(lambda s: s.user_id == user_id and s.ended_at is None)
-        return [self.out(s) for s in sorted(mine, key=lambda s: (s.created_at, s.id), reverse=True)]
+        ordered = sorted(mine, key=lambda s: (s.created_at, s.id), reverse=True)
+        start = int(page.cursor or 0)
+        end = start + page.limit
+        return Page([self.out(s) for s in ordered[start:end]], str(end) if end < len(ordered) else None)
 
     async def end_all_for_user(self, user_id: UUID, now: datetime, *, keep: UUID | None = None) -> int:
         live = self.where(lambda s: s.user_id == user_id and s.ended_at is None and s.id != keep)

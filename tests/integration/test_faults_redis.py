@@ -13,7 +13,7 @@ from litestar.testing import AsyncTestClient
 
 from application.outbox import sweep_outbox
 from entrypoints.http.app import create_app
-from tests.integration.conftest import SmtpInbox, add_account, build, make_settings, quick_accounts
+from tests.integration.conftest import METRICS, SmtpInbox, add_account, build, make_settings, quick_accounts
 from tests.integration.fault_rig import PrivateRedis, migrated_postgres, outbox_rows, private_redis
 from tests.integration.web import signed_in
 
@@ -58,7 +58,7 @@ async def test_without_redis_the_api_answers_and_pages_say_503_then_all_is_well_
         assert "briefly unavailable" in page.text
         [approval] = [r for r in await outbox_rows(container) if r.payload["template"] == "approved"]
         assert (approval.dispatched_at, approval.done_at) == (None, None)  # kept until Redis is back
-        metrics = (await client.get("/metrics")).text
+        metrics = (await client.get("/metrics", headers=METRICS)).text
         assert 'taskreward_redis_fallbacks_total{component="rate_limit"}' in metrics
         assert "taskreward_redis_up 0.0" in metrics
 

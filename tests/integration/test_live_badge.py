@@ -67,7 +67,7 @@ async def test_the_stream_ends_with_the_session_and_needs_one(
     person = await signed_in(client, member.user.email)
 
     async def sign_out_everywhere() -> None:  # as the API's logout does: every session of the account ends
-        await sessions.logout(member.refresh, container.identity)
+        await sessions.logout(member.refresh, container.identity, everywhere=True)
 
     async def never() -> None:
         raise AssertionError("the stream went on after the session ended")

@@ -8,6 +8,7 @@ from uuid import uuid4
 import pytest
 
 from application import password_reset, profile, sign_ins
+from application.paging import PageRequest
 from application.sessions import Login, authenticate, login, refresh
 from domain.errors import (
     EmailTaken,
@@ -36,7 +37,7 @@ async def test_sign_ins_are_listed_with_the_current_one_marked_and_end_one_by_on
     phone = await login(Login(EMAIL, PASSWORD, "198.51.100.2", user_agent="Phone"), deps)
     here = deps.tokens.decode(phone.access, TokenKind.ACCESS).family_id
 
-    listed = await sign_ins.list_sign_ins(user, here, deps.uow)
+    listed = (await sign_ins.list_sign_ins(user, here, PageRequest(), deps.uow)).items
     assert [(s.user_agent, s.client_address, s.current) for s in listed] == [
         ("Phone", "198.51.100.2", True),
         ("Firefox", CLIENT_ADDRESS, False),

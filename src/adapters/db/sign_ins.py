@@ -6,10 +6,12 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Row, delete, select, update
+from sqlalchemy import Row, delete, select, tuple_, update
 
 from adapters.db.base import TableRepository
+from adapters.db.pagination import decode_time_id_cursor, encode_cursor, page_limit, split_page
 from adapters.db.tables import email_changes, password_resets, recovery_codes, sign_ins
+from application.paging import Page, PageRequest
 from domain.recovery import EmailChange, PasswordReset
 from domain.sign_ins import SignIn, SignInKind
 from domain.two_factor import RecoveryCode
@@ -35,13 +37,15 @@ class SqlSignInRepository(TableRepository[SignIn]):
     def from_row(self, row: Row[Any]) -> SignIn:
         return sign_in_from_row(row._mapping)
 
-    async def live_of(self, user_id: UUID) -> list[SignIn]:
-        query = (
-            select(sign_ins)
-            .where(sign_ins.c.user_id == user_id, sign_ins.c.ended_at.is_(None))
-            .order_by(sign_ins.c.created_at.desc(), sign_ins.c.id.desc())
-        )
-        return await self.all(query)
+    async def live_of(self, user_id: UUID, page: PageRequest) -> Page[SignIn]:
+        limit = page_limit(page)
+        query = select(sign_ins).where(sign_ins.c.user_id == user_id, sign_ins.c.ended_at.is_(None))
+        if page.cursor:
+            at, last_id = decode_time_id_cursor(page.cursor)
+            query = query.where(tuple_(sign_ins.c.created_at, sign_ins.c.id) < tuple_(at, last_id))
+        ordered = query.order_by(sign_ins.c.created_at.desc(), sign_ins.c.id.desc()).limit(limit + 1)
+        found, more = split_page(await self.all(ordered), limit)
+        return Page(found, encode_cursor(found[-1].created_at, found[-1].id) if more else None)
 
     async def end_all_for_user(self, user_id: UUID, now: datetime, *, keep: UUID | None = None) -> int:
         condition = [sign_ins.c.user_id == user_id, sign_ins.c.ended_at.is_(None)]

@@ -8,6 +8,7 @@ from types import TracebackType
 from typing import Protocol, Self
 from uuid import UUID
 
+from application.paging import Page, PageRequest
 from application.ports.ledger import IdempotencyRepository, LedgerRepository
 from application.ports.messaging import DeliveryRepository, OutboxRepository
 from application.ports.scheduled import ScheduledQueries
@@ -44,8 +45,8 @@ class SignInRepository(Protocol):
     async def add(self, sign_in: SignIn) -> None: ...
     async def get(self, sign_in_id: UUID, *, for_update: bool = False) -> SignIn | None: ...
     async def update(self, sign_in: SignIn) -> None: ...
-    async def live_of(self, user_id: UUID) -> list[SignIn]:
-        """The user's sign-ins not ended, newest first."""
+    async def live_of(self, user_id: UUID, page: PageRequest) -> Page[SignIn]:
+        """The user's sign-ins not ended, newest first, a page at a time."""
         ...
 
     async def end_all_for_user(self, user_id: UUID, now: datetime, *, keep: UUID | None = None) -> int: ...

@@ -11,7 +11,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_202_ACCEPTED, HTTP_204_NO_CO
 
 from application import profile, sign_ins, two_factor
 from application.identity import Identity
-from entrypoints.http.controllers.common import BEARER, CurrentUser
+from entrypoints.http.controllers.common import BEARER, CurrentUser, CursorParam, LimitParam, page_of
 from entrypoints.http.schemas.account import (
     EmailChangeIn,
     EmailConfirmIn,
@@ -25,6 +25,7 @@ from entrypoints.http.schemas.account import (
 )
 from entrypoints.http.schemas.auth import UserOut
 from entrypoints.http.schemas.common import Message, out
+from entrypoints.http.schemas.work import PageOut
 
 IdentityDep = NamedDependency[Identity]
 SignInDep = NamedDependency[UUID | None]
@@ -64,10 +65,15 @@ class AccountController(Controller):
 
     @get("/sessions/")
     async def list_sessions(
-        self, current_user: CurrentUser, sign_in_id: SignInDep, identity: IdentityDep
-    ) -> list[SignInOut]:
-        views = await sign_ins.list_sign_ins(current_user, sign_in_id, identity.uow)
-        return [out(view, SignInOut) for view in views]
+        self,
+        current_user: CurrentUser,
+        sign_in_id: SignInDep,
+        identity: IdentityDep,
+        limit: LimitParam = 20,
+        cursor: CursorParam = None,
+    ) -> PageOut[SignInOut]:
+        views = await sign_ins.list_sign_ins(current_user, sign_in_id, page_of(limit, cursor), identity.uow)
+        return out(views, PageOut[SignInOut])
 
     @delete("/sessions/{session_id:uuid}/", status_code=HTTP_204_NO_CONTENT)
     async def end_session(self, session_id: FromPath[UUID], current_user: CurrentUser, identity: IdentityDep) -> None:

@@ -10,7 +10,9 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from application import accounts, profile, sign_ins, two_factor
+from application.paging import PageRequest
 from domain.errors import DomainError
+from domain.paging import MAX_PAGE_SIZE
 from domain.sign_ins import SignInKind
 from domain.users import known_time_zones
 from entrypoints.bootstrap import Container
@@ -36,7 +38,12 @@ _SETUP = "two_factor_setup"  # the shown secret's QR code stays on the page unti
 async def _settings(
     request: Request[Any, Any, Any], viewer: Viewer, container: Container, *, status: int = 200, **context: Any
 ) -> Template:
-    views = await sign_ins.list_sign_ins(viewer.user, session.sign_in_id(request), container.uow)
+    # The newest hundred: more live sign-ins than that are ended all at once with "Sign out everywhere".
+    views = (
+        await sign_ins.list_sign_ins(
+            viewer.user, session.sign_in_id(request), PageRequest(MAX_PAGE_SIZE), container.uow
+        )
+    ).items
     zones = sorted(known_time_zones())
     return page("settings.html", viewer, status=status, sessions=views, zones=zones, **context)
 
