@@ -163,9 +163,22 @@ def cursor_paths(engine: Engine, pages: int, limit: int = 50) -> list[str]:
         return [f"/api/tasks/?limit={limit}&cursor={encode_cursor(i)}" for i in ids][:pages]
 
 
-def access_tokens(secret: str, users: list[uuid.UUID], hours: int = 3) -> list[str]:
+INSERT_SIGN_INS = """
+INSERT INTO sign_ins (id, user_id, kind, created_at, last_used_at, client_address, user_agent, ended_at)
+SELECT id, user_id, 'api', :now, :now, '127.0.0.1', 'taskreward bench', NULL
+FROM unnest(CAST(:ids AS uuid[]), CAST(:users AS uuid[])) AS u(id, user_id)
+"""
+
+
+def access_tokens(engine: Engine, secret: str, users: list[uuid.UUID], hours: int = 3) -> list[str]:
+    """One API sign-in per user, as a login makes, and an access token of it (the token names its sign-in)."""
     codec = JwtTokenCodec(secret, issuer="taskreward", audience="taskreward-api")
     now = datetime.now(UTC)
+    sign_ins = [new_id() for _ in users]
+    with engine.begin() as conn:
+        conn.execute(text(INSERT_SIGN_INS), {"ids": sign_ins, "users": users, "now": now})
+    expires = now + timedelta(hours=hours)
     return [
-        codec.encode(TokenClaims(TokenKind.ACCESS, user, new_id(), now, now + timedelta(hours=hours))) for user in users
+        codec.encode(TokenClaims(TokenKind.ACCESS, user, new_id(), now, expires, family_id=sign_in))
+        for user, sign_in in zip(users, sign_ins, strict=True)
     ]
