@@ -111,6 +111,13 @@ async def test_manager_invites_members_assigns_and_pays(
     assert assigned.status_code == 201, assigned.text
     listed = await client.get(path("task_list", slug=slug), headers=nina)
     assert [t["slug"] for t in listed.json()["items"]] == [task_slug]
+    # The tracker's clients size pages with `page_size`: the alias reads it as `limit`; our own path does not.
+    sized = await client.get(f"/api/projects/{slug}/task_list/?page_size=1", headers=nina)
+    assert (sized.status_code, [t["slug"] for t in sized.json()["items"]]) == (200, [task_slug])
+    too_big = await client.get(f"/api/projects/{slug}/task_list/?page_size=1000", headers=nina)
+    assert (too_big.status_code, too_big.json()["code"]) == (400, "validation_failed")
+    ours = await client.get(f"/api/projects/{slug}/tasks/?page_size=1", headers=nina)
+    assert ours.status_code == 400
 
     assignment = assigned.json()["id"]
     submitted = await client.post(f"/api/assignments/{assignment}/submit/", json={"note": "ready"}, headers=nina)

@@ -2,6 +2,8 @@
 
 One table maps each alias (methods, path) to its canonical path; the router, the handlers, the schema and
 the metrics only ever see canonical paths. Another method on an alias path answers 405, as a route would.
+The tracker's clients size a page with `page_size` (as Django REST framework does): on an alias path it is
+read as our `limit`, so such a client gets its page instead of an unknown-parameter 400.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from urllib.parse import parse_qsl, urlencode
 
 from litestar.enums import ScopeType
 from litestar.types import ASGIApp, HTTPResponseBodyEvent, HTTPResponseStartEvent, Receive, Scope, Send
@@ -70,7 +73,25 @@ class AliasRewrite:
             if found is not None:
                 scope["path"] = found
                 scope["raw_path"] = found.encode()
+                scope["query_string"] = _tracker_query(scope.get("query_string", b""))
         await self.app(scope, receive, send)
+
+
+TRACKER_QUERY_NAMES = {"page_size": "limit"}
+
+
+def _tracker_query(query: bytes) -> bytes:
+    """The tracker's names for our query parameters, renamed (ours win when a client sends both)."""
+    pairs = parse_qsl(query.decode("latin-1"), keep_blank_values=True)
+    if not any(name in TRACKER_QUERY_NAMES for name, _ in pairs):
+        return query
+    ours = {name for name, _ in pairs}
+    renamed = [
+        (TRACKER_QUERY_NAMES.get(name, name), value)
+        for name, value in pairs
+        if name not in TRACKER_QUERY_NAMES or TRACKER_QUERY_NAMES[name] not in ours
+    ]
+    return urlencode(renamed).encode("latin-1")
 
 
 async def _method_not_allowed(alias: Alias, send: Send) -> None:
