@@ -52,6 +52,7 @@ def actions(world: World) -> dict[str, dict[str, str]]:
         f"/admin/users/{user}/": {"role": "admin", "is_active": "false"},
         f"/admin/users/{user}/wallet/": {"points": "100", "reason": "forged"},
         f"/admin/projects/{world.project}/budget/": {"points": "1000", "reason": "forged"},
+        f"/admin/deliveries/{world.submitted}/retry/": {},
     }
 
 
