@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from application import limits
-from application.identity import Identity, issue_new_session
+from application.identity import Identity, issue_new_session, user_changed
 from domain.account_events import AccountRegistered, AdminEnsured, PasswordChanged, SignUpOfExistingAccount
 from domain.errors import EmailTaken, EmailTokenInvalid, InvalidCredentials, OtpInvalid
 from domain.sessions import TokenPair
@@ -151,6 +151,7 @@ async def create_admin(email: str, password: str, full_name: str, deps: Identity
             await uow.sessions.revoke_all_for_user(user.id, now)
         user.record(AdminEnsured(at=now, user_id=user.id))
         await uow.commit()
+    await user_changed(deps.signed_in, user.id)
     return user, True
 
 
@@ -174,4 +175,5 @@ async def change_password(cmd: ChangePassword, deps: Identity) -> TokenPair:
         pair = await issue_new_session(uow, user, deps)
         user.record(PasswordChanged(at=now, user_id=user.id))
         await uow.commit()
+    await user_changed(deps.signed_in, user.id)
     return pair

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from uuid import UUID
 
 from application.ports.clock import Clock
 from application.ports.repositories import UnitOfWork, UnitOfWorkFactory
-from application.ports.security import PasswordHasher, RateLimiter, SecretDigest, TokenCodec
+from application.ports.security import PasswordHasher, RateLimiter, SecretDigest, SignedInUsers, TokenCodec
 from domain.sessions import RefreshSession, TokenClaims, TokenKind, TokenPair
 from domain.users import User
 
@@ -22,6 +23,7 @@ class Identity:
     tokens: TokenCodec
     digest: SecretDigest
     limiter: RateLimiter
+    signed_in: SignedInUsers
     access_ttl: timedelta = timedelta(minutes=15)
     refresh_ttl: timedelta = timedelta(days=7)
     default_time_zone: str = "UTC"
@@ -57,3 +59,12 @@ async def issue_new_session(uow: UnitOfWork, user: User, deps: Identity) -> Toke
     session = RefreshSession.start_family(user.id, now, now + deps.refresh_ttl)
     await uow.sessions.add(session)
     return token_pair(user, session, deps)
+
+
+async def user_changed(signed_in: SignedInUsers, *user_ids: UUID) -> None:
+    """The one call after committing anything that ends sessions or changes who a user is (role, active flag,
+    password, session version): every process stops authenticating from its kept copy of these users.
+
+    Sessions of one sign-in, when they come, plug in beside it: the token's session id checked against a
+    revocation lookup of its own, and ending one session calls this too, so the user's copy is reloaded."""
+    await signed_in.forget(user_ids)

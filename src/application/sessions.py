@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from application import limits
-from application.identity import Identity, issue_new_session, token_pair
+from application.identity import Identity, issue_new_session, token_pair, user_changed
 from domain.account_events import LoginFailed, RefreshReplayed, SignedIn, SignedOut
 from domain.errors import AccountInactive, InvalidCredentials, InvalidToken, TokenReused
 from domain.sessions import TokenKind, TokenPair
@@ -59,6 +59,8 @@ async def login(cmd: Login, deps: Identity) -> TokenPair:
         pair = await issue_new_session(uow, user, deps)
         user.record(SignedIn(at=now, user_id=user.id))
         await uow.commit()
+    if fresh_hash is not None:
+        await user_changed(deps.signed_in, user.id)
     await limits.forgive_attempt(deps.limiter, checks)
     return pair
 
@@ -82,6 +84,7 @@ async def refresh(refresh_token: str, deps: Identity) -> TokenPair:
                 await uow.users.update(owner)
             uow.record(RefreshReplayed(at=now, user_id=session.user_id, family_id=session.family_id))
             await uow.commit()
+            await user_changed(deps.signed_in, session.user_id)
             raise
         user = await uow.users.get(session.user_id)
         if user is None or not user.is_active:
@@ -109,6 +112,7 @@ async def logout(refresh_token: str, deps: Identity) -> None:
         await uow.sessions.revoke_all_for_user(user.id, now)
         user.record(SignedOut(at=now, user_id=user.id))
         await uow.commit()
+    await user_changed(deps.signed_in, user.id)
 
 
 async def authenticate(access_token: str, deps: Identity) -> User:
@@ -119,8 +123,12 @@ async def authenticate(access_token: str, deps: Identity) -> User:
 
 async def resume_session(user_id: UUID, session_version: int, deps: Identity) -> User:
     """The user of a session held by the server (a page session), ended exactly as their tokens are."""
-    async with deps.uow() as uow:
-        user = await uow.users.get(user_id)
+
+    async def load() -> User | None:
+        async with deps.uow() as uow:
+            return await uow.users.get(user_id)
+
+    user = await deps.signed_in.user(user_id, load)
     if user is None or user.session_version != session_version:
         raise InvalidToken()
     if not user.is_active:

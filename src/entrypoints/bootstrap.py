@@ -33,6 +33,7 @@ from adapters.schedule_lock import MemoryScheduleLock, RedisScheduleLock
 from adapters.security.digest import HmacDigest
 from adapters.security.passwords import Argon2PasswordHasher
 from adapters.security.tokens import JwtTokenCodec
+from adapters.signed_in import LocalSignedInUsers, RedisSignedInUsers
 from application.identity import Identity
 from application.outbox import relay
 from application.ports.clock import Clock
@@ -163,6 +164,7 @@ def bootstrap(
         tokens=JwtTokenCodec(settings.secret_key, issuer=settings.jwt_issuer, audience=settings.jwt_audience),
         digest=HmacDigest(settings.secret_key),
         limiter=limiter or (RedisRateLimiter(redis, clock, prefix=prefix) if redis else MemoryRateLimiter(clock)),
+        signed_in=RedisSignedInUsers(redis, channel=f"{prefix}signed-in") if redis else LocalSignedInUsers(),
         access_ttl=timedelta(seconds=settings.access_token_ttl_seconds),
         refresh_ttl=timedelta(seconds=settings.refresh_token_ttl_seconds),
         default_time_zone=settings.time_zone,

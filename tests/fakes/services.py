@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import secrets
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 from datetime import UTC, date, datetime, timedelta
 from uuid import UUID
 from zoneinfo import ZoneInfo
@@ -14,6 +15,7 @@ from application.outbox import relay
 from domain.errors import InvalidToken
 from domain.outbox import OutgoingEmail
 from domain.sessions import TokenClaims, TokenKind
+from domain.users import User
 from tests.fakes.store import FakeUnitOfWorkFactory
 
 
@@ -133,6 +135,28 @@ def deliver_emails(uow: FakeUnitOfWorkFactory, clock: FakeClock) -> FakeMailer:
     return mailer
 
 
+class FakeSignedInUsers:
+    """Keeps every user it loaded until forgotten, as the real one does within its time limit: a use case
+    that changes a user without forgetting it leaves a stale copy that the tests then see."""
+
+    def __init__(self) -> None:
+        self.users: dict[UUID, User] = {}
+        self.forgotten: list[UUID] = []
+
+    async def user(self, user_id: UUID, load: Callable[[], Awaitable[User | None]]) -> User | None:
+        if user_id in self.users:
+            return dataclasses.replace(self.users[user_id])
+        user = await load()
+        if user is not None:
+            self.users[user_id] = dataclasses.replace(user)
+        return user
+
+    async def forget(self, user_ids: Collection[UUID]) -> None:
+        for user_id in user_ids:
+            self.users.pop(user_id, None)
+            self.forgotten.append(user_id)
+
+
 def fake_identity(clock: FakeClock | None = None) -> Identity:
     clock = clock or FakeClock()
     uow = FakeUnitOfWorkFactory()
@@ -144,4 +168,5 @@ def fake_identity(clock: FakeClock | None = None) -> Identity:
         tokens=FakeTokenCodec(clock),
         digest=lambda value: "digest:" + value,
         limiter=FakeRateLimiter(clock),
+        signed_in=FakeSignedInUsers(),
     )

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Collection
 from typing import Protocol
+from uuid import UUID
 
 from domain.sessions import TokenClaims, TokenKind
+from domain.users import User
 
 
 class PasswordHasher(Protocol):
@@ -42,3 +45,16 @@ class RateLimiter(Protocol):
     async def cooldown(self, key: str, seconds: int) -> bool:
         """Starts a cooldown of exactly `seconds`; False when one is already running for the key."""
         ...
+
+
+class SignedInUsers(Protocol):
+    """Copies of the users behind recent requests, kept in the process so authenticating reads no database.
+
+    `forget` drops a user's copy in this process and tells every other process; a process that cannot hear
+    those messages keeps no copies at all."""
+
+    async def user(self, user_id: UUID, load: Callable[[], Awaitable[User | None]]) -> User | None:
+        """The kept copy (a fresh object each call), else `load()`, kept unless a `forget` raced it."""
+        ...
+
+    async def forget(self, user_ids: Collection[UUID]) -> None: ...

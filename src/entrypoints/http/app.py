@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncGenerator
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING
@@ -28,6 +29,7 @@ from litestar.stores.registry import StoreRegistry
 from litestar.template.config import TemplateConfig
 from litestar.types import BeforeMessageSendHookHandler, Message, Middleware, Scope
 
+from adapters.signed_in import RedisSignedInUsers
 from entrypoints.bootstrap import Container
 from entrypoints.http.aliases import AliasRewrite
 from entrypoints.http.controllers.admin import AdminController
@@ -129,10 +131,16 @@ def create_app(
             if run_embedded_scheduler
             else None
         )
+        signed_in = container.identity.signed_in
+        listener = asyncio.create_task(signed_in.listen()) if isinstance(signed_in, RedisSignedInUsers) else None
         try:
             yield
         finally:
             stop.set()
+            if listener is not None:
+                listener.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await listener
             if scheduler is not None:
                 await scheduler
             await container.close()

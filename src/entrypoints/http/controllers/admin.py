@@ -71,7 +71,10 @@ class AdminController(Controller):
         self, user_id: FromPath[UUID], data: JSONBody[UserPatch], container: ContainerDep, current_user: CurrentUser
     ) -> UserOut:
         cmd = msgspec.convert({**data.changes(), "user_id": user_id}, admin.UpdateUser)
-        return out(await admin.update_user(cmd, current_user, container.uow, container.clock), UserOut)
+        return out(
+            await admin.update_user(cmd, current_user, container.uow, container.clock, container.identity.signed_in),
+            UserOut,
+        )
 
     @post("/users/{user_id:uuid}/wallet/adjust/", responses=problems(400, 401, 403, 404, 409))
     async def adjust(
