@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import AsyncGenerator
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING
@@ -15,7 +16,6 @@ from litestar.data_extractors import RequestExtractorField, ResponseExtractorFie
 from litestar.datastructures import MutableScopeHeaders
 from litestar.di import Provide
 from litestar.middleware.logging import LoggingMiddlewareConfig
-from litestar.middleware.rate_limit import RateLimitConfig
 from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.plugins.flash import FlashConfig, FlashPlugin
@@ -29,6 +29,7 @@ from litestar.stores.registry import StoreRegistry
 from litestar.template.config import TemplateConfig
 from litestar.types import BeforeMessageSendHookHandler, Message, Middleware, Scope
 
+from adapters.request_limit import MemoryRequestLimit, RedisRequestLimit
 from adapters.signed_in import RedisSignedInUsers
 from entrypoints.bootstrap import Container
 from entrypoints.http.aliases import AliasRewrite
@@ -50,6 +51,7 @@ from entrypoints.http.pages.layout import TEMPLATE_FILTERS
 from entrypoints.http.pages.session import session_config
 from entrypoints.http.problems import problem, problem_details_plugin, problem_handlers
 from entrypoints.http.request_id import RequestId
+from entrypoints.http.request_limit import RequestLimit
 from entrypoints.http.tracing import tracing
 from entrypoints.logs import struct_logging_config
 from entrypoints.scheduler import run_scheduler
@@ -162,8 +164,13 @@ def create_app(
     if settings.force_https:
         middleware.append(HttpsRedirect())
     if settings.rate_limit_per_minute > 0:
-        rate_limit = RateLimitConfig(rate_limit=("minute", settings.rate_limit_per_minute), exclude=UNMETERED_PATHS)
-        middleware.append(rate_limit.middleware)
+        per_minute, prefix = settings.rate_limit_per_minute, f"{settings.redis_namespace}:requests:"
+        limit = (
+            RedisRequestLimit(container.redis, per_minute, prefix=prefix)
+            if container.redis is not None
+            else MemoryRequestLimit(per_minute)
+        )
+        middleware.append(RequestLimit(limit, exclude=UNMETERED_PATHS))
     sessions = session_config(secure=settings.force_https, max_age=settings.refresh_token_ttl_seconds)
     middleware.append(sessions.middleware)
     templates = TemplateConfig(
@@ -199,7 +206,14 @@ def create_app(
         plugins=[
             problem_details_plugin(problem_response),
             FlashPlugin(FlashConfig(template_config=templates)),
-            StructlogPlugin(StructlogConfig(struct_logging_config(settings), REQUEST_LOGGING)),
+            StructlogPlugin(
+                StructlogConfig(
+                    struct_logging_config(settings),
+                    REQUEST_LOGGING,
+                    # Above INFO no request line would be written: the middleware is not worth its cost then.
+                    enable_middleware_logging=logging.getLevelName(settings.log_level.upper()) <= logging.INFO,
+                )
+            ),
             *([traced[0]] if traced is not None else []),
         ],
         exception_handlers={**problem_handlers(problem_response), Exception: internal_error_page},

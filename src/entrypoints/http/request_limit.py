@@ -1,0 +1,25 @@
+"""The API-wide request limit as ASGI middleware: one check per request, a 429 problem when it is spent."""
+
+from __future__ import annotations
+
+from litestar.enums import ScopeType
+from litestar.exceptions import TooManyRequestsException
+from litestar.middleware import ASGIMiddleware
+from litestar.types import ASGIApp, Receive, Scope, Send
+
+from adapters.request_limit import MemoryRequestLimit
+
+
+class RequestLimit(ASGIMiddleware):
+    scopes = (ScopeType.HTTP,)
+
+    def __init__(self, limit: MemoryRequestLimit, exclude: list[str]) -> None:
+        self.limit = limit
+        self.exclude_path_pattern = tuple(exclude)
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
+        client = scope.get("client")
+        if not await self.limit.allow(client[0] if client else "unknown"):
+            _, retry_after = self.limit.window()
+            raise TooManyRequestsException(headers={"Retry-After": str(retry_after)})
+        await next_app(scope, receive, send)
