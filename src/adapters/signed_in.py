@@ -98,5 +98,5 @@ class RedisSignedInUsers(LocalSignedInUsers):
                 self.listening = False
                 self.drop(None)
                 with contextlib.suppress(RedisError, OSError):
-                    await pubsub.aclose()
+                    await pubsub.aclose()  # type: ignore[no-untyped-call]
             await asyncio.sleep(retry_seconds)

@@ -82,6 +82,10 @@ class FakeAssignmentRepository(FakeRepository):
         found: Assignment | None = self.first(lambda a: a.task_id == task_id and a.user_id == user_id)
         return found
 
+    async def claims_in_the_way(self, task_id: UUID, user_id: UUID) -> list[Assignment]:
+        rows = self.where(lambda a: a.user_id == user_id and (a.task_id == task_id or _is_active_claim(a)))
+        return [self.out(a) for a in rows]
+
     async def active_claim_of(self, user_id: UUID) -> Assignment | None:
         found: Assignment | None = self.first(lambda a: a.user_id == user_id and _is_active_claim(a))
         return found

@@ -15,7 +15,11 @@ class RequestLimit(ASGIMiddleware):
 
     def __init__(self, limit: MemoryRequestLimit, exclude: list[str]) -> None:
         self.limit = limit
-        self.exclude_path_pattern = tuple(exclude)
+        self.unmetered = tuple(exclude)
+        self.should_bypass_for_scope = self._unmetered
+
+    def _unmetered(self, scope: Scope) -> bool:
+        return scope["path"].startswith(self.unmetered)
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
         client = scope.get("client")

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
+from litestar import Response
 from litestar.di import NamedDependency
+from litestar.enums import MediaType
 from litestar.openapi import ResponseSpec
 from litestar.params import PathParameter, QueryParameter
 
@@ -51,3 +53,8 @@ def problems(*statuses: int) -> dict[int, ResponseSpec]:
         )
         for status in statuses
     }
+
+
+def json_body(content: bytes) -> Response[Any]:
+    """Bytes that already are a JSON body (a page kept in the list cache), answered as they are."""
+    return Response(content, media_type=MediaType.JSON)
