@@ -8,6 +8,7 @@ counts on its own until it answers again.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Callable
@@ -19,6 +20,7 @@ log = logging.getLogger(__name__)
 WINDOW_SECONDS = 60
 MAX_LEASE = 32
 MAX_CLIENTS = 100_000
+REFUSED = -1
 
 
 class MemoryRequestLimit:
@@ -53,24 +55,35 @@ class RedisRequestLimit(MemoryRequestLimit):
         self._prefix = prefix
         self._lease_size = max(1, min(MAX_LEASE, per_minute // 64))
         self._leases: dict[str, tuple[int, int]] = {}  # client -> (window, requests still leased)
+        self._leasing = asyncio.Lock()
 
     async def allow(self, client: str) -> bool:
+        if self._spend(client):
+            return True
+        if self._leases.get(client) == (self.window()[0], REFUSED):
+            return False  # the window's count is past the limit, and counts never go down within a window
+        # One lease at a time: the requests that found the lease spent wait for the next one, not each its own.
+        async with self._leasing:
+            if self._spend(client):
+                return True
+            window, _ = self.window()
+            try:
+                granted = await self._lease(client, window)
+            except RedisError:
+                log.warning("request limit: Redis unavailable; counting in this process")
+                return await super().allow(client)
+            if len(self._leases) >= MAX_CLIENTS:
+                self._leases.clear()
+            self._leases[client] = (window, granted - 1 if granted else REFUSED)
+            return granted > 0
+
+    def _spend(self, client: str) -> bool:
         window, _ = self.window()
         leased_window, left = self._leases.get(client, (window, 0))
         if leased_window == window and left > 0:
             self._leases[client] = (window, left - 1)
             return True
-        try:
-            granted = await self._lease(client, window)
-        except RedisError:
-            log.warning("request limit: Redis unavailable; counting in this process")
-            return await super().allow(client)
-        if granted == 0:
-            return False
-        if len(self._leases) >= MAX_CLIENTS:
-            self._leases.clear()
-        self._leases[client] = (window, granted - 1)
-        return True
+        return False
 
     async def _lease(self, client: str, window: int) -> int:
         name = f"{self._prefix}{client}:{window}"
