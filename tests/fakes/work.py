@@ -32,6 +32,13 @@ class FakeTaskRepository(FakeRepository):
         assert 0 <= obj.approved_slots <= obj.slots_taken, "the database's CHECK refuses it"
         await super().update(obj)
 
+    async def locked_with_assignment(self, assignment_id: UUID) -> tuple[Task, Assignment] | None:
+        assignment = self.t.get("assignments", assignment_id)
+        if assignment is None:
+            return None
+        handed: Assignment = self.out(assignment)
+        return self.out(self.t.get(self.table, assignment.task_id)), handed
+
     async def of_assignment(self, assignment_id: UUID, *, for_update: bool = False) -> Task | None:
         assignment = self.t.get("assignments", assignment_id)
         found: Task | None = self.out(self.t.get(self.table, assignment.task_id)) if assignment else None

@@ -29,11 +29,15 @@ from entrypoints.bootstrap import Container
 
 ROWS = 35  # more than a default page, fewer than the large page size counted
 STATEMENT_BUDGET = 4  # a claim's, authentication included
+APPROVAL_BUDGET = 10
 LIST_STATEMENTS = 1  # a list page once its reader is signed in: the page, and nothing else
 TRANSACTION_CONTROL = re.compile(r"^\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE|END)\b", re.IGNORECASE)
 
 
 # --- counting ---------------------------------------------------------------------------------
+
+
+BEGUN = "BEGIN -- a transaction began"  # marks where each transaction starts in the log
 
 
 @dataclass
@@ -46,6 +50,16 @@ class StatementLog:
     def work(self) -> list[str]:
         return [s for s in self.statements if not TRANSACTION_CONTROL.match(s)]
 
+    def transactions(self) -> list[list[str]]:
+        """The work statements of each transaction, in order."""
+        found: list[list[str]] = []
+        for statement in self.statements:
+            if statement == BEGUN:
+                found.append([])
+            elif found and not TRANSACTION_CONTROL.match(statement):
+                found[-1].append(statement)
+        return found
+
 
 @contextmanager
 def counting(container: Container) -> Iterator[StatementLog]:
@@ -56,6 +70,7 @@ def counting(container: Container) -> Iterator[StatementLog]:
 
     def begin(*_: Any) -> None:
         log.begins += 1
+        log.statements.append(BEGUN)
 
     def checkout(*_: Any) -> None:
         log.checkouts += 1
@@ -305,6 +320,15 @@ async def test_an_approval_does_not_read_its_answer_again(
         approved = await client.post(f"/api/assignments/{claimed.json()['id']}/approve/", headers=admin.headers)
     assert approved.status_code == 200, approved.text
     assert (approved.json()["status"], approved.json()["task"]) == ("approved", created.json()["slug"])
+    # The approval is the first transaction (the outbox relay and the email job come after its commit): the task
+    # and assignment locked, the member, both updates, the escrow, the reward, the review, the notification,
+    # the outbox row and the audit entry, in at most ten statements.
+    approval = log.transactions()[0]
+    assert any(s.lstrip().startswith("UPDATE assignments") for s in approval), log.statements
+    assert any("INSERT INTO ledger_transfers" in s for s in approval), log.statements
+    assert any(s.lstrip().startswith("INSERT INTO audit_log") for s in approval), log.statements
+    if container.engine.dialect.name == "postgresql":  # SQLite has no data-modifying CTEs: a transfer is three
+        assert len(approval) <= APPROVAL_BUDGET, approval
     written = next(n for n, s in enumerate(log.work) if s.lstrip().startswith("UPDATE assignments"))
     after = [s for s in log.work[written:] if re.search(r"\bFROM (assignments|tasks)\b", s)]
     assert after == [], log.statements

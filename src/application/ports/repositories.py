@@ -72,6 +72,10 @@ class TaskRepository(Protocol):
         """The task an assignment belongs to (deleted or not), in one statement: so the task is locked first."""
         ...
 
+    async def locked_with_assignment(self, assignment_id: UUID) -> tuple[Task, Assignment] | None:
+        """The task (deleted or not) and the assignment, both locked, task first, in one statement."""
+        ...
+
     async def update(self, task: Task) -> None: ...
 
     async def live_in_project(self, project_id: UUID) -> list[Task]:
