@@ -116,12 +116,12 @@ async def test_sessions_are_listed_and_ended_one_by_one(app: App) -> None:  # no
     laptop = await person(app, "sessions@accounts.test")
     app.clock.advance(timedelta(seconds=1))
     phone = await sign_in(app, laptop.user.email)
-    listed = await app.call("GET", f"{AUTH}/sessions/", phone)
+    listed = (await app.call("GET", f"{AUTH}/sessions/", phone))["items"]
     assert [s["current"] for s in listed] == [True, False]
     assert {"created_at", "last_used_at", "client_address", "user_agent"} <= set(listed[0])
     await app.call("DELETE", f"{AUTH}/sessions/{listed[1]['id']}/", phone, expect=204)
     await app.call("GET", f"{AUTH}/me/", laptop, expect=401)
-    assert [s["id"] for s in await app.call("GET", f"{AUTH}/sessions/", phone)] == [listed[0]["id"]]
+    assert [s["id"] for s in (await app.call("GET", f"{AUTH}/sessions/", phone))["items"]] == [listed[0]["id"]]
     stranger = await person(app, "stranger@accounts.test")
     await app.call("DELETE", f"{AUTH}/sessions/{listed[0]['id']}/", stranger, expect=404)
 

@@ -51,6 +51,8 @@ def actions(world: World) -> dict[str, dict[str, str]]:
         f"/admin/review/{world.submitted}/reject/": {"feedback": "no"},
         f"/admin/users/{user}/": {"role": "admin", "is_active": "false"},
         f"/admin/users/{user}/wallet/": {"points": "100", "reason": "forged"},
+        f"/admin/users/{user}/2fa/reset/": {},
+        f"/admin/users/{user}/close/": {},
         f"/admin/projects/{world.project}/budget/": {"points": "1000", "reason": "forged"},
         f"/admin/deliveries/{world.submitted}/retry/": {},
     }

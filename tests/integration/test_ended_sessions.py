@@ -126,7 +126,7 @@ async def test_logout_everywhere_ends_every_sign_in(site: Site) -> None:
 async def test_ending_a_session_from_the_list(site: Site) -> None:
     laptop, phone = await two_devices(site, "listed@ended.test")
     await site.warm(laptop, phone)
-    sessions = await site.call("GET", f"{AUTH}/sessions/", phone)
+    sessions = (await site.call("GET", f"{AUTH}/sessions/", phone))["items"]
     [other] = [s for s in sessions if not s["current"]]
     await site.call("DELETE", f"{AUTH}/sessions/{other['id']}/", phone, 204)
     await site.refused(laptop)

@@ -131,8 +131,8 @@ class RecordingQueue:
 
 
 async def test_on_start_the_scheduler_catches_up_each_job_once() -> None:
-    # Started just after 01:00 UTC: in the 15 minutes looked back, every per-minute job missed 15 runs and
-    # mark_overdue its daily one. Each runs once.
+    # Started just after 01:00 UTC: in the 15 minutes looked back, every per-minute job missed 15 runs, the
+    # quarter-hourly digest its 01:00 run and mark_overdue its daily one. Each runs once.
     clock, queue, stop = FakeClock(datetime(2026, 3, 10, 1, 2, 30, tzinfo=UTC)), RecordingQueue(), asyncio.Event()
     lock = MemoryScheduleLock(clock)
     scheduler = asyncio.create_task(run_scheduler(queue, lock, clock, "UTC", tick_seconds=0.01, stop=stop))  # type: ignore[arg-type]
@@ -142,4 +142,11 @@ async def test_on_start_the_scheduler_catches_up_each_job_once() -> None:
     await asyncio.sleep(0.05)  # more ticks, the clock standing still: nothing more is due
     stop.set()
     await scheduler
-    assert sorted(queue.jobs) == ["auto_approve", "expire_claims", "mark_overdue", "purge", "sweep_outbox"]
+    assert sorted(queue.jobs) == [
+        "auto_approve",
+        "daily_digest",
+        "expire_claims",
+        "mark_overdue",
+        "purge",
+        "sweep_outbox",
+    ]

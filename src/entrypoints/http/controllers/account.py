@@ -25,6 +25,7 @@ from entrypoints.http.schemas.account import (
 )
 from entrypoints.http.schemas.auth import UserOut
 from entrypoints.http.schemas.common import Message, out
+from entrypoints.http.schemas.work import PageOut
 
 IdentityDep = NamedDependency[Identity]
 SignInDep = NamedDependency[UUID | None]
@@ -65,9 +66,10 @@ class AccountController(Controller):
     @get("/sessions/")
     async def list_sessions(
         self, current_user: CurrentUser, sign_in_id: SignInDep, identity: IdentityDep
-    ) -> list[SignInOut]:
+    ) -> PageOut[SignInOut]:
+        """Every live sign-in in one page (a person has few): the envelope of every list, never a next page."""
         views = await sign_ins.list_sign_ins(current_user, sign_in_id, identity.uow)
-        return [out(view, SignInOut) for view in views]
+        return PageOut(items=[out(view, SignInOut) for view in views], next_cursor=None)
 
     @delete("/sessions/{session_id:uuid}/", status_code=HTTP_204_NO_CONTENT)
     async def end_session(self, session_id: FromPath[UUID], current_user: CurrentUser, identity: IdentityDep) -> None:
