@@ -45,8 +45,8 @@ class Bench:
         subprocess.run([sys.executable, "-m", "entrypoints.cli", "migrate"], env=env, check=True, capture_output=True)
         people = seed.seed_people(self.engine, c.members + c.claimers + c.hot_claimers + c.ops + 1)
         self.admin_id = people.admin
-        self.admin_token = seed.access_tokens(SECRET, [people.admin])[0]
-        tokens = seed.access_tokens(SECRET, people.members)
+        self.admin_token = seed.access_tokens(self.engine, SECRET, [people.admin])[0]
+        tokens = seed.access_tokens(self.engine, SECRET, people.members)
         self.readers, rest = tokens[: c.members], tokens[c.members :]
         self.claimers, rest = rest[: c.claimers], rest[c.claimers :]
         self.hot, rest = rest[: c.hot_claimers], rest[c.hot_claimers :]
