@@ -18,6 +18,12 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 TTL_SECONDS = 300
 
+# The scope's version and the entry under it, in one round trip.
+_VERSIONED_GET = """
+local version = redis.call('GET', KEYS[1]) or '0'
+return {version, redis.call('GET', ARGV[1] .. version .. ARGV[2])}
+"""
+
 HITS = Counter("taskreward_cache_hits_total", "List cache hits", ["scope"])
 MISSES = Counter("taskreward_cache_misses_total", "List cache misses", ["scope"])
 
@@ -53,33 +59,55 @@ class RedisListCache:
         self._ttl = ttl_seconds
         self._outage = outage or Outage()
         self._owed: set[str] = set()
+        self._versioned_get = redis.register_script(_VERSIONED_GET)
         self.stats = CacheStats()
 
     async def fetch(self, scope: str, key: str, load: Callable[[], Awaitable[T]], result_type: type[T]) -> T:
+        found = await self._stored(scope, f"obj:{key}", load, msgspec.msgpack.encode)
+        if isinstance(found, bytes):
+            return msgspec.msgpack.decode(found, type=result_type)
+        value: T = found[0]
+        return value
+
+    async def fetch_rendered(
+        self, scope: str, key: str, load: Callable[[], Awaitable[T]], render: Callable[[T], bytes]
+    ) -> bytes:
+        found = await self._stored(scope, f"bytes:{key}", load, render)
+        if isinstance(found, bytes):
+            return found
+        value, raw = found
+        return raw if raw is not None else render(value)
+
+    async def _stored(
+        self, scope: str, key: str, load: Callable[[], Awaitable[T]], encode: Callable[[T], bytes]
+    ) -> bytes | tuple[T, bytes | None]:
+        """The stored bytes on a hit; on a miss the loaded value and its bytes, stored for next time; while Redis
+        is out (or an invalidation is owed and cannot be paid) the loaded value alone, from the database."""
         if self._outage.skipping("list_cache"):
-            return await load()
+            return await load(), None
         try:
             if scope in self._owed:
                 await self._bump(scope)
                 self._owed.discard(scope)
-            version = int(await self._redis.get(f"{self._prefix}{scope}:version") or 0)
-            name = f"{self._prefix}{scope}:v{version}:{key}"
-            cached = await self._redis.get(name)
+            version, cached = await self._versioned_get(
+                keys=[f"{self._prefix}{scope}:version"], args=[f"{self._prefix}{scope}:v", f":{key}"]
+            )
         except RedisError as exc:
             self._outage.failed("list_cache", exc)
-            return await load()
+            return await load(), None
         self._outage.succeeded()
         if cached is not None:
             self.stats.hit(scope)
-            raw = cached.encode() if isinstance(cached, str) else cached
-            return msgspec.msgpack.decode(raw, type=result_type)
+            return cached.encode() if isinstance(cached, str) else bytes(cached)
         self.stats.miss(scope)
         value = await load()
+        raw = encode(value)
         try:
-            await self._redis.set(name, msgspec.msgpack.encode(value), ex=self._ttl)
+            version_text = version.decode() if isinstance(version, bytes) else str(version)
+            await self._redis.set(f"{self._prefix}{scope}:v{version_text}:{key}", raw, ex=self._ttl)
         except RedisError:
             log.warning("list cache unavailable; not storing")
-        return value
+        return value, raw
 
     async def invalidate(self, scope: str) -> None:
         try:
@@ -121,6 +149,14 @@ class MemoryListCache:
             self._entries.clear()
         self._entries[name] = (self._now() + self._ttl, value)
         return value
+
+    async def fetch_rendered(
+        self, scope: str, key: str, load: Callable[[], Awaitable[T]], render: Callable[[T], bytes]
+    ) -> bytes:
+        async def rendered() -> bytes:
+            return render(await load())
+
+        return await self.fetch(scope, f"bytes:{key}", rendered, bytes)
 
     async def invalidate(self, scope: str) -> None:
         self._versions[scope] = self._versions.get(scope, 0) + 1

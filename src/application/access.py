@@ -67,9 +67,8 @@ def ensure_admin(user: User) -> None:
 
 async def locked_assignment(uow: UnitOfWork, assignment_id: UUID) -> tuple[Assignment, Task] | None:
     """The assignment and its task, locked task first and assignment second, as every writer locks them."""
-    task = await uow.tasks.of_assignment(assignment_id, for_update=True)
-    assignment = await uow.assignments.get(assignment_id, for_update=True) if task else None
-    return (assignment, task) if assignment is not None and task is not None else None
+    locked = await uow.tasks.locked_with_assignment(assignment_id)
+    return None if locked is None else (locked[1], locked[0])
 
 
 async def withdraw_open_claims(

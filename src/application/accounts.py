@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from application import limits
-from application.identity import Identity, issue_new_session
+from application.identity import Identity, issue_new_session, user_changed
 from application.sign_ins import end_sign_ins
 from domain.account_events import AccountRegistered, AdminEnsured, PasswordChanged, SignUpOfExistingAccount
 from domain.errors import EmailTaken, EmailTokenInvalid, InvalidCredentials, OtpInvalid
@@ -173,6 +173,7 @@ async def create_admin(
             await end_sign_ins(uow, user.id, now)
         user.record(AdminEnsured(at=now, user_id=user.id))
         await uow.commit()
+    await user_changed(deps.signed_in, user.id)
     return user, True
 
 
@@ -196,4 +197,5 @@ async def change_password(cmd: ChangePassword, deps: Identity) -> TokenPair:
         pair = await issue_new_session(uow, user, deps, cmd.kind, cmd.client)
         user.record(PasswordChanged(at=now, user_id=user.id))
         await uow.commit()
+    await user_changed(deps.signed_in, user.id)
     return pair

@@ -6,8 +6,10 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from application.access import ensure_admin, withdraw_open_claims
+from application.identity import user_changed
 from application.ports.clock import Clock
 from application.ports.repositories import UnitOfWorkFactory
+from application.ports.security import SignedInUsers
 from application.sign_ins import account_changed, end_sign_ins
 from domain.account_events import AccountDeactivated, AccountReactivated, RoleChanged
 from domain.errors import PermissionDenied, UserNotFound
@@ -22,7 +24,9 @@ class UpdateUser:
     is_active: bool | None = None
 
 
-async def update_user(cmd: UpdateUser, admin: User, uow: UnitOfWorkFactory, clock: Clock) -> User:
+async def update_user(
+    cmd: UpdateUser, admin: User, uow: UnitOfWorkFactory, clock: Clock, signed_in: SignedInUsers
+) -> User:
     """Deactivating (or changing the role) ends the user's sessions at once."""
     ensure_admin(admin)
     if cmd.user_id == admin.id and (cmd.is_active is False or (cmd.role is not None and cmd.role is not Role.ADMIN)):
@@ -48,4 +52,5 @@ async def update_user(cmd: UpdateUser, admin: User, uow: UnitOfWorkFactory, cloc
             user.record(AccountReactivated(at=now, user_id=user.id, by=admin.id))
         await work.users.update(user)
         await work.commit()
+    await user_changed(signed_in, user.id)
     return user

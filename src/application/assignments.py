@@ -41,9 +41,10 @@ async def claim_task(slug: str, user: User, uow: UnitOfWorkFactory, clock: Clock
         task, role = await task_seen_by(work, user, slug)
         ensure_can_earn(user, task, role)
         await _ensure_project_accepts_work(work, task)
-        if await work.assignments.find(task.id, user.id) is not None:
+        in_the_way = await work.assignments.claims_in_the_way(task.id, user.id)
+        if any(a.task_id == task.id for a in in_the_way):
             raise AlreadyClaimed()
-        if await work.assignments.active_claim_of(user.id) is not None:
+        if in_the_way:
             raise ActiveClaimHeld()
         assignment = task.claim(user.id, clock.now())
         await work.tasks.take_slot(task)

@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import timedelta
+from uuid import UUID
 
 from application.limits import AttemptLimits
 from application.ports.clock import Clock
 from application.ports.repositories import UnitOfWork, UnitOfWorkFactory
-from application.ports.security import Authenticator, PasswordHasher, RateLimiter, SecretDigest, TokenCodec
+from application.ports.security import (
+    Authenticator,
+    PasswordHasher,
+    RateLimiter,
+    SecretDigest,
+    SignedInUsers,
+    TokenCodec,
+)
 from domain.sessions import RefreshSession, TokenClaims, TokenKind, TokenPair
 from domain.sign_ins import Client, SignIn, SignInKind
 from domain.users import User
@@ -25,6 +33,7 @@ class Identity:
     digest: SecretDigest
     limiter: RateLimiter
     authenticator: Authenticator
+    signed_in: SignedInUsers
     access_ttl: timedelta = timedelta(minutes=15)
     refresh_ttl: timedelta = timedelta(days=7)
     default_time_zone: str = "UTC"
@@ -67,3 +76,10 @@ async def issue_new_session(
     session = RefreshSession(user_id=user.id, family_id=sign_in.id, issued_at=now, expires_at=now + deps.refresh_ttl)
     await uow.sessions.add(session)
     return token_pair(user, session, deps)
+
+
+async def user_changed(signed_in: SignedInUsers, *user_ids: UUID) -> None:
+    """The one call after committing anything that ends a sign-in (one, some or all) or changes who a user is
+    (role, active flag, password, email, two-factor, profile, closing): every process drops its kept copies of
+    these users, with every sign-in of theirs, so the next request reads whether its sign-in is still live."""
+    await signed_in.forget(user_ids)

@@ -43,17 +43,21 @@ class LiveBadge:
     interval: float = 5.0
     checks: int = 120  # ten minutes
     wait: Callable[[float], Awaitable[None]] = asyncio.sleep
+    ended: Callable[[], bool] = lambda: False  # the server is stopping: the browser reconnects elsewhere
 
 
 async def unread_changes(
     user: User, session: tuple[int, UUID], identity: Identity, queries: Queries, live: LiveBadge
 ) -> AsyncIterator[int]:
     """The unread count now, then again each time it changes. It stops as soon as the session ends (sign-out,
-    a new password, deactivation), so a stream never outlives the sign-in that opened it."""
+    a new password, deactivation), so a stream never outlives the sign-in that opened it, and as soon as the
+    server is stopping."""
     last: int | None = None
     for check in range(live.checks):
         if check:
             await live.wait(live.interval)
+            if live.ended():
+                return
             try:
                 await sessions.resume_session(user.id, session[0], identity, session[1])
             except (AuthenticationFailed, AccountInactive):

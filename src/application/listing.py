@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date
+from typing import TypeVar
 from uuid import UUID
 
 from application.access import ensure_admin, ensure_may_review_something
@@ -30,6 +32,25 @@ from domain.ledger import wallet_of
 from domain.notifications import Notification
 from domain.users import Role, User
 
+R = TypeVar("R")
+
+
+TaskPage = Page[TaskView]
+ProjectPage = Page[ProjectView]
+Loader = Callable[[], Awaitable[R]]
+
+
+def _available(
+    user: User, q: str | None, project: str | None, page: PageRequest, queries: Queries, clock: Clock
+) -> tuple[str, Loader[TaskPage]]:
+    term, today = (q.strip() if q else None), clock.today()
+    key = f"available:{user.id}:{user.role.value}:{term}:{project}:{page.limit}:{page.cursor}:{today}"
+
+    async def load() -> TaskPage:
+        return await queries.tasks.available(user, term, project, page, today)
+
+    return key, load
+
 
 async def available_tasks(
     user: User,
@@ -39,26 +60,93 @@ async def available_tasks(
     queries: Queries,
     cache: ListCache,
     clock: Clock,
-) -> Page[TaskView]:
-    term, today = (q.strip() if q else None), clock.today()
-    key = f"available:{user.id}:{user.role.value}:{term}:{project}:{page.limit}:{page.cursor}:{today}"
-
-    async def load() -> Page[TaskView]:
-        return await queries.tasks.available(user, term, project, page, today)
-
-    return await cache.fetch(BOARD, key, load, Page[TaskView])
+) -> TaskPage:
+    key, load = _available(user, q, project, page, queries, clock)
+    return await cache.fetch(BOARD, key, load, TaskPage)
 
 
-async def my_projects(
-    user: User, page: PageRequest, queries: Queries, cache: ListCache, clock: Clock
-) -> Page[ProjectView]:
+async def available_tasks_rendered(
+    user: User,
+    q: str | None,
+    project: str | None,
+    page: PageRequest,
+    deps: tuple[Queries, ListCache, Clock],
+    render: Callable[[TaskPage], bytes],
+) -> bytes:
+    """The same page as the bytes `render` makes of it: a cached page is answered as it was stored."""
+    queries, cache, clock = deps
+    key, load = _available(user, q, project, page, queries, clock)
+    return await cache.fetch_rendered(BOARD, key, load, render)
+
+
+def _mine(user: User, page: PageRequest, queries: Queries, clock: Clock) -> tuple[str, Loader[ProjectPage]]:
     today = clock.today()
 
-    async def load() -> Page[ProjectView]:
+    async def load() -> ProjectPage:
         return await queries.projects.for_user(user, page, today)
 
-    key = f"projects:{user.id}:{user.role.value}:{page.limit}:{page.cursor}:{today}"
-    return await cache.fetch(BOARD, key, load, Page[ProjectView])
+    return f"projects:{user.id}:{user.role.value}:{page.limit}:{page.cursor}:{today}", load
+
+
+async def my_projects(user: User, page: PageRequest, queries: Queries, cache: ListCache, clock: Clock) -> ProjectPage:
+    key, load = _mine(user, page, queries, clock)
+    return await cache.fetch(BOARD, key, load, ProjectPage)
+
+
+async def my_projects_rendered(
+    user: User, page: PageRequest, deps: tuple[Queries, ListCache, Clock], render: Callable[[ProjectPage], bytes]
+) -> bytes:
+    queries, cache, clock = deps
+    key, load = _mine(user, page, queries, clock)
+    return await cache.fetch_rendered(BOARD, key, load, render)
+
+
+def _project_tasks(
+    slug: str,
+    user: User,
+    filters: TaskFilters,
+    page: PageRequest,
+    queries: Queries,
+    uow: UnitOfWorkFactory,
+    clock: Clock,
+) -> tuple[str, Loader[TaskPage]]:
+    """Visibility is checked inside the load: a kept page was visible to this user, and any change to projects
+    or memberships since then has hidden it (the version bump)."""
+    today = clock.today()
+
+    async def load() -> TaskPage:
+        async with uow() as work:
+            project, _ = await visible_project(work, user, slug)
+        return await queries.projects.tasks(project.id, filters, page, today)
+
+    return f"project-tasks:{slug}:{user.id}:{user.role.value}:{filters}:{page.limit}:{page.cursor}:{today}", load
+
+
+async def project_tasks(
+    slug: str,
+    user: User,
+    filters: TaskFilters,
+    page: PageRequest,
+    queries: Queries,
+    cache: ListCache,
+    uow: UnitOfWorkFactory,
+    clock: Clock,
+) -> TaskPage:
+    key, load = _project_tasks(slug, user, filters, page, queries, uow, clock)
+    return await cache.fetch(BOARD, key, load, TaskPage)
+
+
+async def project_tasks_rendered(
+    slug: str,
+    user: User,
+    filters: TaskFilters,
+    page: PageRequest,
+    deps: tuple[Queries, ListCache, UnitOfWorkFactory, Clock],
+    render: Callable[[TaskPage], bytes],
+) -> bytes:
+    queries, cache, uow, clock = deps
+    key, load = _project_tasks(slug, user, filters, page, queries, uow, clock)
+    return await cache.fetch_rendered(BOARD, key, load, render)
 
 
 async def project_members(
@@ -75,27 +163,6 @@ async def pending_invitations(
     async with uow() as work:
         project = await managed_project(work, user, slug)
     return await queries.projects.pending_invitations(project.id, clock.now(), page)
-
-
-async def project_tasks(
-    slug: str,
-    user: User,
-    filters: TaskFilters,
-    page: PageRequest,
-    queries: Queries,
-    cache: ListCache,
-    uow: UnitOfWorkFactory,
-    clock: Clock,
-) -> Page[TaskView]:
-    async with uow() as work:
-        project, _ = await visible_project(work, user, slug)
-    today = clock.today()
-
-    async def load() -> Page[TaskView]:
-        return await queries.projects.tasks(project.id, filters, page, today)
-
-    key = f"project-tasks:{project.id}:{filters}:{page.limit}:{page.cursor}:{today}"
-    return await cache.fetch(BOARD, key, load, Page[TaskView])
 
 
 async def my_assignments(

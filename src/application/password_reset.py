@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from application import limits
-from application.identity import Identity
+from application.identity import Identity, user_changed
 from application.sign_ins import end_sign_ins
 from domain.account_events import PasswordReset as PasswordWasReset
 from domain.account_events import PasswordResetRequested
@@ -75,3 +75,4 @@ async def reset_password(cmd: ResetPassword, deps: Identity) -> None:
         await end_sign_ins(uow, locked.id, now)
         locked.record(PasswordWasReset(at=now, user_id=locked.id))
         await uow.commit()
+    await user_changed(deps.signed_in, locked.id)

@@ -8,7 +8,7 @@ from uuid import UUID
 
 from application import limits
 from application.access import ensure_admin, withdraw_open_claims
-from application.identity import Identity
+from application.identity import Identity, user_changed
 from application.ports.repositories import UnitOfWork
 from application.sign_ins import account_changed, end_sign_ins
 from domain.account_events import AccountClosed, EmailChanged, EmailChangeRequested, ProfileChanged
@@ -38,6 +38,7 @@ async def update_profile(cmd: UpdateProfile, deps: Identity) -> User:
         user.record(ProfileChanged(at=now, user_id=user.id, fields=fields))
         await account_changed(uow, user.id, now)
         await uow.commit()
+    await user_changed(deps.signed_in, user.id)
     return user
 
 
@@ -92,6 +93,7 @@ async def confirm_email_change(user: User, code: str, current: UUID | None, deps
         await uow.commit()
     if not confirmed:
         raise OtpInvalid(field="code")
+    await user_changed(deps.signed_in, locked.id)
     await limits.forgive_attempt(deps.limiter, checks)
     return locked
 
@@ -102,6 +104,7 @@ async def close_account(user: User, password: str, deps: Identity) -> None:
     async with deps.uow() as uow:
         await _close(uow, user.id, user.id, deps.clock.now())
         await uow.commit()
+    await user_changed(deps.signed_in, user.id)
 
 
 async def close_by_admin(admin: User, user_id: UUID, deps: Identity) -> User:
@@ -111,6 +114,7 @@ async def close_by_admin(admin: User, user_id: UUID, deps: Identity) -> User:
     async with deps.uow() as uow:
         closed = await _close(uow, user_id, admin.id, deps.clock.now())
         await uow.commit()
+    await user_changed(deps.signed_in, closed.id)
     return closed
 
 

@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from uuid import UUID
 
 from application import limits
-from application.identity import Identity, issue_new_session, token_pair
+from application.identity import Identity, issue_new_session, token_pair, user_changed
+from application.ports.security import UserSignIn
 from application.sign_ins import end_sign_in, end_sign_ins
 from application.two_factor import passes_second_factor
 from domain.account_events import LoginFailed, RefreshReplayed, SignedIn, SignedOut
@@ -63,6 +64,8 @@ async def login(cmd: Login, deps: Identity) -> TokenPair:
         pair = await issue_new_session(uow, user, deps, cmd.kind, Client(cmd.client_address, cmd.user_agent))
         user.record(SignedIn(at=now, user_id=user.id))
         await uow.commit()
+    if fresh_hash is not None:
+        await user_changed(deps.signed_in, user.id)
     await limits.forgive_attempt(deps.limiter, checks)
     return pair
 
@@ -117,6 +120,7 @@ async def refresh(refresh_token: str, deps: Identity) -> TokenPair:
             await end_sign_in(uow, sign_in, now)
             uow.record(RefreshReplayed(at=now, user_id=session.user_id, family_id=session.family_id))
             await uow.commit()
+            await user_changed(deps.signed_in, session.user_id)
             raise
         user = await uow.users.get(session.user_id)
         if user is None or not user.is_active:
@@ -147,6 +151,7 @@ async def logout(refresh_token: str, deps: Identity, *, everywhere: bool = False
             await end_sign_in(uow, sign_in, now)
         uow.record(SignedOut(at=now, user_id=session.user_id))
         await uow.commit()
+    await user_changed(deps.signed_in, session.user_id)
 
 
 async def authenticate(access_token: str, deps: Identity) -> User:
@@ -158,9 +163,15 @@ async def authenticate(access_token: str, deps: Identity) -> User:
 
 
 async def resume_session(user_id: UUID, session_version: int, deps: Identity, sign_in_id: UUID) -> User:
-    """The user of a sign-in (a bearer token's or a page session's): one read, and a write every few minutes."""
-    async with deps.uow() as uow:
-        found = await uow.users.signed_in(user_id, sign_in_id)
+    """The user of a sign-in (a bearer token's or a page session's): a kept copy, else one read, and a write
+    every few minutes. Every change that ends a sign-in or changes the user calls `user_changed` after its
+    commit, so a kept copy never outlives it."""
+
+    async def load() -> UserSignIn | None:
+        async with deps.uow() as uow:
+            return await uow.users.signed_in(user_id, sign_in_id)
+
+    found = await deps.signed_in.signed_in(user_id, sign_in_id, load)
     if found is None or found[0].session_version != session_version:
         raise InvalidToken()
     user, sign_in = found
@@ -171,4 +182,5 @@ async def resume_session(user_id: UUID, session_version: int, deps: Identity, si
         async with deps.uow() as uow:
             await uow.sign_ins.touch(sign_in.id, now)
             await uow.commit()
+        deps.signed_in.used(user_id, sign_in.id, now)
     return user

@@ -6,9 +6,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
+from application.identity import user_changed
 from application.paging import Page, PageRequest
 from application.ports.clock import Clock
 from application.ports.repositories import UnitOfWork, UnitOfWorkFactory
+from application.ports.security import SignedInUsers
 from domain.account_events import SessionEnded, SignInsChanged
 from domain.errors import SignInNotFound
 from domain.sign_ins import SignIn
@@ -16,8 +18,8 @@ from domain.users import User
 
 
 async def account_changed(uow: UnitOfWork, user_id: UUID, now: datetime) -> None:
-    """Every "a sign-in ended / the account changed" goes through here, in the transaction that did it: the
-    event it records is where a cache of authenticated users forgets this one."""
+    """Every "a sign-in ended / the account changed" goes through here, in the transaction that did it; the
+    use case then calls `user_changed` after its commit, so kept copies of the user are dropped everywhere."""
     uow.record(SignInsChanged(at=now, user_id=user_id))
 
 
@@ -59,7 +61,9 @@ async def list_sign_ins(
     return Page(views, mine.next_cursor)
 
 
-async def end_my_sign_in(user: User, sign_in_id: UUID, uow: UnitOfWorkFactory, clock: Clock) -> None:
+async def end_my_sign_in(
+    user: User, sign_in_id: UUID, uow: UnitOfWorkFactory, clock: Clock, signed_in: SignedInUsers
+) -> None:
     """Ends one of the person's own sign-ins; someone else's is not found."""
     now = clock.now()
     async with uow() as work:
@@ -69,3 +73,4 @@ async def end_my_sign_in(user: User, sign_in_id: UUID, uow: UnitOfWorkFactory, c
         await end_sign_in(work, sign_in, now)
         work.record(SessionEnded(at=now, user_id=user.id, sign_in_id=sign_in.id))
         await work.commit()
+    await user_changed(signed_in, user.id)

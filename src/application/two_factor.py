@@ -8,7 +8,7 @@ from uuid import UUID
 
 from application import limits
 from application.access import ensure_admin
-from application.identity import Identity
+from application.identity import Identity, user_changed
 from application.ports.repositories import UnitOfWork
 from application.ports.security import Provisioning
 from application.sign_ins import end_sign_ins
@@ -55,6 +55,7 @@ async def set_up(user: User, deps: Identity) -> Provisioning:
         locked.totp_pending_secret = deps.authenticator.new_secret()
         await uow.users.update(locked)
         await uow.commit()
+    await user_changed(deps.signed_in, locked.id)
     return deps.authenticator.provisioning(locked.totp_pending_secret, locked.email)
 
 
@@ -80,6 +81,7 @@ async def enable(user: User, code: str, current: UUID | None, deps: Identity) ->
         await end_sign_ins(uow, locked.id, now, keep=current)
         locked.record(TwoFactorEnabled(at=now, user_id=locked.id))
         await uow.commit()
+    await user_changed(deps.signed_in, locked.id)
     await limits.forgive_attempt(deps.limiter, checks)
     return codes
 
@@ -101,6 +103,7 @@ async def disable(user: User, code: str, password: str | None, current: UUID | N
             raise TwoFactorCodeInvalid(field="code")
         await _turn_off(uow, locked, locked.id, now, keep=current)
         await uow.commit()
+    await user_changed(deps.signed_in, locked.id)
     await limits.forgive_attempt(deps.limiter, checks)
 
 
@@ -114,6 +117,7 @@ async def reset_by_admin(admin: User, user_id: UUID, deps: Identity) -> User:
             raise UserNotFound()
         await _turn_off(uow, user, admin.id, now, keep=None)
         await uow.commit()
+    await user_changed(deps.signed_in, user.id)
     return user
 
 

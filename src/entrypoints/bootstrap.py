@@ -36,6 +36,7 @@ from adapters.security.digest import HmacDigest
 from adapters.security.passwords import Argon2PasswordHasher
 from adapters.security.tokens import JwtTokenCodec
 from adapters.security.totp import PyotpAuthenticator
+from adapters.signed_in import LocalSignedInUsers, RedisSignedInUsers
 from application.identity import Identity
 from application.limits import AttemptLimits
 from application.outbox import relay
@@ -185,6 +186,9 @@ def bootstrap(
         digest=HmacDigest(settings.secret_key),
         authenticator=PyotpAuthenticator(settings.secret_key),
         limiter=limiter or shared_limiter(redis, clock, prefix, outage),
+        signed_in=RedisSignedInUsers(redis, channel=f"{prefix}signed-in", outage=outage)
+        if redis
+        else LocalSignedInUsers(),
         access_ttl=timedelta(seconds=settings.access_token_ttl_seconds),
         refresh_ttl=timedelta(seconds=settings.refresh_token_ttl_seconds),
         default_time_zone=settings.time_zone,

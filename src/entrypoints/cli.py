@@ -22,10 +22,6 @@ from entrypoints.logs import configure_logging
 from entrypoints.run_job import JOB_NAMES, cmd_run_job
 from entrypoints.settings import Settings, SettingsError
 
-# On shutdown, requests still open after this long are cut: the unread badge's live streams never end on their
-# own before their ten minutes, and browsers reconnect to the next process by themselves.
-GRACE_SECONDS = 5
-
 
 def cmd_migrate(settings: Settings, _args: argparse.Namespace) -> int:
     upgrade(settings.database_url)
@@ -34,9 +30,7 @@ def cmd_migrate(settings: Settings, _args: argparse.Namespace) -> int:
 
 
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
-    import uvicorn
-
-    from entrypoints.http.app import create_app
+    from entrypoints.http.server import serve
 
     if not settings.base_url_given:
         # The links in emails point at this server, whatever port it was given.
@@ -52,36 +46,7 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
             "Create the first admin with:  .venv/bin/taskreward create-admin --email you@example.com --password-stdin",
             flush=True,
         )
-    if settings.metrics_bind:
-        from entrypoints.http.metrics import serve_metrics_apart
-
-        serve_metrics_apart(settings.metrics_bind)
-        print(f"metrics at http://{settings.metrics_bind}/metrics", flush=True)
-    if args.workers > 1:
-        uvicorn.run(
-            "entrypoints.http.asgi:make_app",
-            factory=True,
-            host=args.host,
-            port=args.port,
-            workers=args.workers,
-            proxy_headers=False,  # the app reads them itself, from FORWARDED_ALLOW_IPS alone
-            log_level=settings.log_level.lower(),
-            log_config=None,  # our structured logging, set up by the app; requests are logged there, redacted
-            access_log=False,
-            timeout_graceful_shutdown=GRACE_SECONDS,
-        )
-    else:
-        app = create_app(bootstrap(settings), run_embedded_scheduler=not settings.redis_url)
-        uvicorn.run(
-            app,
-            host=args.host,
-            port=args.port,
-            proxy_headers=False,  # the app reads them itself, from FORWARDED_ALLOW_IPS alone
-            log_level=settings.log_level.lower(),
-            log_config=None,
-            access_log=False,
-            timeout_graceful_shutdown=GRACE_SECONDS,
-        )
+    serve(settings, args.host, args.port, args.workers)
     return 0
 
 
@@ -196,7 +161,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="serve the HTTP API")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--workers", type=int, default=1, help="API processes (each is stateless)")
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="API processes (each is stateless); one per core by default in production, one when embedded",
+    )
     serve.set_defaults(handler=cmd_serve)
     migrate = sub.add_parser("migrate", help="apply database migrations")
     migrate.set_defaults(handler=cmd_migrate)

@@ -92,7 +92,12 @@ def struct_logging_config(settings: Settings) -> StructLoggingConfig:
     standard = LoggingConfig(
         root={"level": settings.log_level, "handlers": ["queue_listener"]},
         formatters={"standard": _formatter(settings.logs_as_json)},
-        loggers={"uvicorn": {"propagate": True}, "uvicorn.error": {"propagate": True}},
+        loggers={
+            # Litestar's own logger would be at INFO whatever LOG_LEVEL says.
+            "litestar": {"level": settings.log_level, "handlers": ["queue_listener"], "propagate": False},
+            "uvicorn": {"propagate": True},
+            "uvicorn.error": {"propagate": True},
+        },
     )
     return StructLoggingConfig(**_structlog_options(), standard_lib_logging_config=standard)
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import secrets
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 from datetime import UTC, date, datetime, timedelta
 from uuid import UUID
 from zoneinfo import ZoneInfo
@@ -14,6 +15,8 @@ from application.outbox import relay
 from domain.errors import InvalidToken
 from domain.outbox import OutgoingEmail, RetryPolicy
 from domain.sessions import TokenClaims, TokenKind
+from domain.sign_ins import SignIn
+from domain.users import User
 from tests.fakes.sign_ins import FakeAuthenticator
 from tests.fakes.store import FakeUnitOfWorkFactory
 
@@ -144,6 +147,39 @@ def deliver_emails(uow: FakeUnitOfWorkFactory, clock: FakeClock) -> FakeMailer:
     return mailer
 
 
+class FakeSignedInUsers:
+    """Keeps every user and sign-in it loaded until forgotten, as the real one does within its time limit: a use
+    case that changes a user or ends a sign-in without forgetting it leaves a stale copy that the tests see."""
+
+    def __init__(self) -> None:
+        self.kept: dict[UUID, dict[UUID, tuple[User, SignIn]]] = {}
+        self.forgotten: list[UUID] = []
+
+    async def signed_in(
+        self, user_id: UUID, sign_in_id: UUID, load: Callable[[], Awaitable[tuple[User, SignIn] | None]]
+    ) -> tuple[User, SignIn] | None:
+        kept = self.kept.get(user_id, {}).get(sign_in_id)
+        if kept is not None:
+            return dataclasses.replace(kept[0]), dataclasses.replace(kept[1])
+        found = await load()
+        if found is not None:
+            self.kept.setdefault(user_id, {})[sign_in_id] = (
+                dataclasses.replace(found[0]),
+                dataclasses.replace(found[1]),
+            )
+        return found
+
+    def used(self, user_id: UUID, sign_in_id: UUID, at: datetime) -> None:
+        kept = self.kept.get(user_id, {}).get(sign_in_id)
+        if kept is not None:
+            kept[1].last_used_at = at
+
+    async def forget(self, user_ids: Collection[UUID]) -> None:
+        for user_id in user_ids:
+            self.kept.pop(user_id, None)
+            self.forgotten.append(user_id)
+
+
 def fake_identity(clock: FakeClock | None = None) -> Identity:
     clock = clock or FakeClock()
     uow = FakeUnitOfWorkFactory()
@@ -156,4 +192,5 @@ def fake_identity(clock: FakeClock | None = None) -> Identity:
         digest=lambda value: "digest:" + value,
         limiter=FakeRateLimiter(clock),
         authenticator=FakeAuthenticator(),
+        signed_in=FakeSignedInUsers(),
     )

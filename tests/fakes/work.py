@@ -32,6 +32,13 @@ class FakeTaskRepository(FakeRepository):
         assert 0 <= obj.approved_slots <= obj.slots_taken, "the database's CHECK refuses it"
         await super().update(obj)
 
+    async def locked_with_assignment(self, assignment_id: UUID) -> tuple[Task, Assignment] | None:
+        assignment = self.t.get("assignments", assignment_id)
+        if assignment is None:
+            return None
+        handed: Assignment = self.out(assignment)
+        return self.out(self.t.get(self.table, assignment.task_id)), handed
+
     async def of_assignment(self, assignment_id: UUID, *, for_update: bool = False) -> Task | None:
         assignment = self.t.get("assignments", assignment_id)
         found: Task | None = self.out(self.t.get(self.table, assignment.task_id)) if assignment else None
@@ -81,6 +88,10 @@ class FakeAssignmentRepository(FakeRepository):
     async def find(self, task_id: UUID, user_id: UUID) -> Assignment | None:
         found: Assignment | None = self.first(lambda a: a.task_id == task_id and a.user_id == user_id)
         return found
+
+    async def claims_in_the_way(self, task_id: UUID, user_id: UUID) -> list[Assignment]:
+        rows = self.where(lambda a: a.user_id == user_id and (a.task_id == task_id or _is_active_claim(a)))
+        return [self.out(a) for a in rows]
 
     async def active_claim_of(self, user_id: UUID) -> Assignment | None:
         found: Assignment | None = self.first(lambda a: a.user_id == user_id and _is_active_claim(a))

@@ -21,6 +21,7 @@ from PIL import Image
 from sqlalchemy import func, select
 
 from adapters.db.tables import assignments, ledger_transfers, tasks, users
+from application.identity import user_changed
 from domain.ledger import wallet_of
 from entrypoints.bootstrap import Container
 from tests.integration.conftest import PASSWORD, Account, quick_accounts
@@ -204,6 +205,8 @@ async def test_nobody_reviews_their_own_submission_nor_earns_on_work_they_could_
     promoted, own = board.other, board.submitted["id"]
     async with container.engine.begin() as conn:
         await conn.execute(users.update().where(users.c.id == promoted.user.id).values(role="admin"))
+    # Written past the use cases (which keep the session), so the processes are told as the use cases tell them.
+    await user_changed(container.identity.signed_in, promoted.user.id)
     approve = await client.post(f"/api/assignments/{own}/approve/", headers=promoted.headers)
     assert_problem(approve, 403, "own_submission")
     reject = await client.post(f"/api/assignments/{own}/reject/", json={"feedback": "meh"}, headers=promoted.headers)

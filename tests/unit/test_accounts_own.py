@@ -42,7 +42,7 @@ async def test_sign_ins_are_listed_with_the_current_one_marked_and_end_one_by_on
         ("Phone", "198.51.100.2", True),
         ("Firefox", CLIENT_ADDRESS, False),
     ]
-    await sign_ins.end_my_sign_in(user, listed[1].id, deps.uow, deps.clock)
+    await sign_ins.end_my_sign_in(user, listed[1].id, deps.uow, deps.clock, deps.signed_in)
     with pytest.raises(InvalidToken):
         await authenticate(laptop.access, deps)
     with pytest.raises(InvalidToken):
@@ -58,7 +58,7 @@ async def test_someone_elses_sign_in_is_not_found() -> None:
     mine = deps.tokens.decode(pair.access, TokenKind.ACCESS).family_id
     assert mine is not None
     with pytest.raises(SignInNotFound):
-        await sign_ins.end_my_sign_in(other, mine, deps.uow, deps.clock)
+        await sign_ins.end_my_sign_in(other, mine, deps.uow, deps.clock, deps.signed_in)
     assert (await authenticate(pair.access, deps)).id == user.id
 
 

@@ -84,8 +84,12 @@ REVIEWER_AND_ADMIN_STEPS: dict[str, Step] = {
     "reject": lambda w: assignments.reject(Review(w.submitted, "no"), w.ada, *uc(w)),
     "list users": lambda w: listing.users_for_admin(w.ada, None, None, None, PageRequest(), None),  # type: ignore[arg-type]
     "history": lambda w: listing.user_history(w.ada, w.bob.id, None),  # type: ignore[arg-type]
-    "promote self": lambda w: admin.update_user(admin.UpdateUser(w.ada.id, role=Role.ADMIN), w.ada, *uc(w)),
-    "deactivate": lambda w: admin.update_user(admin.UpdateUser(w.bob.id, is_active=False), w.ada, *uc(w)),
+    "promote self": lambda w: admin.update_user(
+        admin.UpdateUser(w.ada.id, role=Role.ADMIN), w.ada, *uc(w), w.deps.signed_in
+    ),
+    "deactivate": lambda w: admin.update_user(
+        admin.UpdateUser(w.bob.id, is_active=False), w.ada, *uc(w), w.deps.signed_in
+    ),
     "adjust": lambda w: wallet.adjust_wallet(w.ada.id, 500, "free money", w.ada, *uc(w)),
 }
 

@@ -36,6 +36,17 @@ class SqlUserRepository(TableRepository[User]):
     def from_row(self, row: Row[Any]) -> User:
         return user_from_row(row)
 
+    async def get(self, obj_id: UUID, *, for_update: bool = False) -> User | None:
+        # Within one transaction a user read once is not read again (an approval needs the member twice: to
+        # check they may earn, and to write to them); a lock is always taken by a statement of its own.
+        seen = self.__dict__.setdefault("_seen", {})
+        if not for_update and obj_id in seen:
+            return seen[obj_id]  # type: ignore[no-any-return]
+        user = await super().get(obj_id, for_update=for_update)
+        if user is not None:
+            seen[obj_id] = user
+        return user
+
     async def get_by_email(self, email: str, *, for_update: bool = False) -> User | None:
         query = select(users).where(users.c.email == email)
         return await self.first(query.with_for_update() if for_update else query)

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Row, select
+from sqlalchemy import Row, and_, or_, select
 
 from adapters.db.base import TableRepository
 from adapters.db.tables import assignments, reviews, tasks
@@ -48,6 +48,16 @@ class SqlAssignmentRepository(TableRepository[Assignment]):
             if value is not None:
                 query = query.where(column == value)
         return await self.all(query)
+
+    async def claims_in_the_way(self, task_id: UUID, user_id: UUID) -> list[Assignment]:
+        active = and_(
+            assignments.c.status == AssignmentStatus.IN_PROGRESS.value,
+            assignments.c.origin == Origin.CLAIMED.value,
+        )
+        query = select(assignments).where(
+            assignments.c.user_id == user_id, or_(assignments.c.task_id == task_id, active)
+        )
+        return await self.all(query.limit(2))
 
     async def active_claim_of(self, user_id: UUID) -> Assignment | None:
         return await self.first(

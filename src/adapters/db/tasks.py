@@ -7,8 +7,10 @@ from uuid import UUID
 
 from sqlalchemy import exists, select, update
 
+from adapters.db.assignments import assignment_from_row
 from adapters.db.base import TableRepository
 from adapters.db.tables import assignments, tasks
+from domain.assignments import Assignment
 from domain.errors import TaskClosed, TaskFull
 from domain.tasks import Task
 
@@ -17,6 +19,24 @@ class SqlTaskRepository(TableRepository[Task]):
     table = tasks
     entity = Task
     savepoint_on_add = True  # a slug taken meanwhile is retried with another
+
+    async def locked_with_assignment(self, assignment_id: UUID) -> tuple[Task, Assignment] | None:
+        columns = [c.label(f"t_{c.name}") for c in tasks.c] + [c.label(f"a_{c.name}") for c in assignments.c]
+        query = (
+            select(*columns)
+            .join_from(tasks, assignments, assignments.c.task_id == tasks.c.id)
+            .where(assignments.c.id == assignment_id)
+            .with_for_update(of=[tasks, assignments])  # row locks taken in this order: the task, then the assignment
+        )
+        row = (await self._conn.execute(query)).first()
+        if row is None:
+            return None
+        values = row._mapping
+        task = Task(**{c.name: values[f"t_{c.name}"] for c in tasks.c})
+        assignment = assignment_from_row({c.name: values[f"a_{c.name}"] for c in assignments.c})
+        self._track(task)
+        self._track(assignment)
+        return task, assignment
 
     async def get_by_slug(self, slug: str, *, for_update: bool = False) -> Task | None:
         query = select(tasks).where(tasks.c.slug == slug, tasks.c.deleted_at.is_(None))

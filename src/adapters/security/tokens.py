@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
@@ -14,6 +15,7 @@ from domain.sessions import TokenClaims, TokenKind
 ALGORITHM = "HS256"
 _TYP = {TokenKind.ACCESS: "at+jwt", TokenKind.REFRESH: "rt+jwt"}
 _REQUIRED = ["iss", "aud", "exp", "iat", "jti", "sub"]
+MAX_VERIFIED = 50_000
 
 
 class JwtTokenCodec:
@@ -23,6 +25,7 @@ class JwtTokenCodec:
         self._secret = secret
         self._issuer = issuer
         self._audience = audience
+        self._verified: dict[str, TokenClaims] = {}
 
     def encode(self, claims: TokenClaims) -> str:
         payload: dict[str, Any] = {
@@ -40,6 +43,20 @@ class JwtTokenCodec:
         return jwt.encode(payload, self._secret, algorithm=ALGORITHM, headers={"typ": _TYP[claims.kind]})
 
     def decode(self, token: str, kind: TokenKind) -> TokenClaims:
+        # An access token comes back on every request for its whole life: its signature is checked once.
+        verified = self._verified.get(token) if kind is TokenKind.ACCESS else None
+        if verified is not None:
+            if verified.expires_at.timestamp() <= time.time():
+                raise InvalidToken()
+            return verified
+        claims = self._decode(token, kind)
+        if kind is TokenKind.ACCESS:
+            if len(self._verified) >= MAX_VERIFIED:
+                self._verified.clear()
+            self._verified[token] = claims
+        return claims
+
+    def _decode(self, token: str, kind: TokenKind) -> TokenClaims:
         try:
             header = jwt.get_unverified_header(token)
             if header.get("typ") != _TYP[kind] or header.get("alg") != ALGORITHM:

@@ -89,6 +89,12 @@ class ListCache(Protocol):
         """The cached value under the scope's current version, or `load()` stored for next time."""
         ...
 
+    async def fetch_rendered(
+        self, scope: str, key: str, load: Callable[[], Awaitable[T]], render: Callable[[T], bytes]
+    ) -> bytes:
+        """Like `fetch`, but keeps and answers `render(value)`: the bytes a client is sent, never decoded again."""
+        ...
+
     async def invalidate(self, scope: str) -> None:
         """Hides every entry of the scope from the very next read, in every process."""
         ...

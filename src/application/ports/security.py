@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
+from uuid import UUID
 
 from domain.sessions import TokenClaims, TokenKind
+from domain.sign_ins import SignIn
+from domain.users import User
 
 
 class PasswordHasher(Protocol):
@@ -70,3 +74,26 @@ class Authenticator(Protocol):
     def matching_step(self, sealed: str, code: str, now: datetime) -> int | None:
         """The time step the code belongs to, within one step either side of now; None if it matches none."""
         ...
+
+
+UserSignIn = tuple[User, SignIn]
+
+
+class SignedInUsers(Protocol):
+    """Copies of the users behind recent requests, each with the live sign-in it came through, kept in the
+    process so authenticating reads no database.
+
+    `forget` drops every copy of a user (all their sign-ins) in this process and tells every other process; a
+    process that cannot hear those messages keeps no copies at all."""
+
+    async def signed_in(
+        self, user_id: UUID, sign_in_id: UUID, load: Callable[[], Awaitable[UserSignIn | None]]
+    ) -> UserSignIn | None:
+        """The kept copy (fresh objects each call), else `load()`, kept unless a `forget` raced it."""
+        ...
+
+    def used(self, user_id: UUID, sign_in_id: UUID, at: datetime) -> None:
+        """The kept sign-in's last use, after it was written: this process does not write it again soon."""
+        ...
+
+    async def forget(self, user_ids: Collection[UUID]) -> None: ...

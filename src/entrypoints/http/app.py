@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
 from collections.abc import AsyncGenerator
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING
@@ -11,9 +13,9 @@ from litestar import Litestar
 from litestar.config.cors import CORSConfig
 from litestar.config.csrf import CSRFConfig
 from litestar.data_extractors import RequestExtractorField, ResponseExtractorField
+from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.middleware.logging import LoggingMiddlewareConfig
-from litestar.middleware.rate_limit import RateLimitConfig
 from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.plugins.flash import FlashConfig, FlashPlugin
@@ -25,6 +27,8 @@ from litestar.template.config import TemplateConfig
 from litestar.types import Middleware
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
+from adapters.request_limit import MemoryRequestLimit, RedisRequestLimit
+from adapters.signed_in import RedisSignedInUsers
 from entrypoints.bootstrap import Container
 from entrypoints.http.aliases import AliasRewrite
 from entrypoints.http.contract import BEARER_SCHEME, ClosedRequestBodies, DocumentedProblems, operation_id
@@ -51,6 +55,8 @@ from entrypoints.http.pages.layout import TEMPLATE_FILTERS
 from entrypoints.http.pages.session import session_config
 from entrypoints.http.problems import problem_details_plugin, problem_handlers
 from entrypoints.http.request_id import RequestId
+from entrypoints.http.request_limit import RequestLimit
+from entrypoints.http.shutdown import STOPPING, Stopping
 from entrypoints.http.stores import store_registry
 from entrypoints.http.tracing import tracing
 from entrypoints.logs import struct_logging_config
@@ -91,16 +97,25 @@ def create_app(
             if run_embedded_scheduler
             else None
         )
+        signed_in = container.identity.signed_in
+        listener = asyncio.create_task(signed_in.listen()) if isinstance(signed_in, RedisSignedInUsers) else None
         try:
-            yield
+            with stopping.heard():
+                yield
         finally:
             stop.set()
+            stopping.set()
+            if listener is not None:
+                listener.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await listener
             if scheduler is not None:
                 await scheduler
             await container.close()
             if traced is not None:
                 traced[1]()  # the spans still buffered leave now
 
+    stopping = Stopping()
     settings.media_root.mkdir(parents=True, exist_ok=True)
     stores = store_registry(container.redis, settings.redis_namespace, container.outage)
     # Outermost first: metrics see every answer, the 429s of the rate limit included.
@@ -110,8 +125,13 @@ def create_app(
     if settings.force_https:
         middleware.append(HttpsRedirect())
     if settings.rate_limit_per_minute > 0:
-        rate_limit = RateLimitConfig(rate_limit=("minute", settings.rate_limit_per_minute), exclude=UNMETERED_PATHS)
-        middleware.append(rate_limit.middleware)
+        per_minute, prefix = settings.rate_limit_per_minute, f"{settings.redis_namespace}:requests:"
+        limit = (
+            RedisRequestLimit(container.redis, per_minute, prefix=prefix, outage=container.outage)
+            if container.redis is not None
+            else MemoryRequestLimit(per_minute)
+        )
+        middleware.append(RequestLimit(limit, exclude=UNMETERED_PATHS))
     sessions = session_config(secure=settings.force_https, max_age=settings.refresh_token_ttl_seconds)
     middleware.append(sessions.middleware)
     templates = TemplateConfig(
@@ -153,7 +173,14 @@ def create_app(
             documented,
             ClosedRequestBodies(),
             FlashPlugin(FlashConfig(template_config=templates)),
-            StructlogPlugin(StructlogConfig(struct_logging_config(settings), REQUEST_LOGGING)),
+            StructlogPlugin(
+                StructlogConfig(
+                    struct_logging_config(settings),
+                    REQUEST_LOGGING,
+                    # Above INFO no request line would be written: the middleware is not worth its cost then.
+                    enable_middleware_logging=logging.getLevelName(settings.log_level.upper()) <= logging.INFO,
+                )
+            ),
             *([traced[0]] if traced is not None else []),
         ],
         exception_handlers={**problem_handlers(problem_response), Exception: internal_error_page},
@@ -185,6 +212,7 @@ def create_app(
             render_plugins=docs_render_plugins(),
         ),
         lifespan=[lifespan],
+        state=State({STOPPING: stopping}),
         debug=debug,
     )
     # A request id for every line of the request, and the tracker's aliases made canonical before routing.

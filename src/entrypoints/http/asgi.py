@@ -1,4 +1,7 @@
-"""ASGI factory for running several API processes: `uvicorn --factory entrypoints.http.asgi:make_app`."""
+"""ASGI factory for the API processes: `taskreward serve` runs it under Granian, one app per worker.
+
+X-Forwarded-* headers are handled inside the app (`create_app`, from FORWARDED_ALLOW_IPS), however it is served.
+"""
 
 from __future__ import annotations
 

@@ -1,8 +1,9 @@
-"""The stores behind Litestar's rate limit and page sessions, and what each does while Redis is down.
+"""The stores behind Litestar's page sessions, and what they do while Redis is down.
 
-Rate-limit counters fall back to this process's memory: the API keeps answering. Page sessions cannot (a
-session kept in one process's memory is lost on the next request to another): a page that needs one answers
-503 with a clear page until Redis is back, and pages without a session go on working.
+Page sessions cannot fall back to memory (a session kept in one process's memory is lost on the next request
+to another): a page that needs one answers 503 with a clear page until Redis is back, and pages without a
+session go on working. (The request limit has its own adapter, `adapters/request_limit.py`, which does fall
+back to this process's memory.)
 """
 
 from __future__ import annotations
@@ -19,8 +20,6 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
 
 from adapters.redis_outage import Outage
-
-RATE_LIMIT_STORE = "rate_limit"  # the name Litestar's RateLimitConfig asks for
 
 
 class _OnRedis(Store):
@@ -64,17 +63,6 @@ class _OnRedis(Store):
         return found
 
 
-class FallbackStore(_OnRedis):
-    """Redis while it answers, this process's memory while it does not."""
-
-    def __init__(self, primary: RedisStore, outage: Outage, component: str) -> None:
-        super().__init__(primary, outage, component)
-        self._memory = MemoryStore()
-
-    async def _fallback(self, method: str, *args: Any) -> Any:
-        return await getattr(self._memory, method)(*args)
-
-
 class RequiredStore(_OnRedis):
     """Redis or nothing: during an outage each call fails at once with a ConnectionError (answered 503)."""
 
@@ -87,9 +75,6 @@ def store_registry(redis: Redis | None, namespace: str, outage: Outage) -> Store
         return StoreRegistry(default_factory=lambda _name: MemoryStore())
 
     def build(name: str) -> Store:
-        store = RedisStore(redis, namespace=f"{namespace}:{name}")
-        if name == RATE_LIMIT_STORE:
-            return FallbackStore(store, outage, name)
-        return RequiredStore(store, outage, name)
+        return RequiredStore(RedisStore(redis, namespace=f"{namespace}:{name}"), outage, name)
 
     return StoreRegistry(default_factory=build)

@@ -77,7 +77,7 @@ class AccountController(Controller):
 
     @delete("/sessions/{session_id:uuid}/", status_code=HTTP_204_NO_CONTENT)
     async def end_session(self, session_id: FromPath[UUID], current_user: CurrentUser, identity: IdentityDep) -> None:
-        await sign_ins.end_my_sign_in(current_user, session_id, identity.uow, identity.clock)
+        await sign_ins.end_my_sign_in(current_user, session_id, identity.uow, identity.clock, identity.signed_in)
 
     @post("/2fa/setup/", status_code=HTTP_200_OK)
     async def setup_two_factor(self, current_user: CurrentUser, identity: IdentityDep) -> TwoFactorSetupOut:

@@ -72,7 +72,10 @@ class AdminController(Controller):
         self, user_id: FromPath[UUID], data: JSONBody[UserPatch], container: ContainerDep, current_user: CurrentUser
     ) -> UserOut:
         cmd = msgspec.convert({**data.changes(), "user_id": user_id}, admin.UpdateUser)
-        return out(await admin.update_user(cmd, current_user, container.uow, container.clock), UserOut)
+        return out(
+            await admin.update_user(cmd, current_user, container.uow, container.clock, container.identity.signed_in),
+            UserOut,
+        )
 
     @post("/users/{user_id:uuid}/2fa/reset/", status_code=HTTP_200_OK, responses=problems(401, 403, 404))
     async def reset_two_factor(

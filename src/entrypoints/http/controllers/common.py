@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
+from litestar import Response
 from litestar.di import NamedDependency
+from litestar.enums import MediaType
 from litestar.params import PathParameter, QueryParameter
 
 from application.queries import PageRequest
@@ -29,3 +31,8 @@ SlugParam = Annotated[str, PathParameter(pattern=SLUG_PATTERN, max_length=MAX_SL
 
 def page_of(limit: int = DEFAULT_PAGE_SIZE, cursor: str | None = None) -> PageRequest:
     return PageRequest(limit=limit, cursor=cursor)
+
+
+def json_body(content: bytes) -> Response[Any]:
+    """Bytes that already are a JSON body (a page kept in the list cache), answered as they are."""
+    return Response(content, media_type=MediaType.JSON)

@@ -20,11 +20,12 @@ from entrypoints.http.controllers.common import (
     CursorParam,
     LimitParam,
     SlugParam,
+    json_body,
     page_of,
     problems,
 )
-from entrypoints.http.controllers.tasks import task_command
-from entrypoints.http.schemas.common import out
+from entrypoints.http.controllers.tasks import TASK_PAGE, task_command
+from entrypoints.http.schemas.common import out, rendered
 from entrypoints.http.schemas.ledger import BudgetOut, TransferOut
 from entrypoints.http.schemas.projects import (
     InvitationOut,
@@ -49,6 +50,7 @@ def task_filters(
 
 
 Filters = NamedDependency[TaskFilters]
+PAGE = rendered(PageOut[ProjectOut])
 
 
 class ProjectController(Controller):
@@ -60,10 +62,9 @@ class ProjectController(Controller):
     @get("/")
     async def list_mine(
         self, container: ContainerDep, current_user: CurrentUser, limit: LimitParam = 20, cursor: CursorParam = None
-    ) -> PageOut[ProjectOut]:
-        c = container
-        page = await listing.my_projects(current_user, page_of(limit, cursor), c.queries, c.cache, c.clock)
-        return out(page, PageOut[ProjectOut])
+    ) -> Response[PageOut[ProjectOut]]:
+        c, page = container, page_of(limit, cursor)
+        return json_body(await listing.my_projects_rendered(current_user, page, (c.queries, c.cache, c.clock), PAGE))
 
     @post("/")
     async def create(self, data: JSONBody[ProjectIn], container: ContainerDep, current_user: CurrentUser) -> ProjectOut:
@@ -141,10 +142,10 @@ class ProjectController(Controller):
         filters: Filters,
         limit: LimitParam = 20,
         cursor: CursorParam = None,
-    ) -> PageOut[TaskOut]:
+    ) -> Response[PageOut[TaskOut]]:
         c, page = container, page_of(limit, cursor)
-        found = await listing.project_tasks(slug, current_user, filters, page, c.queries, c.cache, c.uow, c.clock)
-        return out(found, PageOut[TaskOut])
+        deps = (c.queries, c.cache, c.uow, c.clock)
+        return json_body(await listing.project_tasks_rendered(slug, current_user, filters, page, deps, TASK_PAGE))
 
     @post("/{slug:str}/tasks/", responses=problems(400, 401, 403, 404, 409))
     async def add_task(

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Annotated
 
 import msgspec
-from litestar import Controller, delete, get, patch, post, put
+from litestar import Controller, Response, delete, get, patch, post, put
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, JSONBody, QueryParameter
@@ -23,13 +23,15 @@ from entrypoints.http.controllers.common import (
     LimitParam,
     SearchParam,
     SlugParam,
+    json_body,
     page_of,
     problems,
 )
 from entrypoints.http.dependencies import HttpRequest
-from entrypoints.http.schemas.common import out
+from entrypoints.http.schemas.common import out, rendered
 from entrypoints.http.schemas.work import AssignIn, AssignmentOut, PageOut, TaskIn, TaskOut, TaskPatch
 
+TASK_PAGE = rendered(PageOut[TaskOut])
 MAX_UPLOAD = MAX_IMAGE_BYTES + 64 * 1024  # the image and the multipart framing around it
 ProjectFilter = Annotated[str | None, QueryParameter(pattern=rf"^[a-z0-9-]{{1,{MAX_SLUG_LENGTH}}}$")]
 
@@ -66,10 +68,10 @@ class TaskController(Controller):
         cursor: CursorParam = None,
         q: SearchParam = None,
         project: ProjectFilter = None,
-    ) -> PageOut[TaskOut]:
+    ) -> Response[PageOut[TaskOut]]:
         c, page = container, page_of(limit, cursor)
-        found = await listing.available_tasks(current_user, q, project, page, c.queries, c.cache, c.clock)
-        return out(found, PageOut[TaskOut])
+        deps = (c.queries, c.cache, c.clock)
+        return json_body(await listing.available_tasks_rendered(current_user, q, project, page, deps, TASK_PAGE))
 
     @post("/", responses=problems(400, 401, 403, 409))
     async def create(self, data: JSONBody[TaskIn], container: ContainerDep, current_user: CurrentUser) -> TaskOut:

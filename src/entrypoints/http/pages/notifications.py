@@ -3,6 +3,7 @@ htmx polling every 30 seconds where a browser has no EventSource (or while the s
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import AsyncIterator
 from typing import Any
 from uuid import UUID
@@ -27,6 +28,7 @@ from entrypoints.http.pages.layout import (
     refused,
 )
 from entrypoints.http.pages.session import sign_in_id
+from entrypoints.http.shutdown import STOPPING, Stopping
 
 LIVE_BADGE = "live_badge"  # app.state may hold an inbox.LiveBadge (the tests' is quick)
 RECONNECT_MS = 2000
@@ -49,6 +51,8 @@ class NotificationPages(Controller):
     async def live(self, request: Request[Any, Any, Any], me: Me, container: ContainerDep) -> ServerSentEvent:
         """`unread` events carrying the count: one at once, then one at each change (see `inbox.unread_changes`)."""
         settings: inbox.LiveBadge = request.app.state.get(LIVE_BADGE, inbox.LiveBadge())
+        stopping: Stopping = request.app.state[STOPPING]
+        settings = dataclasses.replace(settings, wait=stopping.cut_short(settings.wait), ended=stopping.is_set)
         sid = sign_in_id(request)
         if sid is None:
             raise NotAuthorizedException("Sign in to see this page.")

@@ -148,7 +148,9 @@ class SettingsPages(Controller):
         self, request: Request[Any, Any, Any], sign_in: FromPath[UUID], viewer: ViewerDep, container: ContainerDep
     ) -> Redirect:
         try:
-            await sign_ins.end_my_sign_in(viewer.user, sign_in, container.uow, container.clock)
+            await sign_ins.end_my_sign_in(
+                viewer.user, sign_in, container.uow, container.clock, container.identity.signed_in
+            )
         except DomainError as exc:
             return refused(request, exc, BACK)
         if sign_in == session.sign_in_id(request):

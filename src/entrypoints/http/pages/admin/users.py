@@ -128,7 +128,9 @@ class AdminUserPages(Controller):
         cmd = admin.UpdateUser(user_id, role=role, is_active=active)
 
         async def act() -> str:
-            user = await admin.update_user(cmd, admin_viewer.user, container.uow, container.clock)
+            user = await admin.update_user(
+                cmd, admin_viewer.user, container.uow, container.clock, container.identity.signed_in
+            )
             return f"{user.full_name}: done; " + _consequences(role, active)
 
         return await sensitive(request, admin_viewer, container, fields, doing=_doing(role, active), back=back, act=act)
