@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from uuid import UUID
 
 from domain.errors import OtpInvalid, ResetTokenInvalid
 from domain.ids import new_id
-from domain.verification import OTP_MAX_WRONG_TRIES
+from domain.verification import try_emailed_code
 
 RESET_LIFETIME = timedelta(minutes=30)
 EMAIL_CHANGE_LIFETIME = timedelta(minutes=15)
@@ -55,13 +54,7 @@ class EmailChange:
 
     def confirm(self, code_digest: str, now: datetime) -> bool:
         """Spends the change when the code matches; counts a wrong try when it does not."""
-        if self.used_at is not None or now >= self.expires_at or self.wrong_tries >= OTP_MAX_WRONG_TRIES:
-            return False
-        if secrets.compare_digest(self.code_digest, code_digest):
-            self.used_at = now
-            return True
-        self.wrong_tries += 1
-        return False
+        return try_emailed_code(self, code_digest, now)
 
     def require(self, code_digest: str, now: datetime) -> None:
         if not self.confirm(code_digest, now):

@@ -6,6 +6,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Protocol
 from uuid import UUID
 
 from domain.account_events import OtpIssued
@@ -20,6 +21,30 @@ EMAIL_TOKEN_LIFETIME = timedelta(minutes=15)
 # What a secret token sent in a link may look like (ours are 43 URL-safe characters).
 SECRET_TOKEN_PATTERN = r"^[A-Za-z0-9_-]{20,200}$"
 MAX_SECRET_TOKEN_LENGTH = 200
+
+
+class EmailedCode(Protocol):
+    """A code mailed to an address and kept as its digest: an OTP, or the code confirming a new email."""
+
+    code_digest: str
+    expires_at: datetime
+    wrong_tries: int
+    used_at: datetime | None
+
+
+def code_usable(code: EmailedCode, now: datetime) -> bool:
+    return code.used_at is None and now < code.expires_at and code.wrong_tries < OTP_MAX_WRONG_TRIES
+
+
+def try_emailed_code(code: EmailedCode, code_digest: str, now: datetime) -> bool:
+    """Spends the code when it matches; counts a wrong try when it does not (five, and it is gone)."""
+    if not code_usable(code, now):
+        return False
+    if secrets.compare_digest(code.code_digest, code_digest):
+        code.used_at = now
+        return True
+    code.wrong_tries += 1
+    return False
 
 
 def generate_otp() -> str:
@@ -49,17 +74,10 @@ class EmailOtp(Aggregate):
         return otp
 
     def is_usable(self, now: datetime) -> bool:
-        return self.used_at is None and now < self.expires_at and self.wrong_tries < OTP_MAX_WRONG_TRIES
+        return code_usable(self, now)
 
     def try_code(self, code_digest: str, now: datetime) -> bool:
-        """Spends the code when it matches; counts a wrong try when it does not."""
-        if not self.is_usable(now):
-            return False
-        if secrets.compare_digest(self.code_digest, code_digest):
-            self.used_at = now
-            return True
-        self.wrong_tries += 1
-        return False
+        return try_emailed_code(self, code_digest, now)
 
     def verify(self, code_digest: str, now: datetime) -> None:
         if not self.try_code(code_digest, now):
