@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import resource
+import shutil
+import signal
+import subprocess
+import sys
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from types import TracebackType
 
 from benchmarks.machine import busy_seconds, postmasters, processes, tree_cpu
@@ -37,18 +43,25 @@ class Usage:
 class Meter:
     """`with Meter(server, counted) as usage:` fills `usage` when the block ends."""
 
-    def __init__(self, server: Server, counted: bool) -> None:
+    def __init__(self, server: Server, counted: bool, profile: Path | None = None) -> None:
         self._server = server
         self._counted = counted  # the server's counters are exact only when one process answers /metrics
+        self._profile = profile if os.environ.get("BENCH_PROFILE") else None
+        self._sampler: subprocess.Popen[bytes] | None = None
         self.usage = Usage()
 
     def __enter__(self) -> Usage:
         wait_idle(self._server)  # requests still queued from a warm-up are not this window's
         self._counters = self._server.metrics() if self._counted else {}
+        if self._profile is not None:
+            self._sampler = start_profile(self._server.pid, self._profile)
         self._snapshot = self._take()
         return self.usage
 
     def __exit__(self, kind: type[BaseException] | None, _exc: BaseException | None, _tb: TracebackType | None) -> None:
+        if self._sampler is not None:
+            self._sampler.send_signal(signal.SIGINT)  # py-spy writes what it sampled and exits
+            self._sampler.wait(60)
         if kind is not None:
             return
         wait_idle(self._server)  # requests the client gave up on at its deadline are still served, and counted
@@ -73,6 +86,19 @@ class Meter:
             "client": _own_cpu(),
             "busy": busy_seconds(),
         }
+
+
+def start_profile(pid: int, out: Path) -> subprocess.Popen[bytes]:
+    """BENCH_PROFILE=1: py-spy samples the server's processes through the window into `out` (collapsed stacks,
+    for flamegraph.pl or speedscope). Sampling pauses the server, so a profiled run's figures are not the real ones.
+    """
+    spy = shutil.which("py-spy") or shutil.which("py-spy", path=str(Path(sys.executable).parent))
+    if spy is None:
+        raise SystemExit("BENCH_PROFILE needs py-spy (pip install py-spy)")
+    command = [spy, "record", "--pid", str(pid), "--subprocesses", "--rate", "250", "--format", "raw", "-o", str(out)]
+    sampler = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # noqa: S603
+    time.sleep(1.0)  # py-spy attaches before the load starts
+    return sampler
 
 
 def wait_idle(server: Server, below: float = 0.05, every: float = 0.5, timeout: float = 20.0) -> None:

@@ -58,7 +58,7 @@ def claims(bench: Bench) -> None:
     c = bench.config
     pairs = [(token, f"{seed.TASK_PREFIX}{n + 1}") for n, token in enumerate(bench.claimers)]
     bench.quiet()
-    with Meter(bench.main, counted=c.workers == 1) as usage:
+    with Meter(bench.main, counted=c.workers == 1, profile=bench.raw / "profile-claims.txt") as usage:
         traffic = claim_distinct(bench.main.base, pairs, c.connections)
     measure = f"Claims, {len(pairs)} claimers on distinct tasks, {c.connections} at a time"
     goal = ">= 0.30 of pgbench -N"

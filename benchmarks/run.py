@@ -101,7 +101,7 @@ class Bench:
             with httpx.Client(base_url=self.main.base, timeout=60) as client:
                 for token in self.readers:
                     client.get(plan.paths[0], headers=bearer(token)).raise_for_status()
-        with Meter(self.main, counted=c.workers == 1) as usage:
+        with Meter(self.main, counted=c.workers == 1, profile=self.raw / f"profile-{plan.name}.txt") as usage:
             traffic = self.load(plan, c.duration)
         return traffic, usage
 
