@@ -13,8 +13,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode
 
-from litestar.enums import ScopeType
-from litestar.types import ASGIApp, HTTPResponseBodyEvent, HTTPResponseStartEvent, Receive, Scope, Send
+from litestar.types import HTTPResponseBodyEvent, HTTPResponseStartEvent, HTTPScope, Send
 
 from entrypoints.http.problems import PROBLEM_BASE
 
@@ -45,10 +44,13 @@ ALIASES = (
     _alias("DELETE", "/api/tasks/{slug}/delete/", "/api/tasks/{slug}/"),
 )
 _COMPILED = [(alias, alias.pattern) for alias in ALIASES]
+_LAST_SEGMENTS = tuple({"/" + alias.alias.rstrip("/").rsplit("/", 1)[1] + "/" for alias in ALIASES})
 
 
 def canonical_path(method: str, path: str) -> str | Alias | None:
     """The canonical path of an alias; the Alias itself when only the method is wrong; None for other paths."""
+    if not path.endswith(_LAST_SEGMENTS):  # most requests: no pattern to try
+        return None
     for alias, pattern in _COMPILED:
         found = pattern.match(path)
         if found is not None:
@@ -58,23 +60,15 @@ def canonical_path(method: str, path: str) -> str | Alias | None:
     return None
 
 
-class AliasRewrite:
-    """Wraps the ASGI app so that alias paths reach the canonical handlers."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == ScopeType.HTTP:
-            found = canonical_path(scope["method"], scope["path"])
-            if isinstance(found, Alias):
-                await _method_not_allowed(found, send)
-                return
-            if found is not None:
-                scope["path"] = found
-                scope["raw_path"] = found.encode()
-                scope["query_string"] = _tracker_query(scope.get("query_string", b""))
-        await self.app(scope, receive, send)
+def rewrite(scope: HTTPScope) -> Alias | None:
+    """Points an HTTP scope on an alias path at the canonical one; the Alias when only the method is wrong."""
+    found = canonical_path(scope["method"], scope["path"])
+    if isinstance(found, str):
+        scope["path"] = found
+        scope["raw_path"] = found.encode()
+        scope["query_string"] = _tracker_query(scope.get("query_string", b""))
+        return None
+    return found
 
 
 TRACKER_QUERY_NAMES = {"page_size": "limit"}
@@ -94,7 +88,7 @@ def _tracker_query(query: bytes) -> bytes:
     return urlencode(renamed).encode("latin-1")
 
 
-async def _method_not_allowed(alias: Alias, send: Send) -> None:
+async def method_not_allowed(alias: Alias, send: Send) -> None:
     allowed = ", ".join(sorted(alias.methods))
     body = {
         "type": PROBLEM_BASE + "method-not-allowed",

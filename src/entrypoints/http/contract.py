@@ -107,9 +107,10 @@ class DocumentedProblems(ReceiveRoutePlugin):
         self.methods: dict[str, str] = {}
         self.query_names: dict[tuple[str, str], frozenset[str]] = {}
 
-    def refuse_unknown_query(self, connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    async def refuse_unknown_query(self, connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
         """An app-wide guard: an API query parameter the operation does not take is refused, not ignored,
-        so a misspelt filter (`?statis=open`) does not silently answer everything."""
+        so a misspelt filter (`?statis=open`) does not silently answer everything. It is a coroutine because
+        Litestar runs a plain function guard in a worker thread: a thread hop on every request."""
         scope = connection.scope
         if not scope["path"].startswith("/api/"):
             return

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 import msgspec
-from litestar.datastructures import MutableScopeHeaders
-from litestar.types import BeforeMessageSendHookHandler, Message, Scope
 
 from entrypoints.http.contract import BEARER_SCHEME
 from entrypoints.http.dependencies import HttpRequest, bearer_token
@@ -40,31 +39,30 @@ def content_security_policy(path: str) -> str:
     return PAGES_POLICY
 
 
-def security_headers(force_https: bool) -> BeforeMessageSendHookHandler:
-    """A before-send hook, so error answers (404, 401, 429, ...) carry the headers too."""
+@dataclass(frozen=True)
+class AnswerHeaders:
+    defaults: tuple[tuple[bytes, bytes], ...]  # set unless the answer has its own
+    no_store: bool  # answers that carry tokens or say who someone is
+    retry_after: bytes = DEFAULT_RETRY_AFTER.encode()  # a 429 that names no wait
+
+
+@cache
+def _defaults(policy: str, force_https: bool) -> tuple[tuple[bytes, bytes], ...]:
     values = {
-        "X-Content-Type-Options": "nosniff",
-        "X-Frame-Options": "DENY",
-        "Referrer-Policy": "same-origin",
-        "Cross-Origin-Opener-Policy": "same-origin",
+        "x-content-type-options": "nosniff",
+        "x-frame-options": "DENY",
+        "referrer-policy": "same-origin",
+        "cross-origin-opener-policy": "same-origin",
+        "content-security-policy": policy,
     }
     if force_https:
-        values["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+        values["strict-transport-security"] = "max-age=31536000; includeSubDomains"
+    return tuple((name.encode(), value.encode("latin-1")) for name, value in values.items())
 
-    async def before_send(message: Message, scope: Scope) -> None:
-        if message["type"] != "http.response.start":
-            return
-        headers = MutableScopeHeaders.from_message(message)
-        for name, value in values.items():
-            headers.setdefault(name, value)
-        path = scope["path"]
-        headers.setdefault("Content-Security-Policy", content_security_policy(path))
-        if path.startswith(AUTH_PATHS):
-            headers["Cache-Control"] = "no-store"
-        if message["status"] == 429:
-            headers.setdefault("Retry-After", DEFAULT_RETRY_AFTER)
 
-    return before_send
+def answer_headers(path: str, force_https: bool) -> AnswerHeaders:
+    """What every answer on `path` carries (`edge.py` adds them), error answers (404, 401, 429, ...) too."""
+    return AnswerHeaders(_defaults(content_security_policy(path), force_https), path.startswith(AUTH_PATHS))
 
 
 @cache

@@ -21,7 +21,7 @@ def metrics_controllers(token: str | None) -> list[type[PrometheusController]]:
         return []
     expected = f"Bearer {token}".encode()
 
-    def token_sent(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    async def token_sent(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
         sent = connection.headers.get("authorization", "").encode()
         if not hmac.compare_digest(sent, expected):
             challenge = {"WWW-Authenticate": 'Bearer realm="metrics"'}
