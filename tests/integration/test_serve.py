@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import signal
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 
@@ -15,15 +16,15 @@ from tests.integration.test_cli import TASKREWARD, Cli, cli, wait_until  # noqa:
 CSRF = re.compile(r'name="_csrf_token" value="([^"]+)"')
 
 
-def test_sigterm_ends_the_open_live_streams_and_the_server_stops(cli: Cli) -> None:  # noqa: F811
-    assert cli("migrate").returncode == 0
-    made = cli("create-admin", "--email", "stream@serve.test", "--password-stdin", stdin=PASSWORD + "\n")
+def _serve(run: Cli, admin: str) -> tuple[subprocess.Popen[str], str]:
+    assert run("migrate").returncode == 0
+    made = run("create-admin", "--email", admin, "--password-stdin", stdin=PASSWORD + "\n")
     assert made.returncode == 0, made.stderr
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     server = subprocess.Popen(
         [str(TASKREWARD), "serve", "--port", str(port)],
-        env=cli.env,
+        env=run.env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -36,9 +37,45 @@ def test_sigterm_ends_the_open_live_streams_and_the_server_stops(cli: Cli) -> No
         except httpx.TransportError:
             return False
 
+    wait_until(answering)
+    return server, base
+
+
+def test_the_served_app_answers_the_api_under_granian(cli: Cli) -> None:  # noqa: F811
+    """The same requests as in-process tests, through the server production runs: what the server changes
+    (its task implementation, its event loop) must not break a handler, e.g. one resolving dependencies at once."""
+    server, base = _serve(cli, "api@serve.test")
+    try:
+        with httpx.Client(base_url=base, timeout=30) as api:
+            login = api.post("/api/auth/login/", json={"email": "api@serve.test", "password": PASSWORD})
+            assert login.status_code == 200, login.text
+            api.headers["Authorization"] = f"Bearer {login.json()['access']}"
+            project = {"name": "Served", "description": "", "start_date": "2026-01-01", "due_date": "2030-01-01"}
+            made = api.post("/api/projects/", json=project)
+            assert made.status_code == 201, made.text
+            slug = made.json()["slug"]
+            paths = [
+                f"/api/projects/{slug}/tasks/?limit=5&status=open",
+                f"/api/projects/{slug}/task_list/?page_size=5",
+                f"/api/projects/{slug}/edit/",
+                "/api/projects/",
+                "/api/tasks/?limit=5",
+                "/api/auth/me/",
+            ]
+            # Many at once, as under load: requests interleave on the worker's event loop.
+            with ThreadPoolExecutor(16) as pool:
+                answers = list(pool.map(lambda path: (path, api.get(path)), paths * 30))
+            assert [(path, a.status_code) for path, a in answers if a.status_code != 200] == []
+    finally:
+        server.terminate()
+        output, _ = server.communicate(timeout=60)
+    assert "Traceback" not in output, output
+
+
+def test_sigterm_ends_the_open_live_streams_and_the_server_stops(cli: Cli) -> None:  # noqa: F811
+    server, base = _serve(cli, "stream@serve.test")
     lines: list[str] = []
     try:
-        wait_until(answering)
         with httpx.Client(base_url=base, timeout=30) as browser:
             form = CSRF.search(browser.get("/signin/").text)
             assert form is not None

@@ -14,7 +14,7 @@ import os
 import shutil
 import tempfile
 
-from granian.constants import Interfaces, Loops, TaskImpl
+from granian.constants import Interfaces, Loops
 from granian.log import LogLevels
 from granian.server import Server
 
@@ -43,7 +43,6 @@ def serve(settings: Settings, host: str, port: int, workers: int | None) -> None
             factory=True,
             workers=count,
             loop=Loops.uvloop if importlib.util.find_spec("uvloop") else Loops.asyncio,
-            task_impl=TaskImpl.rust,
             log_level=LogLevels(settings.log_level.lower()),
             log_access=False,  # requests are logged by the app, redacted
             respawn_failed_workers=True,
