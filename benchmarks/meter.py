@@ -95,7 +95,9 @@ def start_profile(pid: int, out: Path) -> subprocess.Popen[bytes]:
     spy = shutil.which("py-spy") or shutil.which("py-spy", path=str(Path(sys.executable).parent))
     if spy is None:
         raise SystemExit("BENCH_PROFILE needs py-spy (pip install py-spy)")
-    command = [spy, "record", "--pid", str(pid), "--subprocesses", "--threads", "--gil", "--rate", "250", "--format", "raw", "-o", str(out)]
+    # --gil: only the thread running Python is sampled (idle waits are often taken for work otherwise)
+    options = ["--subprocesses", "--threads", "--gil", "--rate", "250", "--format", "raw"]
+    command = [spy, "record", "--pid", str(pid), *options, "-o", str(out)]
     sampler = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # noqa: S603
     time.sleep(1.0)  # py-spy attaches before the load starts
     return sampler
