@@ -139,7 +139,7 @@ class SqlUnitOfWork:
 
     @cached_property
     def tasks(self) -> SqlTaskRepository:
-        return SqlTaskRepository(self.connection, self._mark_board_changed, self._track)
+        return SqlTaskRepository(self.connection, self._mark_board_changed, self._track, self.users.read_along)
 
     @cached_property
     def assignments(self) -> SqlAssignmentRepository:
