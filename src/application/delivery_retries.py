@@ -5,7 +5,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from application.access import ensure_admin
-from application.outbox import relay
+from application.outbox import dispatch
 from application.ports.clock import Clock
 from application.ports.messaging import JobQueue
 from application.ports.repositories import UnitOfWork, UnitOfWorkFactory
@@ -44,7 +44,7 @@ async def retry_delivery(
     async with uow() as work:
         delivery, message = await _restart(work, outbox_id, admin.id, clock, policy)
         await work.commit()
-    await relay([message], uow, queue, clock)
+    await dispatch([message], uow, queue, clock)
     return delivery
 
 
@@ -60,5 +60,5 @@ async def retry_failed_emails(uow: UnitOfWorkFactory, queue: JobQueue, clock: Cl
             except (DeliveryNotFound, DeliveryNotFailed):
                 continue  # purged, or retried meanwhile
             await work.commit()
-    await relay(messages, uow, queue, clock)
+    await dispatch(messages, uow, queue, clock)
     return len(messages)

@@ -14,7 +14,7 @@ from domain.ids import new_id
 
 SEND_EMAIL = "send_email"
 MAX_ERROR_LENGTH = 500
-# A message the relay did not hand over right after commit waits this long before the sweep takes it.
+# A message the queue refused right after commit waits this long (from its creation) before the sweep takes it.
 RELAY_GRACE = timedelta(seconds=30)
 
 
@@ -47,6 +47,11 @@ class OutboxMessage:
     def email(cls, email: OutgoingEmail, now: datetime, dedupe_key: str | None = None) -> OutboxMessage:
         payload = {"to": email.to, "template": email.template, "context": dict(email.context)}
         return cls(SEND_EMAIL, payload, now, dedupe_key, due_at=now + RELAY_GRACE)
+
+    def leased(self) -> OutboxMessage:
+        """As handed over when it was created: written so by the transaction whose relay enqueues it after commit.
+        Should that never happen (the process died in between), the sweep takes it once the lease runs out."""
+        return self if self.dispatched_at is not None else replace(self, dispatched_at=self.created_at)
 
     def as_email(self) -> OutgoingEmail:
         return OutgoingEmail(self.payload["to"], self.payload["template"], self.payload.get("context", {}))

@@ -13,11 +13,13 @@ from tests.fakes.store import Tables, detached
 
 
 class FakeOutboxRepository:
-    def __init__(self, tables: Tables, track: Track | None = None) -> None:
+    def __init__(self, tables: Tables, track: Track | None = None, *, leased: bool = False) -> None:
         self.t = tables
+        self._leased = leased  # a relay is wired: rows are written handed over, as production writes them
         self._written: list[OutboxMessage] = []
 
     async def add(self, message: OutboxMessage) -> None:
+        message = message.leased() if self._leased else message
         if message.dedupe_key and any(m.dedupe_key == message.dedupe_key for m in self.t.rows("outbox")):
             return
         self.t.put("outbox", message.id, message)
@@ -48,6 +50,9 @@ class FakeOutboxRepository:
 
     async def mark_dispatched(self, ids: list[UUID], now: datetime) -> None:
         self._set(ids, dispatched_at=now)
+
+    async def release(self, ids: list[UUID]) -> None:
+        self._set(ids, dispatched_at=None)
 
     async def finish(self, message_id: UUID, now: datetime, error: str = "") -> None:
         self._set([message_id], done_at=now, dispatched_at=None, last_error=error[:MAX_ERROR_LENGTH])

@@ -152,7 +152,7 @@ class FakeUnitOfWork:
         self.memberships = projects.FakeMembershipRepository(tables)
         self.projects = projects.FakeProjectRepository(tables, track)
         self.invitations = projects.FakeInvitationRepository(tables, track)
-        self.outbox = outbox.FakeOutboxRepository(tables)
+        self.outbox = outbox.FakeOutboxRepository(tables, leased=self._factory.after_commit is not None)
         self.deliveries = outbox.FakeDeliveryRepository(tables)
         self.scheduled = scheduled.FakeScheduledQueries(tables)
         return self

@@ -150,13 +150,12 @@ def tallies(url: str) -> tuple[dict[bool, int], int, int, dict[uuid.UUID, int]]:
 
 
 # Nothing is flagged (every read derives overdue): find who is owed a notice, record the notices, the
-# notifications and the outbox rows; after commit the relay hands over the rows it wrote and marks them sent.
+# notifications and the outbox rows, written handed over; after commit the relay enqueues them, with no statement.
 STATEMENTS = [
     "SELECT",
     "INSERT INTO overdue_notices",
     "INSERT INTO notifications",
     "INSERT INTO outbox",
-    "UPDATE outbox",
 ]
 
 

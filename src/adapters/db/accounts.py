@@ -38,7 +38,8 @@ class SqlUserRepository(TableRepository[User]):
 
     async def get(self, obj_id: UUID, *, for_update: bool = False) -> User | None:
         # Within one transaction a user read once is not read again (an approval needs the member twice: to
-        # check they may earn, and to write to them); a lock is always taken by a statement of its own.
+        # check they may earn, and to write to them), nor one read along with something else (`read_along`);
+        # a lock is always taken by a statement of its own.
         seen = self.__dict__.setdefault("_seen", {})
         if not for_update and obj_id in seen:
             return seen[obj_id]  # type: ignore[no-any-return]
@@ -46,6 +47,13 @@ class SqlUserRepository(TableRepository[User]):
         if user is not None:
             seen[obj_id] = user
         return user
+
+    def read_along(self, user: User) -> None:
+        """A user another repository read in this transaction, kept as if read here (a first copy wins)."""
+        seen = self.__dict__.setdefault("_seen", {})
+        if user.id not in seen:
+            self._track(user)
+            seen[user.id] = user
 
     async def get_by_email(self, email: str, *, for_update: bool = False) -> User | None:
         query = select(users).where(users.c.email == email)

@@ -28,8 +28,12 @@ def _delivery_from_row(row: Row[Any]) -> EmailDelivery:
 
 
 class SqlOutboxRepository:
-    def __init__(self, connection: Any) -> None:
+    """`leased`: a relay hands what this unit of work writes to the queue right after commit, so its rows are
+    written already handed over (their lease running from their creation), in the transaction that causes them."""
+
+    def __init__(self, connection: Any, *, leased: bool = False) -> None:
         self._conn = connection
+        self._leased = leased
         self._written: list[OutboxMessage] = []
 
     @staticmethod
@@ -52,6 +56,8 @@ class SqlOutboxRepository:
     async def add_many(self, messages: list[OutboxMessage]) -> None:
         if not messages:
             return
+        if self._leased:
+            messages = [m.leased() for m in messages]
         statement = dialect_insert(self._conn, outbox).on_conflict_do_nothing().returning(outbox.c.id)
         result = await self._conn.execute(statement, [self._values(m) for m in messages])
         inserted = set(result.scalars().all())
@@ -74,6 +80,9 @@ class SqlOutboxRepository:
 
     async def mark_dispatched(self, ids: list[UUID], now: datetime) -> None:
         await self._set(ids, dispatched_at=now)
+
+    async def release(self, ids: list[UUID]) -> None:
+        await self._set(ids, dispatched_at=None)
 
     async def finish(self, message_id: UUID, now: datetime, error: str = "") -> None:
         await self._set([message_id], done_at=now, dispatched_at=None, last_error=error[:MAX_ERROR_LENGTH])

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 from sqlalchemy import exists, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
 
+from adapters.db.accounts import user_from_mapping
 from adapters.db.assignments import assignment_from_row
 from adapters.db.base import TableRepository
-from adapters.db.tables import assignments, tasks
+from adapters.db.tables import assignments, tasks, users
 from domain.assignments import Assignment
 from domain.errors import TaskClosed, TaskFull
 from domain.tasks import Task
+from domain.users import User
 
 
 class SqlTaskRepository(TableRepository[Task]):
@@ -20,11 +25,28 @@ class SqlTaskRepository(TableRepository[Task]):
     entity = Task
     savepoint_on_add = True  # a slug taken meanwhile is retried with another
 
+    def __init__(
+        self,
+        connection: AsyncConnection,
+        on_write: Callable[[], None] | None = None,
+        track: Callable[[object], None] | None = None,
+        holder_read: Callable[[User], None] | None = None,
+    ) -> None:
+        super().__init__(connection, on_write, track)
+        self._holder_read = holder_read
+
     async def locked_with_assignment(self, assignment_id: UUID) -> tuple[Task, Assignment] | None:
+        """Reads the assignment's holder in the same statement, unlocked, and hands them to `holder_read` (the
+        unit of work's users, which then answer for them without a statement of their own: a review needs them)."""
         columns = [c.label(f"t_{c.name}") for c in tasks.c] + [c.label(f"a_{c.name}") for c in assignments.c]
+        if self._holder_read is not None:
+            columns += [c.label(f"u_{c.name}") for c in users.c]
+        joined = tasks.join(assignments, assignments.c.task_id == tasks.c.id)
+        if self._holder_read is not None:
+            joined = joined.outerjoin(users, users.c.id == assignments.c.user_id)
         query = (
             select(*columns)
-            .join_from(tasks, assignments, assignments.c.task_id == tasks.c.id)
+            .select_from(joined)
             .where(assignments.c.id == assignment_id)
             .with_for_update(of=[tasks, assignments])  # row locks taken in this order: the task, then the assignment
         )
@@ -36,6 +58,8 @@ class SqlTaskRepository(TableRepository[Task]):
         assignment = assignment_from_row({c.name: values[f"a_{c.name}"] for c in assignments.c})
         self._track(task)
         self._track(assignment)
+        if self._holder_read is not None and values["u_id"] is not None:
+            self._holder_read(_prefixed_user(values))
         return task, assignment
 
     async def get_by_slug(self, slug: str, *, for_update: bool = False) -> Task | None:
@@ -78,3 +102,7 @@ class SqlTaskRepository(TableRepository[Task]):
             update(tasks).where(tasks.c.project_id == project_id, tasks.c.deleted_at.is_(None)).values(deleted_at=now)
         )
         return int(result.rowcount)
+
+
+def _prefixed_user(values: Any) -> User:
+    return user_from_mapping({c.name: values[f"u_{c.name}"] for c in users.c})

@@ -1,7 +1,9 @@
 """The SQL unit of work: one connection, one transaction, rolled back unless committed.
 
 Repositories are built on first use, so a use case that touches two tables builds two of them. Before the
-commit, the events of the entities they handed out go to the side effects, in the same transaction.
+commit, the events of the entities they handed out go to the side effects, in the same transaction. With a
+relay wired (`after_commit`), the outbox rows are written as handed over and the relay enqueues them after
+the commit: one transaction, whatever the queue does (see `application.outbox.relay`).
 """
 
 from __future__ import annotations
@@ -137,7 +139,7 @@ class SqlUnitOfWork:
 
     @cached_property
     def tasks(self) -> SqlTaskRepository:
-        return SqlTaskRepository(self.connection, self._mark_board_changed, self._track)
+        return SqlTaskRepository(self.connection, self._mark_board_changed, self._track, self.users.read_along)
 
     @cached_property
     def assignments(self) -> SqlAssignmentRepository:
@@ -173,7 +175,7 @@ class SqlUnitOfWork:
 
     @cached_property
     def outbox(self) -> SqlOutboxRepository:
-        return SqlOutboxRepository(self.connection)
+        return SqlOutboxRepository(self.connection, leased=self._after_commit is not None)
 
     @cached_property
     def deliveries(self) -> SqlDeliveryRepository:

@@ -50,6 +50,10 @@ class OutboxRepository(Protocol):
         ...
 
     async def mark_dispatched(self, ids: list[UUID], now: datetime) -> None: ...
+    async def release(self, ids: list[UUID]) -> None:
+        """Handed over no more (the queue refused them): due for the sweep again at their `due_at`."""
+        ...
+
     async def finish(self, message_id: UUID, now: datetime, error: str = "") -> None:
         """Done: the job finished, delivered, or failed for good with `error` as the reason."""
         ...
@@ -67,7 +71,8 @@ class OutboxRepository(Protocol):
         ...
 
     def written(self) -> list[OutboxMessage]:
-        """The messages this unit of work wrote (not those a dedupe key dropped), for the relay after commit."""
+        """The messages this unit of work wrote (not those a dedupe key dropped), for the relay after commit;
+        where a relay is wired they were written handed over already (`dispatched_at` set)."""
         ...
 
 
