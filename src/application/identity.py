@@ -38,6 +38,11 @@ class Identity:
     refresh_ttl: timedelta = timedelta(days=7)
     default_time_zone: str = "UTC"
     limits: AttemptLimits = field(default_factory=AttemptLimits)
+    reads: UnitOfWorkFactory | None = None  # units of work that only read, where the adapters have a cheaper kind
+
+    @property
+    def reader(self) -> UnitOfWorkFactory:
+        return self.reads or self.uow
 
 
 def token_pair(user: User, session: RefreshSession, deps: Identity) -> TokenPair:

@@ -168,7 +168,7 @@ async def resume_session(user_id: UUID, session_version: int, deps: Identity, si
     commit, so a kept copy never outlives it."""
 
     async def load() -> UserSignIn | None:
-        async with deps.uow() as uow:
+        async with deps.reader() as uow:
             return await uow.users.signed_in(user_id, sign_in_id)
 
     found = await deps.signed_in.signed_in(user_id, sign_in_id, load)

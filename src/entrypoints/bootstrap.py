@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.cache import MemoryListCache, RedisListCache
 from adapters.clock import SystemClock
-from adapters.db.engine import create_engine
+from adapters.db.engine import create_engine, is_sqlite
 from adapters.db.queries import sql_queries
 from adapters.db.uow import SqlUnitOfWorkFactory
 from adapters.email.rendering import EmailRenderer
@@ -68,11 +68,17 @@ class Container:
     redis: Redis | None = None
     outage: Outage = field(default_factory=Outage)
     broker: dramatiq.Broker | None = None  # set when this container built it, and so closes it
+    read_engine: AsyncEngine | None = None  # the reads' own pool (PostgreSQL), closed with the container
     _closed: bool = field(default=False, repr=False)
 
     @property
     def uow(self) -> UnitOfWorkFactory:
         return self.identity.uow
+
+    @property
+    def reads(self) -> UnitOfWorkFactory:
+        """For use cases that only read: no transaction round trips on PostgreSQL, and no write possible."""
+        return self.identity.reader
 
     @property
     def clock(self) -> Clock:
@@ -113,6 +119,8 @@ class Container:
             if self.redis is not None:
                 await self.redis.aclose()
             await self.engine.dispose()
+            if self.read_engine is not None and self.read_engine is not self.engine:
+                await self.read_engine.dispose()
 
     async def __aenter__(self) -> Self:
         return self
@@ -165,6 +173,12 @@ def bootstrap(
 ) -> Container:
     """Every adapter, built once. A worker passes the broker its actors are declared on; tests pass fakes."""
     engine = create_engine(settings.database_url, pool_size=settings.db_pool_size)
+    # PostgreSQL reads go through a pool of their own in autocommit; SQLite has one writer, its engine reads too.
+    read_engine = (
+        engine
+        if is_sqlite(settings.database_url)
+        else create_engine(settings.database_url, pool_size=settings.db_pool_size, read_only=True)
+    )
     redis = async_client(settings.redis_url) if settings.redis_url else None
     outage = Outage()
     prefix = f"{settings.redis_namespace}:"
@@ -180,6 +194,7 @@ def bootstrap(
     uow.after_commit = lambda messages: relay(messages, uow, queue, clock)
     identity = Identity(
         uow=uow,
+        reads=SqlUnitOfWorkFactory(read_engine, read_only=True) if read_engine is not engine else None,
         clock=clock,
         hasher=hasher or Argon2PasswordHasher(),
         tokens=JwtTokenCodec(settings.secret_key, issuer=settings.jwt_issuer, audience=settings.jwt_audience),
@@ -194,7 +209,7 @@ def bootstrap(
         default_time_zone=settings.time_zone,
         limits=AttemptLimits(**{name: getattr(settings, name) for name in AttemptLimits.__dataclass_fields__}),
     )
-    queries = sql_queries(engine)
+    queries = sql_queries(read_engine)
     jobs = JobDeps(
         uow,
         clock,
@@ -212,6 +227,7 @@ def bootstrap(
     return Container(
         settings=settings,
         engine=engine,
+        read_engine=read_engine,
         identity=identity,
         jobs=jobs,
         handlers=handlers,

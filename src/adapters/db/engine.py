@@ -25,7 +25,12 @@ def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
-def create_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> AsyncEngine:
+def create_engine(url: str, *, pool_size: int = 10, echo: bool = False, read_only: bool = False) -> AsyncEngine:
+    """`read_only` (PostgreSQL only) is the engine of reads: each statement commits by itself (no BEGIN and
+    ROLLBACK round trips around a lone SELECT; under READ COMMITTED a transaction's statements each take their
+    own snapshot anyway), and PostgreSQL refuses any write on its connections."""
+    if read_only and is_sqlite(url):
+        raise ValueError("SQLite has one engine: its reads take the writer's")
     if is_sqlite(url):
         engine = create_async_engine(url, echo=echo, hide_parameters=True, connect_args={"timeout": 30})
         _make_sqlite_transactions_immediate(engine)
@@ -40,20 +45,29 @@ def create_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> Async
             max_overflow=0,
             pool_recycle=1800,
             hide_parameters=True,  # values such as digests and emails never reach the logs
+            **(
+                {"isolation_level": "AUTOCOMMIT", "connect_args": {"options": "-c default_transaction_read_only=on"}}
+                if read_only
+                else {}
+            ),
         )
-    _count_database_work(engine)
+    _count_database_work(engine, transactions=not read_only)
     return engine
 
 
-def _count_database_work(engine: AsyncEngine) -> None:
+def _count_database_work(engine: AsyncEngine, *, transactions: bool = True) -> None:
+    """`transactions=False` for an autocommit engine: SQLAlchemy still begins its own, but none reaches the server."""
+
     @event.listens_for(engine.sync_engine, "before_cursor_execute")
     def _on_statement(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
         verb = statement.lstrip()[:6].lower()
         (_VERBS.get(verb) or _VERBS["with" if verb.startswith("with") else "other"]).inc()
 
-    @event.listens_for(engine.sync_engine, "begin")
-    def _on_begin(_conn: Any) -> None:
-        TRANSACTIONS.inc()
+    if transactions:
+
+        @event.listens_for(engine.sync_engine, "begin")
+        def _on_begin(_conn: Any) -> None:
+            TRANSACTIONS.inc()
 
     @event.listens_for(engine.sync_engine, "checkout")
     def _on_checkout(*_args: Any) -> None:

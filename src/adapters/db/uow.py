@@ -53,7 +53,10 @@ class SqlUnitOfWork:
         side_effects: EventHandler | None = None,
         after_commit: AfterCommit | None = None,
         cache: ListCache | None = None,
+        *,
+        read_only: bool = False,
     ) -> None:
+        self._read_only = read_only
         self._engine = engine
         self._side_effects = side_effects
         self._after_commit = after_commit
@@ -187,6 +190,8 @@ class SqlUnitOfWork:
 
     async def commit(self) -> None:
         assert self._tx is not None
+        if self._read_only:
+            raise RuntimeError("a unit of work of reads has nothing to commit")
         events = self._collect()
         if events and self._side_effects is not None:
             await self._side_effects(events, self)
@@ -213,11 +218,15 @@ class SqlUnitOfWorkFactory:
         side_effects: EventHandler | None = None,
         after_commit: AfterCommit | None = None,
         cache: ListCache | None = None,
+        *,
+        read_only: bool = False,
     ) -> None:
+        """`read_only`: units of work that only read (their commit is refused), for the engine of reads."""
         self.engine = engine
         self.side_effects = side_effects
         self.after_commit = after_commit
         self.cache = cache
+        self.read_only = read_only
 
     def __call__(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.engine, self.side_effects, self.after_commit, self.cache)
+        return SqlUnitOfWork(self.engine, self.side_effects, self.after_commit, self.cache, read_only=self.read_only)

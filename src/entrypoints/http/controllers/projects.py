@@ -73,7 +73,7 @@ class ProjectController(Controller):
 
     @get("/{slug:str}/")
     async def detail(self, slug: SlugParam, container: ContainerDep, current_user: CurrentUser) -> ProjectOut:
-        return out(await projects.get_project(slug, current_user, container.uow, container.clock), ProjectOut)
+        return out(await projects.get_project(slug, current_user, container.reads, container.clock), ProjectOut)
 
     @patch("/{slug:str}/")
     async def edit(

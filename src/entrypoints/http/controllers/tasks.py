@@ -80,7 +80,7 @@ class TaskController(Controller):
 
     @get("/{slug:str}/")
     async def detail(self, slug: SlugParam, container: ContainerDep, current_user: CurrentUser) -> TaskOut:
-        return out(await tasks.get_task(slug, current_user, container.uow, container.clock), TaskOut)
+        return out(await tasks.get_task(slug, current_user, container.reads, container.clock), TaskOut)
 
     @patch("/{slug:str}/", responses=problems(400, 401, 403, 404, 409))
     async def edit(

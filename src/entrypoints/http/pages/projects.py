@@ -50,7 +50,7 @@ async def _project_page(
     slug: str, viewer: Viewer, container: Any, query: Mapping[str, str], cursor: str | None, **extra: Any
 ) -> Template:
     user = viewer.user
-    project = await projects.get_project(slug, user, container.uow, container.clock)
+    project = await projects.get_project(slug, user, container.reads, container.clock)
     manages = can_manage_project(user, False, project.my_role)
     filters = parse(TaskFilterForm, query)
     found = await listing.project_tasks(
