@@ -25,11 +25,10 @@ async def task_seen_by(
     uow: UnitOfWork, user: User, slug: str, *, for_update: bool = False
 ) -> tuple[Task, ProjectRole | None]:
     """The task and the user's role in its project, if the user may see it."""
-    task = await uow.tasks.get_by_slug(slug, for_update=for_update)
-    role = await role_for(uow, user, task) if task is not None else None
-    if task is None or not can_view_task(user, task, role):
+    found = await uow.tasks.get_by_slug_with_role(slug, user.id, for_update=for_update)
+    if found is None or not can_view_task(user, found[0], found[1]):
         raise TaskNotFound()
-    return task, role
+    return found
 
 
 async def visible_task(uow: UnitOfWork, user: User, slug: str, *, for_update: bool = False) -> Task:
@@ -45,8 +44,8 @@ async def ensure_may_earn(uow: UnitOfWork, user_id: UUID, task: Task) -> None:
 
 async def reviewable_task(uow: UnitOfWork, user: User, slug: str, *, for_update: bool = False) -> Task:
     """A task the user reviews; seen but not reviewed is 403, not seen is 404."""
-    task = await visible_task(uow, user, slug, for_update=for_update)
-    if not can_review_task(user, task, await role_for(uow, user, task)):
+    task, role = await task_seen_by(uow, user, slug, for_update=for_update)
+    if not can_review_task(user, task, role):
         raise PermissionDenied("Only a reviewer of this task may do this.")
     return task
 

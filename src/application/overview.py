@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from application.access import may_review_something, role_for, visible_task
+from application.access import may_review_something, task_seen_by
 from application.listing import my_projects
 from application.ports.clock import Clock
 from application.ports.messaging import ListCache
@@ -78,8 +78,8 @@ async def task_page(slug: str, user: User, uow: UnitOfWorkFactory, clock: Clock)
     """The task, and my work on it, read in one transaction. Its reviewers may not claim it: nobody earns on
     work they could review."""
     async with uow() as work:
-        task = await visible_task(work, user, slug)
-        reviews = can_review_task(user, task, await role_for(work, user, task))
+        task, role = await task_seen_by(work, user, slug)
+        reviews = can_review_task(user, task, role)
         mine = await work.assignments.find(task.id, user.id)
         view = await task_view(work, task, clock)
     mine_view = AssignmentView.of(mine, task.slug, task.name) if mine else None

@@ -39,11 +39,10 @@ class EditProject:
 async def visible_project(
     uow: UnitOfWork, user: User, slug: str, *, for_update: bool = False
 ) -> tuple[Project, ProjectRole | None]:
-    project = await uow.projects.get_by_slug(slug, for_update=for_update)
-    role = await uow.memberships.role_in(project.id, user.id) if project else None
-    if project is None or not can_view_project(user, project.deleted_at is not None, role):
+    found = await uow.projects.get_by_slug_with_role(slug, user.id, for_update=for_update)
+    if found is None or not can_view_project(user, found[0].deleted_at is not None, found[1]):
         raise ProjectNotFound()
-    return project, role
+    return found
 
 
 async def managed_project(uow: UnitOfWork, user: User, slug: str, *, for_update: bool = False) -> Project:

@@ -13,6 +13,15 @@ from tests.fakes.base import FakeRepository, Track
 from tests.fakes.store import Tables
 
 
+def live_role(tables: Tables, project_id: UUID | None, user_id: UUID) -> ProjectRole | None:
+    """The user's role in the project, if the project is live: a deleted project's members have none."""
+    project = tables.get("projects", project_id) if project_id is not None else None
+    if project is None or project.deleted_at is not None:
+        return None
+    role: ProjectRole | None = tables.get("memberships", (project_id, user_id))
+    return role
+
+
 class FakeProjectRepository(FakeRepository):
     table = "projects"
 
@@ -24,6 +33,12 @@ class FakeProjectRepository(FakeRepository):
     async def get_by_slug(self, slug: str, *, for_update: bool = False) -> Project | None:
         found: Project | None = self.first(lambda p: p.slug == slug and p.deleted_at is None)
         return found
+
+    async def get_by_slug_with_role(
+        self, slug: str, user_id: UUID, *, for_update: bool = False
+    ) -> tuple[Project, ProjectRole | None] | None:
+        project = await self.get_by_slug(slug)
+        return None if project is None else (project, live_role(self.t, project.id, user_id))
 
     async def slug_taken(self, slug: str) -> bool:
         return bool(self.where(lambda p: p.slug == slug and p.deleted_at is None))
@@ -65,11 +80,7 @@ class FakeMembershipRepository:
         return sum(p == project_id and r is ProjectRole.MANAGER for p, _, r in self._roles())
 
     async def role_in(self, project_id: UUID, user_id: UUID) -> ProjectRole | None:
-        project = self.t.get("projects", project_id)
-        if project is None or project.deleted_at is not None:
-            return None
-        role: ProjectRole | None = self.t.get("memberships", (project_id, user_id))
-        return role
+        return live_role(self.t, project_id, user_id)
 
     async def manages_any(self, user_id: UUID) -> bool:
         return any(

@@ -10,11 +10,13 @@ from datetime import datetime
 from uuid import UUID
 
 from application.ports.ledger import IdempotencyRecord
+from domain.access import ProjectRole
 from domain.assignments import Assignment, AssignmentStatus, Origin, ReviewRecord
 from domain.errors import ActiveClaimHeld, AlreadyClaimed, SlugTaken, TaskClosed, TaskFull
 from domain.notifications import Notification
 from domain.tasks import Task
 from tests.fakes.base import FakeRepository, Track
+from tests.fakes.projects import live_role
 from tests.fakes.store import Tables
 
 
@@ -60,6 +62,12 @@ class FakeTaskRepository(FakeRepository):
     async def get_by_slug(self, slug: str, *, for_update: bool = False) -> Task | None:
         found: Task | None = self.first(lambda t: t.slug == slug and t.deleted_at is None)
         return found
+
+    async def get_by_slug_with_role(
+        self, slug: str, user_id: UUID, *, for_update: bool = False
+    ) -> tuple[Task, ProjectRole | None] | None:
+        task = await self.get_by_slug(slug)
+        return None if task is None else (task, live_role(self.t, task.project_id, user_id))
 
     async def slug_taken(self, slug: str) -> bool:
         return bool(self.where(lambda t: t.slug == slug and t.deleted_at is None))

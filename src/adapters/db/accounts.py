@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Row, insert, select, update
+from sqlalchemy import Row, bindparam, insert, select, update
 
 from adapters.db.base import TableRepository
 from adapters.db.sign_ins import sign_in_from_row
@@ -16,6 +16,12 @@ from domain.sessions import RefreshSession
 from domain.sign_ins import SignIn
 from domain.users import Role, User
 from domain.verification import EmailOtp, EmailToken
+
+_SIGNED_IN = (
+    select(users, *(column.label(f"s_{column.name}") for column in sign_ins.c))
+    .join(sign_ins, sign_ins.c.user_id == users.c.id)
+    .where(users.c.id == bindparam("user_id"), sign_ins.c.id == bindparam("sign_in_id"), sign_ins.c.ended_at.is_(None))
+)
 
 
 def user_from_row(row: Row[Any]) -> User:
@@ -61,12 +67,7 @@ class SqlUserRepository(TableRepository[User]):
 
     async def signed_in(self, user_id: UUID, sign_in_id: UUID) -> tuple[User, SignIn] | None:
         """One read for every authenticated request: the user joined to their live sign-in."""
-        query = (
-            select(users, *(column.label(f"s_{column.name}") for column in sign_ins.c))
-            .join(sign_ins, sign_ins.c.user_id == users.c.id)
-            .where(users.c.id == user_id, sign_ins.c.id == sign_in_id, sign_ins.c.ended_at.is_(None))
-        )
-        row = (await self._conn.execute(query)).first()
+        row = (await self._conn.execute(_SIGNED_IN, {"user_id": user_id, "sign_in_id": sign_in_id})).first()
         if row is None:
             return None
         mapping = row._mapping

@@ -6,11 +6,25 @@ from collections.abc import Mapping
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Row, and_, or_, select
+from sqlalchemy import Row, and_, bindparam, or_, select
 
 from adapters.db.base import TableRepository
 from adapters.db.tables import assignments, reviews, tasks
 from domain.assignments import Assignment, AssignmentStatus, Origin, ReviewRecord
+
+_OF_TASK_AND_USER = select(assignments).where(
+    assignments.c.task_id == bindparam("task_id"), assignments.c.user_id == bindparam("user_id")
+)
+_ACTIVE_CLAIM = and_(
+    assignments.c.status == AssignmentStatus.IN_PROGRESS.value, assignments.c.origin == Origin.CLAIMED.value
+)
+_IN_THE_WAY = (
+    select(assignments)
+    .where(
+        assignments.c.user_id == bindparam("user_id"), or_(assignments.c.task_id == bindparam("task_id"), _ACTIVE_CLAIM)
+    )
+    .limit(2)
+)
 
 
 def assignment_from_row(row: Row[Any] | Mapping[str, Any]) -> Assignment:
@@ -28,9 +42,7 @@ class SqlAssignmentRepository(TableRepository[Assignment]):
         return assignment_from_row(row)
 
     async def find(self, task_id: UUID, user_id: UUID) -> Assignment | None:
-        return await self.first(
-            select(assignments).where(assignments.c.task_id == task_id, assignments.c.user_id == user_id)
-        )
+        return await self.first(_OF_TASK_AND_USER, {"task_id": task_id, "user_id": user_id})
 
     async def open_claims(
         self, *, task_id: UUID | None = None, project_id: UUID | None = None, user_id: UUID | None = None
@@ -50,14 +62,7 @@ class SqlAssignmentRepository(TableRepository[Assignment]):
         return await self.all(query)
 
     async def claims_in_the_way(self, task_id: UUID, user_id: UUID) -> list[Assignment]:
-        active = and_(
-            assignments.c.status == AssignmentStatus.IN_PROGRESS.value,
-            assignments.c.origin == Origin.CLAIMED.value,
-        )
-        query = select(assignments).where(
-            assignments.c.user_id == user_id, or_(assignments.c.task_id == task_id, active)
-        )
-        return await self.all(query.limit(2))
+        return await self.all(_IN_THE_WAY, {"task_id": task_id, "user_id": user_id})
 
     async def active_claim_of(self, user_id: UUID) -> Assignment | None:
         return await self.first(

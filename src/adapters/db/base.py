@@ -1,17 +1,19 @@
 """A repository for a dataclass whose fields are the columns of one table.
 
 Every entity it hands out or takes in is shown to the unit of work (`track`), which collects their events.
+Its statements are built once per table and executed with parameters: SQLAlchemy then finds them compiled
+in its cache instead of building and keying a fresh expression on every request.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from enum import Enum
 from typing import Any, ClassVar, Generic, TypeVar
 from uuid import UUID
 
-from sqlalchemy import Executable, Row, Table, insert, select, update
+from sqlalchemy import Executable, Insert, Row, Select, Table, Update, bindparam, insert, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -19,12 +21,28 @@ from adapters.db.errors import refusals
 
 T = TypeVar("T")
 
+# A bound parameter may not share a column's name in an UPDATE (the SET clause takes those names).
+ID = "id_"
+
 
 class TableRepository(Generic[T]):
     table: ClassVar[Table]
     entity: ClassVar[type[Any]]
     # A refused insert keeps the unit of work usable (a savepoint) where a use case goes on after it.
     savepoint_on_add: ClassVar[bool] = False
+    _insert: ClassVar[Insert]
+    _update: ClassVar[Update]
+    _by_id: ClassVar[Select[Any]]
+    _by_id_locked: ClassVar[Select[Any]]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "table" in cls.__dict__:
+            table = cls.table
+            cls._insert = insert(table)
+            cls._update = update(table).where(table.c.id == bindparam(ID))
+            cls._by_id = select(table).where(table.c.id == bindparam(ID))
+            cls._by_id_locked = cls._by_id.with_for_update()
 
     def __init__(
         self,
@@ -38,9 +56,8 @@ class TableRepository(Generic[T]):
 
     def to_row(self, obj: T) -> dict[str, Any]:
         return {
-            f.name: (value.value if isinstance(value := getattr(obj, f.name), Enum) else value)
-            for f in dataclasses.fields(obj)  # type: ignore[arg-type]
-            if f.init
+            name: (value.value if isinstance(value := getattr(obj, name), Enum) else value)
+            for name in _column_fields(type(obj))
         }
 
     def from_row(self, row: Row[Any]) -> T:
@@ -51,33 +68,45 @@ class TableRepository(Generic[T]):
         self._track(obj)
         return obj
 
-    async def write(self, statement: Executable, *, savepoint: bool = False) -> CursorResult[Any]:
+    async def write(
+        self, statement: Executable, params: Mapping[str, Any] | None = None, *, savepoint: bool = False
+    ) -> CursorResult[Any]:
         """Executes a write; a known constraint violation comes back as its domain error."""
         async with refusals():
             if savepoint:
                 async with self._conn.begin_nested():
-                    result = await self._conn.execute(statement)
+                    result = await self._conn.execute(statement, params)
             else:
-                result = await self._conn.execute(statement)
+                result = await self._conn.execute(statement, params)
         self._on_write()
         return result
 
     async def add(self, obj: T) -> None:
-        await self.write(insert(self.table).values(self.to_row(obj)), savepoint=self.savepoint_on_add)
+        await self.write(self._insert, self.to_row(obj), savepoint=self.savepoint_on_add)
         self._track(obj)
 
     async def get(self, obj_id: UUID, *, for_update: bool = False) -> T | None:
-        query = select(self.table).where(self.table.c.id == obj_id)
-        return await self.first(query.with_for_update() if for_update else query)
+        return await self.first(self._by_id_locked if for_update else self._by_id, {ID: obj_id})
 
     async def update(self, obj: T) -> None:
         values = self.to_row(obj)
-        obj_id = values.pop("id")
-        await self.write(update(self.table).where(self.table.c.id == obj_id).values(values))
+        values[ID] = values.pop("id")
+        await self.write(self._update, values)
 
-    async def first(self, query: Any) -> T | None:
-        row = (await self._conn.execute(query)).first()
+    async def first(self, query: Any, params: Mapping[str, Any] | None = None) -> T | None:
+        row = (await self._conn.execute(query, params)).first()
         return None if row is None else self.handed_out(row)
 
-    async def all(self, query: Any) -> list[T]:
-        return [self.handed_out(row) for row in (await self._conn.execute(query)).all()]
+    async def all(self, query: Any, params: Mapping[str, Any] | None = None) -> list[T]:
+        return [self.handed_out(row) for row in (await self._conn.execute(query, params)).all()]
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _column_fields(entity: type) -> tuple[str, ...]:
+    """The names of an entity's fields that are columns (those its constructor takes), found once per type."""
+    names = _FIELDS.get(entity)
+    if names is None:
+        names = _FIELDS[entity] = tuple(f.name for f in dataclasses.fields(entity) if f.init)
+    return names

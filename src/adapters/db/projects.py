@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Row, delete, exists, func, insert, select
+from sqlalchemy import Row, and_, bindparam, delete, exists, func, insert, select
 
 from adapters.db.base import TableRepository
 from adapters.db.errors import refusals
@@ -14,6 +14,26 @@ from adapters.db.tables import invitations, memberships, projects, users
 from domain.access import ProjectRole
 from domain.invitations import Invitation, InvitationStatus
 from domain.projects import Membership, Project, ProjectStatus
+
+_LIVE_BY_SLUG = select(projects).where(projects.c.slug == bindparam("slug"), projects.c.deleted_at.is_(None))
+_LIVE_BY_SLUG_LOCKED = _LIVE_BY_SLUG.with_for_update()
+_LIVE_BY_SLUG_WITH_ROLE = (
+    select(projects, memberships.c.role.label("member_role"))
+    .outerjoin(
+        memberships, and_(memberships.c.project_id == projects.c.id, memberships.c.user_id == bindparam("user_id"))
+    )
+    .where(projects.c.slug == bindparam("slug"), projects.c.deleted_at.is_(None))
+)
+_LIVE_BY_SLUG_WITH_ROLE_LOCKED = _LIVE_BY_SLUG_WITH_ROLE.with_for_update(of=projects)  # the project's row only
+_ROLE_IN = (
+    select(memberships.c.role)
+    .join(projects, projects.c.id == memberships.c.project_id)
+    .where(
+        memberships.c.project_id == bindparam("project_id"),
+        memberships.c.user_id == bindparam("user_id"),
+        projects.c.deleted_at.is_(None),
+    )
+)
 
 
 def project_from_row(row: Row[Any] | Mapping[str, Any]) -> Project:
@@ -31,8 +51,20 @@ class SqlProjectRepository(TableRepository[Project]):
         return project_from_row(row)
 
     async def get_by_slug(self, slug: str, *, for_update: bool = False) -> Project | None:
-        query = select(projects).where(projects.c.slug == slug, projects.c.deleted_at.is_(None))
-        return await self.first(query.with_for_update() if for_update else query)
+        return await self.first(_LIVE_BY_SLUG_LOCKED if for_update else _LIVE_BY_SLUG, {"slug": slug})
+
+    async def get_by_slug_with_role(
+        self, slug: str, user_id: UUID, *, for_update: bool = False
+    ) -> tuple[Project, ProjectRole | None] | None:
+        query = _LIVE_BY_SLUG_WITH_ROLE_LOCKED if for_update else _LIVE_BY_SLUG_WITH_ROLE
+        row = (await self._conn.execute(query, {"slug": slug, "user_id": user_id})).first()
+        if row is None:
+            return None
+        values = dict(row._mapping)
+        role = values.pop("member_role")
+        project = project_from_row(values)
+        self._track(project)
+        return project, None if role is None else ProjectRole(role)
 
     async def slug_taken(self, slug: str) -> bool:
         query = select(exists().where(projects.c.slug == slug, projects.c.deleted_at.is_(None)))
@@ -93,17 +125,7 @@ class SqlMembershipRepository:
         return int((await self._conn.execute(query)).scalar_one())
 
     async def role_in(self, project_id: UUID, user_id: UUID) -> ProjectRole | None:
-        role = (
-            await self._conn.execute(
-                select(memberships.c.role)
-                .join(projects, projects.c.id == memberships.c.project_id)
-                .where(
-                    memberships.c.project_id == project_id,
-                    memberships.c.user_id == user_id,
-                    projects.c.deleted_at.is_(None),
-                )
-            )
-        ).scalar()
+        role = (await self._conn.execute(_ROLE_IN, {"project_id": project_id, "user_id": user_id})).scalar()
         return None if role is None else ProjectRole(role)
 
     async def manages_any(self, user_id: UUID) -> bool:

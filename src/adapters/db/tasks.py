@@ -7,17 +7,42 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import and_, bindparam, exists, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.db.accounts import user_from_mapping
 from adapters.db.assignments import assignment_from_row
-from adapters.db.base import TableRepository
-from adapters.db.tables import assignments, tasks, users
+from adapters.db.base import ID, TableRepository
+from adapters.db.tables import assignments, memberships, projects, tasks, users
+from domain.access import ProjectRole
 from domain.assignments import Assignment
 from domain.errors import TaskClosed, TaskFull
 from domain.tasks import Task
 from domain.users import User
+
+_LIVE_BY_SLUG = select(tasks).where(tasks.c.slug == bindparam("slug"), tasks.c.deleted_at.is_(None))
+_LIVE_BY_SLUG_LOCKED = _LIVE_BY_SLUG.with_for_update()
+# The user's role rides along: a membership counts in a live project only, as `role_in` has it.
+_LIVE_BY_SLUG_WITH_ROLE = (
+    select(tasks, memberships.c.role.label("member_role"))
+    .outerjoin(projects, and_(projects.c.id == tasks.c.project_id, projects.c.deleted_at.is_(None)))
+    .outerjoin(
+        memberships, and_(memberships.c.project_id == projects.c.id, memberships.c.user_id == bindparam("user_id"))
+    )
+    .where(tasks.c.slug == bindparam("slug"), tasks.c.deleted_at.is_(None))
+)
+_LIVE_BY_SLUG_WITH_ROLE_LOCKED = _LIVE_BY_SLUG_WITH_ROLE.with_for_update(of=tasks)  # the task's row only
+_TAKE_SLOT = (
+    update(tasks)
+    .where(
+        tasks.c.id == bindparam(ID),
+        tasks.c.slots_taken < tasks.c.claim_limit,
+        tasks.c.is_open.is_(True),
+        tasks.c.deleted_at.is_(None),
+    )
+    .values(slots_taken=tasks.c.slots_taken + 1)
+    .returning(tasks.c.slots_taken)
+)
 
 
 class SqlTaskRepository(TableRepository[Task]):
@@ -63,8 +88,20 @@ class SqlTaskRepository(TableRepository[Task]):
         return task, assignment
 
     async def get_by_slug(self, slug: str, *, for_update: bool = False) -> Task | None:
-        query = select(tasks).where(tasks.c.slug == slug, tasks.c.deleted_at.is_(None))
-        return await self.first(query.with_for_update() if for_update else query)
+        return await self.first(_LIVE_BY_SLUG_LOCKED if for_update else _LIVE_BY_SLUG, {"slug": slug})
+
+    async def get_by_slug_with_role(
+        self, slug: str, user_id: UUID, *, for_update: bool = False
+    ) -> tuple[Task, ProjectRole | None] | None:
+        query = _LIVE_BY_SLUG_WITH_ROLE_LOCKED if for_update else _LIVE_BY_SLUG_WITH_ROLE
+        row = (await self._conn.execute(query, {"slug": slug, "user_id": user_id})).first()
+        if row is None:
+            return None
+        values = dict(row._mapping)
+        role = values.pop("member_role")
+        task = Task(**values)
+        self._track(task)
+        return task, None if role is None else ProjectRole(role)
 
     async def of_assignment(self, assignment_id: UUID, *, for_update: bool = False) -> Task | None:
         query = select(tasks).join(assignments, assignments.c.task_id == tasks.c.id)
@@ -76,17 +113,7 @@ class SqlTaskRepository(TableRepository[Task]):
         return await self.all(query.order_by(tasks.c.id).with_for_update())
 
     async def take_slot(self, task: Task) -> None:
-        taken = await self.write(
-            update(tasks)
-            .where(
-                tasks.c.id == task.id,
-                tasks.c.slots_taken < tasks.c.claim_limit,
-                tasks.c.is_open.is_(True),
-                tasks.c.deleted_at.is_(None),
-            )
-            .values(slots_taken=tasks.c.slots_taken + 1)
-            .returning(tasks.c.slots_taken)
-        )
+        taken = await self.write(_TAKE_SLOT, {ID: task.id})
         slots = taken.scalar()
         if slots is None:
             current = await self.get(task.id)

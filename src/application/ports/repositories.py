@@ -111,6 +111,13 @@ class TaskRepository(Protocol):
         """Live tasks only: a soft-deleted task is not found."""
         ...
 
+    async def get_by_slug_with_role(
+        self, slug: str, user_id: UUID, *, for_update: bool = False
+    ) -> tuple[Task, ProjectRole | None] | None:
+        """The live task and the user's role in its live project (`MembershipRepository.role_in`), in one read;
+        a lock takes the task's row only."""
+        ...
+
     async def of_assignment(self, assignment_id: UUID, *, for_update: bool = False) -> Task | None:
         """The task an assignment belongs to (deleted or not), in one statement: so the task is locked first."""
         ...
@@ -177,6 +184,12 @@ class ProjectRepository(Protocol):
     async def get(self, project_id: UUID, *, for_update: bool = False) -> Project | None: ...
     async def get_by_slug(self, slug: str, *, for_update: bool = False) -> Project | None:
         """Live projects only."""
+        ...
+
+    async def get_by_slug_with_role(
+        self, slug: str, user_id: UUID, *, for_update: bool = False
+    ) -> tuple[Project, ProjectRole | None] | None:
+        """The live project and the user's role in it, in one read; a lock takes the project's row only."""
         ...
 
     async def update(self, project: Project) -> None: ...

@@ -38,6 +38,27 @@ async def test_a_project_round_trips_and_only_live_ones_are_found_by_slug(backen
         assert await uow.projects.get(project.id) == replace(project, name="Renamed")
 
 
+async def test_a_project_is_found_by_slug_with_the_users_role_in_it(backend: Backend) -> None:
+    admin, ada, bob, cy = an_admin(), a_user(), a_user("bob@example.com"), a_user("cy@example.com")
+    project, gone = a_project(admin), a_project(admin, "gone")
+    await backend.seed(admin, ada, bob, cy, project, gone)
+    async with backend.uow() as uow:
+        await uow.memberships.add(Membership(project.id, ada.id, ProjectRole.MANAGER, T0))
+        await uow.memberships.add(Membership(project.id, bob.id, ProjectRole.MEMBER, T0))
+        await uow.memberships.add(Membership(gone.id, cy.id, ProjectRole.MANAGER, T0))
+        gone.delete(admin.id, T0)
+        await uow.projects.update(gone)
+        await uow.commit()
+    # Locked, PostgreSQL refuses FOR UPDATE on the outer join's nullable side: only the project's row is locked.
+    for for_update in (False, True):
+        async with backend.uow() as uow:
+            for user, role in ((ada, ProjectRole.MANAGER), (bob, ProjectRole.MEMBER), (cy, None), (admin, None)):
+                found = await uow.projects.get_by_slug_with_role("site", user.id, for_update=for_update)
+                assert found == (project, role), user.email
+            assert await uow.projects.get_by_slug_with_role("gone", cy.id, for_update=for_update) is None
+            assert await uow.projects.get_by_slug_with_role("elsewhere", ada.id, for_update=for_update) is None
+
+
 async def test_memberships_and_roles(backend: Backend) -> None:
     admin, ada, bob, cy = an_admin(), a_user(), a_user("bob@example.com"), a_user("cy@example.com")
     project, gone = a_project(admin), a_project(admin, "gone")

@@ -7,9 +7,11 @@ from datetime import date
 
 import pytest
 
+from domain.access import ProjectRole
 from domain.errors import SlugTaken, TaskClosed, TaskFull
 from domain.ids import new_id
-from tests.integration.contract.conftest import MINUTE, T0, Backend, a_project, a_task, an_admin
+from domain.projects import Membership
+from tests.integration.contract.conftest import MINUTE, T0, Backend, a_project, a_task, a_user, an_admin
 
 
 async def test_a_task_round_trips_every_field_and_only_live_ones_are_found_by_slug(backend: Backend) -> None:
@@ -30,6 +32,36 @@ async def test_a_task_round_trips_every_field_and_only_live_ones_are_found_by_sl
         assert await uow.tasks.get_by_slug("gone") is None
         assert await uow.tasks.get(new_id()) is None
         assert (await uow.tasks.slug_taken("paint"), await uow.tasks.slug_taken("gone")) == (True, False)
+
+
+async def test_a_task_is_found_by_slug_with_the_users_role_in_its_live_project(backend: Backend) -> None:
+    admin, ada, bob = an_admin(), a_user(), a_user("bob@example.com")
+    project, ended = a_project(admin), a_project(admin, "ended")
+    task, board = a_task(admin, project_id=project.id), a_task(admin, "board")
+    stray = a_task(admin, "stray", project_id=ended.id)  # its project deleted, the task itself not
+    gone = a_task(admin, "gone", project_id=project.id, deleted_at=T0)
+    await backend.seed(admin, ada, bob, project, ended, task, board, stray, gone)
+    async with backend.uow() as uow:
+        await uow.memberships.add(Membership(project.id, ada.id, ProjectRole.MANAGER, T0))
+        await uow.memberships.add(Membership(project.id, bob.id, ProjectRole.MEMBER, T0))
+        await uow.memberships.add(Membership(ended.id, ada.id, ProjectRole.MANAGER, T0))
+        ended.delete(admin.id, T0)
+        await uow.projects.update(ended)
+        await uow.commit()
+    expected = [
+        ("paint", ada, (task, ProjectRole.MANAGER)),
+        ("paint", bob, (task, ProjectRole.MEMBER)),
+        ("paint", admin, (task, None)),
+        ("board", ada, (board, None)),
+        ("stray", ada, (stray, None)),  # a deleted project's members have no role in it
+        ("gone", ada, None),
+        ("elsewhere", ada, None),
+    ]
+    # Locked, PostgreSQL refuses FOR UPDATE on the outer joins' nullable side: only the task's row is locked.
+    for for_update in (False, True):
+        async with backend.uow() as uow:
+            for slug, user, found in expected:
+                assert await uow.tasks.get_by_slug_with_role(slug, user.id, for_update=for_update) == found, slug
 
 
 async def test_a_taken_slug_is_refused_and_the_unit_goes_on(backend: Backend) -> None:
