@@ -295,6 +295,28 @@ async def test_the_unread_count_is_one_statement(
         assert log.begins == 0, log.statements
 
 
+async def test_a_single_object_read_is_one_statement(
+    client: AsyncTestClient[Any], container: Container, accounts: Any
+) -> None:
+    admin, manager, member = await accounts("admin"), await accounts("manager"), await accounts("member")
+    project = (await client.post("/api/projects/", json={"name": "Counted"}, headers=manager.headers)).json()["slug"]
+    task = (await client.post("/api/tasks/", json={"name": "Counted", "points": 3}, headers=admin.headers)).json()
+    for who in (manager, member):
+        assert (await client.get("/api/auth/me/", headers=who.headers)).status_code == 200  # signed in once
+    reads = [
+        (manager, f"/api/projects/{project}/", 200),
+        (manager, f"/api/projects/{project}/edit/", 200),
+        (member, f"/api/projects/{project}/", 404),  # not a member: the same one read finds no role
+        (member, f"/api/tasks/{task['slug']}/", 200),
+    ]
+    for who, path, status in reads:
+        with counting(container) as log:
+            response = await client.get(path, headers=who.headers)
+        assert response.status_code == status, (path, response.text)
+        # The object and the reader's role in its project come in one SELECT.
+        assert len(log.work) == 1, (path, log.statements)
+
+
 # --- writes answer from their own transaction -----------------------------------------------
 
 

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import and_, bindparam, exists, select, update
+from sqlalchemy import Select, and_, bindparam, exists, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.db.accounts import user_from_mapping
@@ -32,6 +32,24 @@ _LIVE_BY_SLUG_WITH_ROLE = (
     .where(tasks.c.slug == bindparam("slug"), tasks.c.deleted_at.is_(None))
 )
 _LIVE_BY_SLUG_WITH_ROLE_LOCKED = _LIVE_BY_SLUG_WITH_ROLE.with_for_update(of=tasks)  # the task's row only
+
+
+def _locked_with_assignment(*, holder: bool) -> Select[Any]:
+    columns = [c.label(f"t_{c.name}") for c in tasks.c] + [c.label(f"a_{c.name}") for c in assignments.c]
+    joined = tasks.join(assignments, assignments.c.task_id == tasks.c.id)
+    if holder:
+        columns += [c.label(f"u_{c.name}") for c in users.c]
+        joined = joined.outerjoin(users, users.c.id == assignments.c.user_id)
+    return (
+        select(*columns)
+        .select_from(joined)
+        .where(assignments.c.id == bindparam("assignment_id"))
+        .with_for_update(of=[tasks, assignments])  # row locks taken in this order: the task, then the assignment
+    )
+
+
+_LOCKED_WITH_ASSIGNMENT = _locked_with_assignment(holder=False)
+_LOCKED_WITH_ASSIGNMENT_AND_HOLDER = _locked_with_assignment(holder=True)
 _TAKE_SLOT = (
     update(tasks)
     .where(
@@ -63,19 +81,8 @@ class SqlTaskRepository(TableRepository[Task]):
     async def locked_with_assignment(self, assignment_id: UUID) -> tuple[Task, Assignment] | None:
         """Reads the assignment's holder in the same statement, unlocked, and hands them to `holder_read` (the
         unit of work's users, which then answer for them without a statement of their own: a review needs them)."""
-        columns = [c.label(f"t_{c.name}") for c in tasks.c] + [c.label(f"a_{c.name}") for c in assignments.c]
-        if self._holder_read is not None:
-            columns += [c.label(f"u_{c.name}") for c in users.c]
-        joined = tasks.join(assignments, assignments.c.task_id == tasks.c.id)
-        if self._holder_read is not None:
-            joined = joined.outerjoin(users, users.c.id == assignments.c.user_id)
-        query = (
-            select(*columns)
-            .select_from(joined)
-            .where(assignments.c.id == assignment_id)
-            .with_for_update(of=[tasks, assignments])  # row locks taken in this order: the task, then the assignment
-        )
-        row = (await self._conn.execute(query)).first()
+        query = _LOCKED_WITH_ASSIGNMENT if self._holder_read is None else _LOCKED_WITH_ASSIGNMENT_AND_HOLDER
+        row = (await self._conn.execute(query, {"assignment_id": assignment_id})).first()
         if row is None:
             return None
         values = row._mapping
