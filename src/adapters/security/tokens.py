@@ -58,10 +58,8 @@ class JwtTokenCodec:
 
     def _decode(self, token: str, kind: TokenKind) -> TokenClaims:
         try:
-            header = jwt.get_unverified_header(token)
-            if header.get("typ") != _TYP[kind] or header.get("alg") != ALGORITHM:
-                raise InvalidToken()
-            payload = jwt.decode(
+            # One parse: the signature, then the claims, are checked; the header's kind is ours to compare.
+            decoded = jwt.decode_complete(
                 token,
                 self._secret,
                 algorithms=[ALGORITHM],
@@ -69,6 +67,9 @@ class JwtTokenCodec:
                 issuer=self._issuer,
                 options={"require": _REQUIRED},
             )
+            header, payload = decoded["header"], decoded["payload"]
+            if header.get("typ") != _TYP[kind] or header.get("alg") != ALGORITHM:
+                raise InvalidToken()
             return TokenClaims(
                 kind=kind,
                 user_id=UUID(payload["sub"]),
