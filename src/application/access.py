@@ -25,7 +25,12 @@ async def task_seen_by(
     uow: UnitOfWork, user: User, slug: str, *, for_update: bool = False
 ) -> tuple[Task, ProjectRole | None]:
     """The task and the user's role in its project, if the user may see it."""
-    found = await uow.tasks.get_by_slug_with_role(slug, user.id, for_update=for_update)
+    if for_update:
+        # The lock first, then the role (read after the lock is granted, never before it).
+        task = await uow.tasks.get_by_slug(slug, for_update=True)
+        found = (task, await role_for(uow, user, task)) if task else None
+    else:
+        found = await uow.tasks.get_by_slug_with_role(slug, user.id)
     if found is None or not can_view_task(user, found[0], found[1]):
         raise TaskNotFound()
     return found

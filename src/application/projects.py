@@ -39,7 +39,14 @@ class EditProject:
 async def visible_project(
     uow: UnitOfWork, user: User, slug: str, *, for_update: bool = False
 ) -> tuple[Project, ProjectRole | None]:
-    found = await uow.projects.get_by_slug_with_role(slug, user.id, for_update=for_update)
+    if for_update:
+        # The lock first, then the role: a role read in the locking statement is read before the lock is granted,
+        # and could be one a concurrent removal (which holds this lock) has just taken away.
+        project = await uow.projects.get_by_slug(slug, for_update=True)
+        role = await uow.memberships.role_in(project.id, user.id) if project else None
+        found = (project, role) if project else None
+    else:
+        found = await uow.projects.get_by_slug_with_role(slug, user.id)
     if found is None or not can_view_project(user, found[0].deleted_at is not None, found[1]):
         raise ProjectNotFound()
     return found

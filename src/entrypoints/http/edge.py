@@ -30,10 +30,11 @@ class Edge:
             await self.app(scope, receive, send)
             return
         request_id = request_id_of(scope["headers"])
-        stamped = answer_headers(scope["path"], self.force_https)
 
         async def answer(message: Message) -> None:
             if message["type"] == "http.response.start":
+                # The routed path (Litestar normalises `//api/...`), as the answer's kind is the handler's.
+                stamped = answer_headers(scope["path"], self.force_https)
                 headers = [(n, v) for n, v in message.get("headers", ()) if n.lower() != REQUEST_ID]
                 present = {name.lower() for name, _ in headers}
                 headers += [(n, v) for n, v in stamped.defaults if n not in present]
