@@ -34,9 +34,7 @@ class FakeProjectRepository(FakeRepository):
         found: Project | None = self.first(lambda p: p.slug == slug and p.deleted_at is None)
         return found
 
-    async def get_by_slug_with_role(
-        self, slug: str, user_id: UUID, *, for_update: bool = False
-    ) -> tuple[Project, ProjectRole | None] | None:
+    async def get_by_slug_with_role(self, slug: str, user_id: UUID) -> tuple[Project, ProjectRole | None] | None:
         project = await self.get_by_slug(slug)
         return None if project is None else (project, live_role(self.t, project.id, user_id))
 

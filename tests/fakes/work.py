@@ -63,9 +63,7 @@ class FakeTaskRepository(FakeRepository):
         found: Task | None = self.first(lambda t: t.slug == slug and t.deleted_at is None)
         return found
 
-    async def get_by_slug_with_role(
-        self, slug: str, user_id: UUID, *, for_update: bool = False
-    ) -> tuple[Task, ProjectRole | None] | None:
+    async def get_by_slug_with_role(self, slug: str, user_id: UUID) -> tuple[Task, ProjectRole | None] | None:
         task = await self.get_by_slug(slug)
         return None if task is None else (task, live_role(self.t, task.project_id, user_id))
 

@@ -18,6 +18,7 @@ from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.db.errors import refusals
+from domain.access import ProjectRole
 
 T = TypeVar("T")
 
@@ -92,6 +93,20 @@ class TableRepository(Generic[T]):
         values = self.to_row(obj)
         values[ID] = values.pop("id")
         await self.write(self._update, values)
+
+    def from_values(self, values: dict[str, Any]) -> T:
+        return self.entity(**values)  # type: ignore[no-any-return]
+
+    async def first_with_role(self, query: Any, params: Mapping[str, Any]) -> tuple[T, ProjectRole | None] | None:
+        """A row of the entity's columns and `member_role`: the reader's role in the entity's project."""
+        row = (await self._conn.execute(query, params)).first()
+        if row is None:
+            return None
+        values = dict(row._mapping)
+        role = values.pop("member_role")
+        obj = self.from_values(values)
+        self._track(obj)
+        return obj, None if role is None else ProjectRole(role)
 
     async def first(self, query: Any, params: Mapping[str, Any] | None = None) -> T | None:
         row = (await self._conn.execute(query, params)).first()

@@ -24,7 +24,6 @@ _LIVE_BY_SLUG_WITH_ROLE = (
     )
     .where(projects.c.slug == bindparam("slug"), projects.c.deleted_at.is_(None))
 )
-_LIVE_BY_SLUG_WITH_ROLE_LOCKED = _LIVE_BY_SLUG_WITH_ROLE.with_for_update(of=projects)  # the project's row only
 _ROLE_IN = (
     select(memberships.c.role)
     .join(projects, projects.c.id == memberships.c.project_id)
@@ -50,21 +49,14 @@ class SqlProjectRepository(TableRepository[Project]):
     def from_row(self, row: Row[Any]) -> Project:
         return project_from_row(row)
 
+    def from_values(self, values: dict[str, Any]) -> Project:
+        return project_from_row(values)
+
     async def get_by_slug(self, slug: str, *, for_update: bool = False) -> Project | None:
         return await self.first(_LIVE_BY_SLUG_LOCKED if for_update else _LIVE_BY_SLUG, {"slug": slug})
 
-    async def get_by_slug_with_role(
-        self, slug: str, user_id: UUID, *, for_update: bool = False
-    ) -> tuple[Project, ProjectRole | None] | None:
-        query = _LIVE_BY_SLUG_WITH_ROLE_LOCKED if for_update else _LIVE_BY_SLUG_WITH_ROLE
-        row = (await self._conn.execute(query, {"slug": slug, "user_id": user_id})).first()
-        if row is None:
-            return None
-        values = dict(row._mapping)
-        role = values.pop("member_role")
-        project = project_from_row(values)
-        self._track(project)
-        return project, None if role is None else ProjectRole(role)
+    async def get_by_slug_with_role(self, slug: str, user_id: UUID) -> tuple[Project, ProjectRole | None] | None:
+        return await self.first_with_role(_LIVE_BY_SLUG_WITH_ROLE, {"slug": slug, "user_id": user_id})
 
     async def slug_taken(self, slug: str) -> bool:
         query = select(exists().where(projects.c.slug == slug, projects.c.deleted_at.is_(None)))

@@ -31,7 +31,6 @@ _LIVE_BY_SLUG_WITH_ROLE = (
     )
     .where(tasks.c.slug == bindparam("slug"), tasks.c.deleted_at.is_(None))
 )
-_LIVE_BY_SLUG_WITH_ROLE_LOCKED = _LIVE_BY_SLUG_WITH_ROLE.with_for_update(of=tasks)  # the task's row only
 
 
 def _locked_with_assignment(*, holder: bool) -> Select[Any]:
@@ -97,18 +96,8 @@ class SqlTaskRepository(TableRepository[Task]):
     async def get_by_slug(self, slug: str, *, for_update: bool = False) -> Task | None:
         return await self.first(_LIVE_BY_SLUG_LOCKED if for_update else _LIVE_BY_SLUG, {"slug": slug})
 
-    async def get_by_slug_with_role(
-        self, slug: str, user_id: UUID, *, for_update: bool = False
-    ) -> tuple[Task, ProjectRole | None] | None:
-        query = _LIVE_BY_SLUG_WITH_ROLE_LOCKED if for_update else _LIVE_BY_SLUG_WITH_ROLE
-        row = (await self._conn.execute(query, {"slug": slug, "user_id": user_id})).first()
-        if row is None:
-            return None
-        values = dict(row._mapping)
-        role = values.pop("member_role")
-        task = Task(**values)
-        self._track(task)
-        return task, None if role is None else ProjectRole(role)
+    async def get_by_slug_with_role(self, slug: str, user_id: UUID) -> tuple[Task, ProjectRole | None] | None:
+        return await self.first_with_role(_LIVE_BY_SLUG_WITH_ROLE, {"slug": slug, "user_id": user_id})
 
     async def of_assignment(self, assignment_id: UUID, *, for_update: bool = False) -> Task | None:
         query = select(tasks).join(assignments, assignments.c.task_id == tasks.c.id)

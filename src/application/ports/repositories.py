@@ -111,11 +111,9 @@ class TaskRepository(Protocol):
         """Live tasks only: a soft-deleted task is not found."""
         ...
 
-    async def get_by_slug_with_role(
-        self, slug: str, user_id: UUID, *, for_update: bool = False
-    ) -> tuple[Task, ProjectRole | None] | None:
-        """The live task and the user's role in its live project (`MembershipRepository.role_in`), in one read;
-        a lock takes the task's row only."""
+    async def get_by_slug_with_role(self, slug: str, user_id: UUID) -> tuple[Task, ProjectRole | None] | None:
+        """The live task and the user's role in its live project (`MembershipRepository.role_in`), in one read.
+        Never locking: a role read in a locking statement is read before the lock is granted."""
         ...
 
     async def of_assignment(self, assignment_id: UUID, *, for_update: bool = False) -> Task | None:
@@ -186,10 +184,8 @@ class ProjectRepository(Protocol):
         """Live projects only."""
         ...
 
-    async def get_by_slug_with_role(
-        self, slug: str, user_id: UUID, *, for_update: bool = False
-    ) -> tuple[Project, ProjectRole | None] | None:
-        """The live project and the user's role in it, in one read; a lock takes the project's row only."""
+    async def get_by_slug_with_role(self, slug: str, user_id: UUID) -> tuple[Project, ProjectRole | None] | None:
+        """The live project and the user's role in it, in one read (never locking, as for tasks)."""
         ...
 
     async def update(self, project: Project) -> None: ...
